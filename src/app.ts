@@ -1,0 +1,71 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authRoutes } from './auth/routes.js';
+import { catalogRoutes } from './catalog/routes.js';
+import type { Config } from './config.js';
+import { customerRoutes } from './customers/routes.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { holdingRoutes } from './holdings/routes.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { healthRoutes } from './http/health.js';
+import { ErrorBody } from './http/schemas.js';
+import { workspaceRoutes } from './workspaces/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+    config: Config;
+  }
+}
+
+export interface BuildOptions {
+  /** An already open database (tests share one per file); otherwise one is opened from config and closed with the app. */
+  database?: Database;
+}
+
+const API_DESCRIPTION = `Rapport's HTTP API. Authenticate with a secret key (\`Authorization: Bearer rk_secret_…\`)
+or the session cookie set by \`POST /api/v1/auth/sign-in\`. Errors are \`{ "error": { "code", "message", "issues"? } }\`.`;
+
+/** Builds the Fastify app: plugins, then the capability routes. Applies migrations first. */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  await migrate(database);
+
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  });
+  app.decorate('database', database);
+  app.decorate('config', config);
+  if (!options.database) app.addHook('onClose', () => database.close());
+
+  registerErrorHandling(app);
+  app.addSchema(ErrorBody);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Rapport API', version: '1', description: API_DESCRIPTION },
+      components: {
+        securitySchemes: {
+          secretKey: { type: 'http', scheme: 'bearer', description: 'A secret API key' },
+          session: { type: 'apiKey', in: 'cookie', name: 'rapport_session' },
+        },
+      },
+      security: [{ secretKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes, { prefix: '/api/v1' });
+  await app.register(workspaceRoutes, { prefix: '/api/v1' });
+  await app.register(customerRoutes, { prefix: '/api/v1' });
+  await app.register(catalogRoutes, { prefix: '/api/v1' });
+  await app.register(holdingRoutes, { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,37 @@
+import type { Role } from '../db/tables.js';
+import type { Actor } from './actor.js';
+
+// Authorisation as named predicates. A secret key acts for its whole workspace;
+// a write key may only send events. Workspace isolation is not decided here:
+// every query is scoped to the actor's workspace, so another tenant's data is
+// simply not found.
+
+/** A permission check over an actor, named for what it allows. */
+export type Permission = ((actor: Actor) => boolean) & { description: string };
+
+function permission(description: string, roles: Role[], allowSecretKey = true, allowWriteKey = false): Permission {
+  const check = (actor: Actor): boolean => {
+    switch (actor.kind) {
+      case 'system':
+        return true;
+      case 'api_key':
+        return actor.keyKind === 'secret' ? allowSecretKey : allowWriteKey;
+      case 'user':
+        return roles.includes(actor.role);
+    }
+  };
+  return Object.assign(check, { description });
+}
+
+export const canReadCustomers = permission('read customers', ['admin', 'lead', 'analyst', 'agent']);
+export const canEditCustomers = permission('change customers', ['admin', 'lead', 'agent']);
+export const canMergeCustomers = permission('merge customers', ['admin', 'lead', 'agent']);
+export const canExportCustomerData = permission('export a customer’s personal data', ['admin', 'lead']);
+export const canEraseCustomers = permission('erase customers', ['admin']);
+export const canReadCatalog = permission('read the catalog', ['admin', 'lead', 'analyst', 'agent']);
+export const canManageCatalog = permission('change the catalog', ['admin', 'lead']);
+export const canEditHoldings = permission('change holdings, usage and transactions', ['admin', 'lead', 'agent']);
+export const canManageAccess = permission('manage users and API keys', ['admin']);
+export const canReadAuditLog = permission('read the audit log', ['admin', 'lead']);
+export const canReadWorkspace = permission('read the workspace', ['admin', 'lead', 'analyst', 'agent']);
+export const canIngestEvents = permission('send events', ['admin'], true, true);

@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { authenticate } from '../http/authenticate.js';
+import { ErrorBody } from '../http/schemas.js';
+import { getWorkspace } from '../workspaces/service.js';
+import { SESSION_COOKIE, signIn, signOut } from './service.js';
+
+const Me = Type.Object({
+  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
+  role: Type.String(),
+  workspace: Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String() }),
+});
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/auth/sign-in',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password; sets an httpOnly session cookie',
+        security: [],
+        body: Type.Object(
+          {
+            email: Type.String({ minLength: 3, maxLength: 254 }),
+            password: Type.String({ minLength: 1, maxLength: 1024 }),
+            workspace: Type.Optional(Type.String({ description: 'Workspace id or slug; the first membership when omitted' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const session = await signIn(app.database.db, { ...request.body, ttlHours: app.config.sessionTtlHours });
+      reply.setCookie(SESSION_COOKIE, session.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: app.config.cookieSecure,
+        expires: session.expiresAt,
+      });
+      const workspace = await getWorkspace(app.database.db, session.actor.workspaceId);
+      return {
+        user: { id: session.actor.userId, name: session.actor.name, email: session.actor.email },
+        role: session.actor.role,
+        workspace: { id: workspace.id, name: workspace.name, slug: workspace.slug },
+      };
+    },
+  );
+
+  app.post(
+    '/auth/sign-out',
+    { schema: { tags: ['auth'], summary: 'End the session', security: [], response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await signOut(app.database.db, token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in user, their role and workspace', response: { 200: Me, 401: ErrorBody, 403: ErrorBody } } },
+    async (request, reply) => {
+      const actor = await authenticate(request);
+      if (actor.kind !== 'user') {
+        return reply.status(403).send({ error: { code: 'forbidden', message: 'Only a signed-in user has a profile; API keys do not' } });
+      }
+      const workspace = await getWorkspace(app.database.db, actor.workspaceId);
+      return {
+        user: { id: actor.userId, name: actor.name, email: actor.email },
+        role: actor.role,
+        workspace: { id: workspace.id, name: workspace.name, slug: workspace.slug },
+      };
+    },
+  );
+};

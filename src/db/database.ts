@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PgliteDialect } from './pglite-driver.js';
+import type { DB } from './tables.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** An open database: the typed query builder plus what only the connection layer can do. */
+export interface Database {
+  kind: DatabaseKind;
+  db: Kysely<DB>;
+  /**
+   * Applies one migration script in its own transaction unless it is already recorded.
+   * Concurrent callers (several API nodes starting at once) serialise on an advisory lock.
+   * Returns whether this call applied it.
+   */
+  applyMigration(migration: { version: number; name: string; script: string }): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; PGlite is used when absent. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; `memory://` or undefined keeps it in memory. */
+  dataDir?: string | undefined;
+  poolSize?: number;
+  /** PostgreSQL schema to use (tests isolate themselves in one). */
+  searchPath?: string;
+}
+
+const MIGRATION_LOCK = 727_627_768;
+const MIGRATIONS_TABLE = `create table if not exists schema_migrations (
+  version integer primary key,
+  name text not null,
+  applied_at timestamptz not null default now()
+)`;
+
+const OID_INT8 = 20;
+const OID_NUMERIC = 1700;
+const OID_DATE = 1082;
+
+// The two drivers must hand back the same JavaScript values for the same rows:
+// 64-bit integers and numerics as numbers (money is minor units, well inside 2^53),
+// dates as the 'YYYY-MM-DD' text they are, timestamps as Date.
+const toNumber = (value: string): number => Number(value);
+const asText = (value: string): string => value;
+
+function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): Database {
+  const parsers: Record<number, (value: string) => unknown> = {
+    [OID_INT8]: toNumber,
+    [OID_NUMERIC]: toNumber,
+    [OID_DATE]: asText,
+  };
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async applyMigration({ version, name, script }) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await client.query(MIGRATIONS_TABLE);
+        const done = await client.query('select 1 from schema_migrations where version = $1', [version]);
+        if (done.rowCount) {
+          await client.query('commit');
+          return false;
+        }
+        await client.query(script);
+        await client.query('insert into schema_migrations (version, name) values ($1, $2)', [version, name]);
+        await client.query('commit');
+        return true;
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
+  const dataDir = options.dataDir && !options.dataDir.startsWith('memory://') ? options.dataDir : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: { pg_trgm },
+    parsers: { [OID_INT8]: toNumber, [OID_NUMERIC]: toNumber, [OID_DATE]: asText },
+  });
+  const db = new Kysely<DB>({ dialect: new PgliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    db,
+    async applyMigration({ version, name, script }) {
+      // Through Kysely's connection so the script waits its turn on the single connection.
+      return db.connection().execute(() =>
+        pglite.transaction(async (tx) => {
+          await tx.exec(MIGRATIONS_TABLE);
+          const done = await tx.query('select 1 from schema_migrations where version = $1', [version]);
+          if (done.rows.length > 0) return false;
+          await tx.exec(script);
+          await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [version, name]);
+          return true;
+        }),
+      );
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Opens PostgreSQL when a URL is given, embedded PGlite otherwise. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres({ ...options, databaseUrl: options.databaseUrl });
+  return openPglite(options);
+}

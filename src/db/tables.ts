@@ -1,0 +1,310 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// Row types for the tables in migrations/. Kept by hand beside the SQL: a column added
+// there is added here in the same change.
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A timestamptz column: read as Date, written as Date or ISO text. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamptz column with a database default. */
+export type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A jsonb column. */
+export type Json<T extends JsonValue = JsonObject> = ColumnType<T, string | T, string | T>;
+export type JsonWithDefault<T extends JsonValue = JsonObject> = ColumnType<T, string | T | undefined, string | T>;
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  slug: string;
+  default_country: ColumnType<string, string | undefined, string>;
+  default_currency: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export type Role = 'admin' | 'lead' | 'analyst' | 'agent';
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  workspace_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export type ApiKeyKind = 'write' | 'secret';
+
+export interface ApiKeysTable {
+  workspace_id: string;
+  id: string;
+  kind: ApiKeyKind;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export type ActorKind = 'user' | 'api_key' | 'system';
+
+export interface AuditLogTable {
+  workspace_id: string;
+  id: string;
+  occurred_at: CreatedAt;
+  actor_kind: ActorKind;
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  changes: JsonWithDefault;
+}
+
+export interface CustomersTable {
+  workspace_id: string;
+  id: string;
+  display_name: string | null;
+  traits: JsonWithDefault;
+  preferred_channels: ColumnType<string[], string[] | undefined, string[]>;
+  language: string | null;
+  time_zone: string | null;
+  quiet_hours_start: number | null;
+  quiet_hours_end: number | null;
+  contact_cap_count: number | null;
+  contact_cap_days: number | null;
+  merged_into: string | null;
+  erased_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export type IdentityKind = 'email' | 'phone' | 'user_id' | 'anonymous_id' | 'external';
+
+export interface CustomerIdentitiesTable {
+  workspace_id: string;
+  kind: IdentityKind;
+  namespace: ColumnType<string, string | undefined, string>;
+  value: string;
+  customer_id: string;
+  source: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CustomerMergesTable {
+  workspace_id: string;
+  id: string;
+  survivor_id: string;
+  merged_id: string;
+  reason: string;
+  identity: Json | null;
+  merged_profile: Json;
+  actor_kind: ActorKind;
+  actor_id: string | null;
+  occurred_at: CreatedAt;
+}
+
+export type HouseholdKind = 'household' | 'family_plan' | 'business_account';
+export type HouseholdRole = 'owner' | 'payer' | 'member';
+
+export interface HouseholdsTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  kind: HouseholdKind;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface HouseholdMembersTable {
+  workspace_id: string;
+  household_id: string;
+  customer_id: string;
+  role: HouseholdRole;
+  joined_at: CreatedAt;
+}
+
+export type ConsentPurpose = 'service' | 'marketing' | 'surveys' | 'profiling';
+export type ConsentChannel = 'email' | 'sms' | 'phone' | 'post' | 'push' | 'in_app' | 'whatsapp';
+export type ConsentStatus = 'granted' | 'withdrawn';
+
+export interface ConsentEventsTable {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  purpose: ConsentPurpose;
+  channel: ConsentChannel;
+  status: ConsentStatus;
+  source: string;
+  evidence: Json | null;
+  recorded_at: CreatedAt;
+  actor_kind: ActorKind;
+  actor_id: string | null;
+}
+
+export interface DsrRequestsTable {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  kind: 'export' | 'erase';
+  reason: string | null;
+  requested_by_kind: ActorKind;
+  requested_by_id: string | null;
+  requested_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
+export interface ProductLinesTable {
+  workspace_id: string;
+  id: string;
+  code: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export type ProductKind = 'subscription' | 'one_off' | 'account';
+
+export interface ProductsTable {
+  workspace_id: string;
+  id: string;
+  product_line_id: string;
+  code: string;
+  name: string;
+  kind: ProductKind;
+  created_at: CreatedAt;
+}
+
+export type BillingPeriod = 'month' | 'quarter' | 'year' | 'one_off';
+
+export interface PlansTable {
+  workspace_id: string;
+  id: string;
+  product_id: string;
+  code: string;
+  name: string;
+  price_minor: number;
+  currency: string;
+  billing_period: BillingPeriod;
+  data_mb: number | null;
+  minutes: number | null;
+  texts: number | null;
+  overage_per_gb_minor: ColumnType<number, number | undefined, number>;
+  overage_per_minute_minor: ColumnType<number, number | undefined, number>;
+  overage_per_text_minor: ColumnType<number, number | undefined, number>;
+  on_sale: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export type HoldingStatus = 'pending' | 'active' | 'suspended' | 'cancelled';
+
+export interface HoldingsTable {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  payer_customer_id: string | null;
+  household_id: string | null;
+  product_id: string;
+  plan_id: string | null;
+  status: HoldingStatus;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  price_minor: number;
+  currency: string;
+  acquisition_channel: string | null;
+  external_ref: string | null;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface UsageRecordsTable {
+  workspace_id: string;
+  holding_id: string;
+  /** 'YYYY-MM-DD' */
+  period_start: string;
+  period_end: string;
+  data_mb: ColumnType<number, number | undefined, number>;
+  minutes: ColumnType<number, number | undefined, number>;
+  texts: ColumnType<number, number | undefined, number>;
+}
+
+export type TransactionKind = 'purchase' | 'charge' | 'payment' | 'refund' | 'fee' | 'credit';
+
+export interface TransactionsTable {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  holding_id: string | null;
+  kind: TransactionKind;
+  amount_minor: number;
+  currency: string;
+  description: string | null;
+  occurred_at: Timestamp;
+  source: string | null;
+  external_id: string | null;
+  created_at: CreatedAt;
+}
+
+export type EventType = 'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias' | 'system';
+
+export interface CustomerEventsTable {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  type: EventType;
+  name: string | null;
+  properties: JsonWithDefault;
+  context: JsonWithDefault;
+  occurred_at: Timestamp;
+  received_at: CreatedAt;
+  source: string | null;
+  message_id: string | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: Generated<Date>;
+}
+
+export interface DB {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  customers: CustomersTable;
+  customer_identities: CustomerIdentitiesTable;
+  customer_merges: CustomerMergesTable;
+  households: HouseholdsTable;
+  household_members: HouseholdMembersTable;
+  consent_events: ConsentEventsTable;
+  dsr_requests: DsrRequestsTable;
+  product_lines: ProductLinesTable;
+  products: ProductsTable;
+  plans: PlansTable;
+  holdings: HoldingsTable;
+  usage_records: UsageRecordsTable;
+  transactions: TransactionsTable;
+  customer_events: CustomerEventsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type CustomerRow = Selectable<CustomersTable>;
+export type NewCustomer = Insertable<CustomersTable>;

@@ -1,0 +1,101 @@
+/** The closed set of error codes Rapport answers with. */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** One problem with one field of the input, named by its path (`/identities/0/value`). */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** The one error class: a closed code, a message for people, and optional details. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { issues?: FieldIssue[]; [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}
+
+export function notFound(entity: string, id: string): AppError {
+  return new AppError('not_found', `${entity} ${id} was not found`);
+}
+
+export function invalid(path: string, message: string): AppError {
+  return new AppError('validation_failed', `${path}: ${message}`, { issues: [{ path, message }] });
+}
+
+interface PostgresError {
+  code: string;
+  constraint?: string;
+  detail?: string;
+  column?: string;
+}
+
+function isPostgresError(error: unknown): error is PostgresError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((error as { code: string }).code)
+  );
+}
+
+/**
+ * Maps PostgreSQL error codes (the same from PGlite and node-postgres) to AppError.
+ * The one place where database errors are interpreted; never by message text.
+ */
+export function fromDatabaseError(error: unknown): AppError | undefined {
+  if (!isPostgresError(error)) return undefined;
+  switch (error.code) {
+    case '23505':
+      return new AppError('conflict', 'That value is already in use', { constraint: error.constraint });
+    case '23503':
+      return new AppError('validation_failed', 'A referenced record does not exist', { constraint: error.constraint });
+    case '23514':
+      return new AppError('validation_failed', 'A value is outside its allowed range', { constraint: error.constraint });
+    case '23502':
+      return new AppError('validation_failed', `A required value is missing${error.column ? `: ${error.column}` : ''}`);
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+      return new AppError('validation_failed', 'A value has the wrong format or is out of range');
+    case '40001':
+    case '40P01':
+      return new AppError('conflict', 'The change collided with another one; retry it');
+    case '57P01':
+    case '08006':
+    case '08001':
+      return new AppError('unavailable', 'The database is unavailable');
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Actor } from '../auth/actor.js';
+import type { Permission } from '../auth/permissions.js';
+import { resolveApiKey, resolveSession, SESSION_COOKIE } from '../auth/service.js';
+import { AppError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor;
+  }
+}
+
+/** The actor behind a request: a Bearer secret key, else the session cookie. */
+export async function authenticate(request: FastifyRequest): Promise<Actor> {
+  if (request.actor) return request.actor;
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new AppError('unauthenticated', 'The Authorization header must be "Bearer <secret key>"');
+    const actor = await resolveApiKey(request.server.database.db, match[1]);
+    if (!actor) throw new AppError('unauthenticated', 'The API key is unknown or revoked');
+    request.actor = actor;
+    return actor;
+  }
+  const token = request.cookies[SESSION_COOKIE];
+  if (token) {
+    const actor = await resolveSession(request.server.database.db, token);
+    if (actor) {
+      request.actor = actor;
+      return actor;
+    }
+    throw new AppError('unauthenticated', 'The session has expired; sign in again');
+  }
+  throw new AppError('unauthenticated', 'Sign in, or send a secret key as "Authorization: Bearer <key>"');
+}
+
+/** A preHandler that lets the request through only when the actor has the permission. */
+export function requires(permission: Permission): preHandlerAsyncHookHandler {
+  return async function checkPermission(request: FastifyRequest, _reply: FastifyReply) {
+    const actor = await authenticate(request);
+    if (!permission(actor)) {
+      const who =
+        actor.kind === 'api_key'
+          ? actor.keyKind === 'write'
+            ? 'A write key may only send events; use a secret key'
+            : 'This key'
+          : actor.kind === 'user'
+            ? `The ${actor.role} role`
+            : 'This process';
+      throw new AppError('forbidden', `${who} cannot ${permission.description}`);
+    }
+  };
+}
+
+/** The actor set by `requires`; routes call it after their preHandler has run. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('unauthenticated', 'Not signed in');
+  return request.actor;
+}

@@ -1,0 +1,40 @@
+import { Type, type TSchema } from 'typebox';
+
+/** `{ error: { code, message, issues? } }`: the body of every error answer. */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.String(),
+        message: Type.String(),
+        issues: Type.Optional(
+          Type.Array(Type.Object({ path: Type.String(), in: Type.Optional(Type.String()), message: Type.String() })),
+        ),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { $id: 'Error' },
+);
+
+/** Error answers every authenticated route can give. */
+export const errorResponses = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+} as const;
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const DateTime = Type.String({ format: 'date-time' });
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 3, maxLength: 64, pattern: '^[a-z]+_[0-9a-z]+$' }) });
+
+export const Money = Type.Object({
+  amountMinor: Type.Integer({ description: 'Integer minor units (pence, cents)' }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+});
+
+export const Limit = (max = 100, def = 20) => Type.Integer({ minimum: 1, maximum: max, default: def });

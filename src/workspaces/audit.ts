@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import { actorColumns, type Actor } from '../auth/actor.js';
+import type { DB, JsonObject } from '../db/tables.js';
+import { newId } from '../ids.js';
+import { toIso } from '../time.js';
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string;
+  changes?: JsonObject;
+}
+
+/** Appends one entry to the audit log, inside the caller's transaction. */
+export async function recordAudit(db: Kysely<DB>, actor: Actor, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      workspace_id: actor.workspaceId,
+      id: newId('aud'),
+      ...actorColumns(actor),
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      changes: JSON.stringify(entry.changes ?? {}),
+    })
+    .execute();
+}
+
+export interface AuditRecord {
+  id: string;
+  occurredAt: string;
+  actorKind: string;
+  actorId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  changes: JsonObject;
+}
+
+/** Newest first, optionally for one entity; `before` pages by time. */
+export async function listAuditEntries(
+  db: Kysely<DB>,
+  options: { workspaceId: string; entityType?: string | undefined; entityId?: string | undefined; limit: number; before?: Date | undefined },
+): Promise<AuditRecord[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('workspace_id', '=', options.workspaceId)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit);
+  if (options.entityType) query = query.where('entity_type', '=', options.entityType);
+  if (options.entityId) query = query.where('entity_id', '=', options.entityId);
+  if (options.before) query = query.where('occurred_at', '<', options.before);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    occurredAt: toIso(row.occurred_at),
+    actorKind: row.actor_kind,
+    actorId: row.actor_id,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    changes: row.changes,
+  }));
+}

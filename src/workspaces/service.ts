@@ -1,0 +1,165 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { hashPassword } from '../auth/secrets.js';
+import type { DB, Role } from '../db/tables.js';
+import { AppError, invalid, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { normalizeEmail } from '../customers/normalize.js';
+import { toIso } from '../time.js';
+import { recordAudit } from './audit.js';
+
+export interface Workspace {
+  id: string;
+  name: string;
+  slug: string;
+  defaultCountry: string;
+  defaultCurrency: string;
+  createdAt: string;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+}
+
+export async function createWorkspace(
+  db: Kysely<DB>,
+  input: { name: string; slug?: string | undefined; defaultCountry?: string | undefined; defaultCurrency?: string | undefined },
+): Promise<Workspace> {
+  const name = input.name.trim();
+  if (!name) throw invalid('/name', 'must not be empty');
+  const slug = input.slug ?? (slugify(name) || 'workspace');
+  if (!SLUG.test(slug)) throw invalid('/slug', 'must be 2–63 lower-case letters, digits or hyphens');
+  const country = (input.defaultCountry ?? 'GB').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country)) throw invalid('/defaultCountry', 'must be an ISO 3166 alpha-2 code such as GB');
+  const currency = (input.defaultCurrency ?? 'GBP').toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw invalid('/defaultCurrency', 'must be an ISO 4217 code such as GBP');
+  const existing = await db.selectFrom('workspaces').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (existing) throw new AppError('conflict', `A workspace with slug "${slug}" already exists`);
+  const row = await db
+    .insertInto('workspaces')
+    .values({ id: newId('ws'), name, slug, default_country: country, default_currency: currency })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toWorkspace(row);
+}
+
+function toWorkspace(row: { id: string; name: string; slug: string; default_country: string; default_currency: string; created_at: Date }): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    defaultCountry: row.default_country,
+    defaultCurrency: row.default_currency,
+    createdAt: toIso(row.created_at),
+  };
+}
+
+export async function getWorkspace(db: Kysely<DB>, workspaceId: string): Promise<Workspace> {
+  const row = await db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst();
+  if (!row) throw notFound('Workspace', workspaceId);
+  return toWorkspace(row);
+}
+
+/** Finds a workspace by id or slug (the CLI accepts either). */
+export async function findWorkspace(db: Kysely<DB>, idOrSlug: string): Promise<Workspace> {
+  const row = await db
+    .selectFrom('workspaces')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
+    .executeTakeFirst();
+  if (!row) throw notFound('Workspace', idOrSlug);
+  return toWorkspace(row);
+}
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+/**
+ * Adds a person to a workspace with a role. A person already known by email keeps
+ * their password and gains the membership; a new person needs a password.
+ */
+export async function addMember(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: { email: string; name: string; role: Role; password?: string | undefined },
+): Promise<Member> {
+  const email = normalizeEmail(input.email, '/email');
+  const name = input.name.trim();
+  if (!name) throw invalid('/name', 'must not be empty');
+  let user = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  if (!user) {
+    if (!input.password) throw invalid('/password', 'is required for a new user');
+    if (input.password.length < MIN_PASSWORD_LENGTH) {
+      throw invalid('/password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    }
+    user = await db
+      .insertInto('users')
+      .values({ id: newId('usr'), email, name, password_hash: await hashPassword(input.password) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+  const existing = await db
+    .selectFrom('memberships')
+    .select('role')
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('user_id', '=', user.id)
+    .executeTakeFirst();
+  if (existing) throw new AppError('conflict', `${email} is already a member of this workspace`);
+  const membership = await db
+    .insertInto('memberships')
+    .values({ workspace_id: actor.workspaceId, user_id: user.id, role: input.role })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, actor, {
+    action: 'member.added',
+    entityType: 'user',
+    entityId: user.id,
+    changes: { email, role: input.role },
+  });
+  return { userId: user.id, email: user.email, name: user.name, role: membership.role, createdAt: toIso(membership.created_at) };
+}
+
+export async function listMembers(db: Kysely<DB>, workspaceId: string): Promise<Member[]> {
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id', 'users.email', 'users.name', 'memberships.role', 'memberships.created_at'])
+    .where('memberships.workspace_id', '=', workspaceId)
+    .orderBy('users.name')
+    .execute();
+  return rows.map((row) => ({ userId: row.id, email: row.email, name: row.name, role: row.role, createdAt: toIso(row.created_at) }));
+}
+
+export async function changeMemberRole(db: Kysely<DB>, actor: Actor, userId: string, role: Role): Promise<Member> {
+  const before = await db
+    .selectFrom('memberships')
+    .select('role')
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!before) throw notFound('Member', userId);
+  await db
+    .updateTable('memberships')
+    .set({ role })
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('user_id', '=', userId)
+    .execute();
+  await recordAudit(db, actor, { action: 'member.role_changed', entityType: 'user', entityId: userId, changes: { from: before.role, to: role } });
+  const member = (await listMembers(db, actor.workspaceId)).find((m) => m.userId === userId);
+  if (!member) throw notFound('Member', userId);
+  return member;
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { CustomerRow, DB } from '../db/tables.js';
+import { AppError, notFound } from '../errors.js';
+
+/** Raised when an id belongs to a profile merged into another; routes answer with a redirect. */
+export class MergedCustomerError extends AppError {
+  constructor(
+    readonly mergedId: string,
+    readonly survivorId: string,
+  ) {
+    super('not_found', `Customer ${mergedId} was merged into ${survivorId}`, { mergedInto: survivorId });
+  }
+}
+
+/**
+ * The live customer row for an id in a workspace. A merged id throws MergedCustomerError
+ * naming the survivor (callers that accept the redirect use `resolveCustomer`); an
+ * unknown id, another workspace's id or an erased customer is not found.
+ */
+export async function requireCustomer(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<CustomerRow> {
+  const row = await db
+    .selectFrom('customers')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+  if (!row || row.erased_at) throw notFound('Customer', customerId);
+  if (row.merged_into) throw new MergedCustomerError(customerId, row.merged_into);
+  return row;
+}
+
+/** Like `requireCustomer`, but follows a merge to the survivor. */
+export async function resolveCustomer(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<CustomerRow> {
+  try {
+    return await requireCustomer(db, workspaceId, customerId);
+  } catch (error) {
+    if (error instanceof MergedCustomerError) return requireCustomer(db, workspaceId, error.survivorId);
+    throw error;
+  }
+}

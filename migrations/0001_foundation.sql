@@ -102,6 +102,7 @@ create table customers (
   primary key (workspace_id, id)
 );
 create index customers_merged_into on customers (workspace_id, merged_into) where merged_into is not null;
+create index customers_created on customers (workspace_id, created_at desc);
 create index customers_name_trgm on customers using gin (display_name gin_trgm_ops);
 
 create table customer_identities (

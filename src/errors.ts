@@ -1,5 +1,6 @@
 /** The closed set of error codes Rapport answers with. */
 export type ErrorCode =
+  | 'moved'
   | 'validation_failed'
   | 'unauthenticated'
   | 'forbidden'
@@ -11,6 +12,7 @@ export type ErrorCode =
   | 'internal';
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  moved: 308,
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
@@ -34,6 +36,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: { issues?: FieldIssue[]; [key: string]: unknown } = {},
+    /** When set, the thing asked for lives at another id: the answer is a 308 to the same URL with `to` in place of `from`. */
+    readonly redirect?: { from: string; to: string },
   ) {
     super(message);
     this.name = 'AppError';

@@ -8,7 +8,7 @@ export class MergedCustomerError extends AppError {
     readonly mergedId: string,
     readonly survivorId: string,
   ) {
-    super('not_found', `Customer ${mergedId} was merged into ${survivorId}`, { mergedInto: survivorId });
+    super('not_found', `Customer ${mergedId} was merged into ${survivorId}`, { mergedInto: survivorId }, { from: mergedId, to: survivorId });
   }
 }
 

@@ -26,11 +26,16 @@ const PHONE_REASONS: Record<string, string> = {
   INVALID_LENGTH: 'has the wrong number of digits',
 };
 
-/** Parses a phone number (national numbers read in the workspace's country) to E.164. */
+/**
+ * Parses a phone number (national numbers read in the workspace's country) to E.164.
+ * It must have a possible length for its country; numbering-plan validity is not
+ * required, because department systems hold numbers newer than any metadata (and the
+ * reserved fictional ranges used in tests and demos).
+ */
 export function normalizePhone(value: string, path: string, defaultCountry: string): string {
   try {
     const phone = parsePhoneNumberWithError(value.trim(), defaultCountry as CountryCode);
-    if (!phone.isValid()) throw invalid(path, `"${value}" is not a valid phone number for ${phone.country ?? 'its country code'}`);
+    if (!phone.isPossible()) throw invalid(path, `"${value}" has the wrong number of digits for a phone number in ${phone.country ?? `+${phone.countryCallingCode}`}`);
     return phone.number;
   } catch (error) {
     if (error instanceof ParseError) {

@@ -34,6 +34,14 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = Object.fromEntries(
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
+      const [path = '', query] = request.url.split('?');
+      if (error.redirect && path.includes(`/${error.redirect.from}`)) {
+        const location = path.replace(`/${error.redirect.from}`, `/${error.redirect.to}`) + (query ? `?${query}` : '');
+        return reply
+          .status(308)
+          .header('location', location)
+          .send({ error: { code: 'moved', message: error.message, location, ...error.details } });
+      }
       if (error.status >= 500) request.log.error({ err: error }, error.message);
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, ...error.details } });
     }

@@ -1,0 +1,105 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import type { DB, HouseholdKind, HouseholdRole } from '../db/tables.js';
+import { invalid, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { toIso } from '../time.js';
+import { recordAudit } from '../workspaces/audit.js';
+import { resolveCustomer } from './lookup.js';
+
+export interface HouseholdMember {
+  customerId: string;
+  displayName: string | null;
+  role: HouseholdRole;
+  joinedAt: string;
+}
+
+export interface Household {
+  id: string;
+  name: string;
+  kind: HouseholdKind;
+  members: HouseholdMember[];
+  createdAt: string;
+}
+
+export async function getHousehold(db: Kysely<DB>, workspaceId: string, householdId: string): Promise<Household> {
+  const household = await db
+    .selectFrom('households')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', householdId)
+    .executeTakeFirst();
+  if (!household) throw notFound('Household', householdId);
+  const members = await db
+    .selectFrom('household_members as m')
+    .innerJoin('customers as c', (join) => join.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.customer_id'))
+    .select(['m.customer_id', 'c.display_name', 'm.role', 'm.joined_at'])
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.household_id', '=', householdId)
+    .orderBy('m.joined_at')
+    .orderBy('m.customer_id')
+    .execute();
+  return {
+    id: household.id,
+    name: household.name,
+    kind: household.kind,
+    createdAt: toIso(household.created_at),
+    members: members.map((m) => ({ customerId: m.customer_id, displayName: m.display_name, role: m.role, joinedAt: toIso(m.joined_at) })),
+  };
+}
+
+export async function createHousehold(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: { name: string; kind: HouseholdKind; members?: Array<{ customerId: string; role: HouseholdRole }> | undefined },
+): Promise<Household> {
+  const name = input.name.trim();
+  if (!name) throw invalid('/name', 'must not be empty');
+  const id = newId('hh');
+  await db.insertInto('households').values({ workspace_id: actor.workspaceId, id, name, kind: input.kind }).execute();
+  await recordAudit(db, actor, { action: 'household.created', entityType: 'household', entityId: id, changes: { name, kind: input.kind } });
+  for (const [i, member] of (input.members ?? []).entries()) {
+    await setHouseholdMember(db, actor, id, member.customerId, member.role, `/members/${i}/customerId`);
+  }
+  return getHousehold(db, actor.workspaceId, id);
+}
+
+/** Adds a customer to a household, or changes their role there. */
+export async function setHouseholdMember(
+  db: Kysely<DB>,
+  actor: Actor,
+  householdId: string,
+  customerId: string,
+  role: HouseholdRole,
+  path = '/customerId',
+): Promise<Household> {
+  const household = await db
+    .selectFrom('households')
+    .select('id')
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('id', '=', householdId)
+    .executeTakeFirst();
+  if (!household) throw notFound('Household', householdId);
+  const customer = await resolveCustomer(db, actor.workspaceId, customerId).catch(() => {
+    throw invalid(path, `customer ${customerId} does not exist`);
+  });
+  await db
+    .insertInto('household_members')
+    .values({ workspace_id: actor.workspaceId, household_id: householdId, customer_id: customer.id, role })
+    .onConflict((oc) => oc.columns(['workspace_id', 'household_id', 'customer_id']).doUpdateSet({ role }))
+    .execute();
+  await recordAudit(db, actor, { action: 'household.member_set', entityType: 'household', entityId: householdId, changes: { customerId: customer.id, role } });
+  return getHousehold(db, actor.workspaceId, householdId);
+}
+
+export async function removeHouseholdMember(db: Kysely<DB>, actor: Actor, householdId: string, customerId: string): Promise<Household> {
+  const deleted = await db
+    .deleteFrom('household_members')
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('household_id', '=', householdId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  if (!deleted.numDeletedRows) throw notFound('Household member', customerId);
+  await recordAudit(db, actor, { action: 'household.member_removed', entityType: 'household', entityId: householdId, changes: { customerId } });
+  return getHousehold(db, actor.workspaceId, householdId);
+}

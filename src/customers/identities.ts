@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import type { DB, IdentityKind } from '../db/tables.js';
+import { invalid, notFound } from '../errors.js';
+import { recordAudit } from '../workspaces/audit.js';
+import { requireCustomer } from './lookup.js';
+import { mergeCustomers, type MergeResult } from './merge.js';
+import { normalizeEmail, normalizePhone } from './normalize.js';
+import type { IdentityInput } from './schemas.js';
+
+/** An identity in its stored form: the key that resolution matches on. */
+export interface IdentityKey {
+  kind: IdentityKind;
+  namespace: string;
+  value: string;
+}
+
+/** Normalises one identity; `path` names it in errors (`/identities/2`). */
+export function normalizeIdentity(input: IdentityInput, path: string, defaultCountry: string): IdentityKey {
+  const raw = input.value;
+  if (input.kind !== 'external' && input.system !== undefined) {
+    throw invalid(`${path}/system`, 'only external ids have a source system');
+  }
+  switch (input.kind) {
+    case 'email':
+      return { kind: 'email', namespace: '', value: normalizeEmail(raw, `${path}/value`) };
+    case 'phone':
+      return { kind: 'phone', namespace: '', value: normalizePhone(raw, `${path}/value`, defaultCountry) };
+    case 'external':
+      if (!input.system) throw invalid(`${path}/system`, 'is required for an external id (e.g. billing, crm, shop)');
+      break;
+  }
+  const value = raw.trim();
+  if (!value) throw invalid(`${path}/value`, 'must not be blank');
+  return { kind: input.kind, namespace: input.system ?? '', value };
+}
+
+export async function workspaceCountry(db: Kysely<DB>, workspaceId: string): Promise<string> {
+  const row = await db.selectFrom('workspaces').select('default_country').where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  return row.default_country;
+}
+
+/** The customer an identity belongs to, if any. */
+export async function findIdentityOwner(db: Kysely<DB>, workspaceId: string, key: IdentityKey): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('customer_identities')
+    .select('customer_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', key.kind)
+    .where('namespace', '=', key.namespace)
+    .where('value', '=', key.value)
+    .executeTakeFirst();
+  return row?.customer_id;
+}
+
+export interface AttachResult {
+  /** The profile that holds the identity now: the survivor when a merge happened. */
+  customerId: string;
+  merge: MergeResult | null;
+}
+
+/**
+ * Attaches an identity to a profile. When the identity already belongs to another
+ * profile the two are the same person, so they are merged.
+ */
+export async function attachIdentity(
+  db: Kysely<DB>,
+  actor: Actor,
+  customerId: string,
+  key: IdentityKey,
+  source: string | null = null,
+): Promise<AttachResult> {
+  const workspaceId = actor.workspaceId;
+  const owner = await findIdentityOwner(db, workspaceId, key);
+  if (owner === customerId) return { customerId, merge: null };
+  if (owner) {
+    const merge = await mergeCustomers(db, actor, {
+      customerId,
+      otherId: owner,
+      reason: 'identity',
+      identity: { kind: key.kind, system: key.namespace || null, value: key.value },
+    });
+    return { customerId: merge.survivorId, merge };
+  }
+  await db
+    .insertInto('customer_identities')
+    .values({ workspace_id: workspaceId, kind: key.kind, namespace: key.namespace, value: key.value, customer_id: customerId, source })
+    .execute();
+  await recordAudit(db, actor, {
+    action: 'identity.attached',
+    entityType: 'customer',
+    entityId: customerId,
+    changes: { kind: key.kind, system: key.namespace || null, value: key.value },
+  });
+  return { customerId, merge: null };
+}
+
+export async function detachIdentity(db: Kysely<DB>, actor: Actor, customerId: string, key: IdentityKey): Promise<void> {
+  await requireCustomer(db, actor.workspaceId, customerId);
+  const deleted = await db
+    .deleteFrom('customer_identities')
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('customer_id', '=', customerId)
+    .where('kind', '=', key.kind)
+    .where('namespace', '=', key.namespace)
+    .where('value', '=', key.value)
+    .executeTakeFirst();
+  if (!deleted.numDeletedRows) throw notFound('Identity', `${key.kind}:${key.value}`);
+  await recordAudit(db, actor, {
+    action: 'identity.detached',
+    entityType: 'customer',
+    entityId: customerId,
+    changes: { kind: key.kind, system: key.namespace || null, value: key.value },
+  });
+}

@@ -1,0 +1,148 @@
+import { sql, type Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { actorColumns } from '../auth/actor.js';
+import type { CustomerRow, DB, JsonObject } from '../db/tables.js';
+import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
+import { recordAudit } from '../workspaces/audit.js';
+import { requireCustomer } from './lookup.js';
+import { CUSTOMER_REFERENCES } from './references.js';
+
+/**
+ * The survivor of a merge is chosen deterministically: the profile created first,
+ * and on a tie the smaller id. Older profiles carry more history and more references.
+ */
+export function chooseSurvivor(a: CustomerRow, b: CustomerRow): [survivor: CustomerRow, merged: CustomerRow] {
+  const byAge = a.created_at.getTime() - b.created_at.getTime();
+  if (byAge < 0 || (byAge === 0 && a.id < b.id)) return [a, b];
+  return [b, a];
+}
+
+export interface MergeResult {
+  mergeId: string;
+  survivorId: string;
+  mergedId: string;
+}
+
+/**
+ * Merges two profiles of one person. Every row that pointed at the merged profile
+ * points at the survivor afterwards; the survivor's values win, the merged profile
+ * fills what the survivor lacks, and the merged profile as it was is kept in the
+ * merge record. The merged id keeps resolving to the survivor.
+ */
+export async function mergeCustomers(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: { customerId: string; otherId: string; reason: string; identity?: JsonObject },
+): Promise<MergeResult> {
+  if (input.customerId === input.otherId) throw new AppError('validation_failed', 'A customer cannot be merged with itself');
+  const workspaceId = actor.workspaceId;
+  // Lock both rows in id order so two concurrent merges of the same pair cannot deadlock.
+  await db
+    .selectFrom('customers')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', [input.customerId, input.otherId].sort())
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const a = await requireCustomer(db, workspaceId, input.customerId);
+  const b = await requireCustomer(db, workspaceId, input.otherId);
+  const [survivor, merged] = chooseSurvivor(a, b);
+
+  const mergedIdentities = await db
+    .selectFrom('customer_identities')
+    .select(['kind', 'namespace', 'value', 'source'])
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', merged.id)
+    .execute();
+  const mergeId = newId('mrg');
+  await db
+    .insertInto('customer_merges')
+    .values({
+      workspace_id: workspaceId,
+      id: mergeId,
+      survivor_id: survivor.id,
+      merged_id: merged.id,
+      reason: input.reason,
+      identity: input.identity ? JSON.stringify(input.identity) : null,
+      merged_profile: JSON.stringify({
+        displayName: merged.display_name,
+        traits: merged.traits,
+        preferredChannels: merged.preferred_channels,
+        language: merged.language,
+        timeZone: merged.time_zone,
+        quietHours: [merged.quiet_hours_start, merged.quiet_hours_end],
+        contactCap: [merged.contact_cap_count, merged.contact_cap_days],
+        createdAt: merged.created_at.toISOString(),
+        identities: mergedIdentities,
+      }),
+      ...actorColumns(actor),
+    })
+    .execute();
+
+  // A household both belong to keeps the survivor's membership.
+  await db
+    .deleteFrom('household_members')
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', merged.id)
+    .where('household_id', 'in', (eb) =>
+      eb.selectFrom('household_members').select('household_id').where('workspace_id', '=', workspaceId).where('customer_id', '=', survivor.id),
+    )
+    .execute();
+  for (const ref of CUSTOMER_REFERENCES) {
+    await sql`update ${sql.table(ref.table)} set ${sql.ref(ref.column)} = ${survivor.id}
+      where workspace_id = ${workspaceId} and ${sql.ref(ref.column)} = ${merged.id}`.execute(db);
+  }
+  // Profiles merged earlier into the merged one now redirect straight to the survivor.
+  await db
+    .updateTable('customers')
+    .set({ merged_into: survivor.id })
+    .where('workspace_id', '=', workspaceId)
+    .where('merged_into', '=', merged.id)
+    .execute();
+
+  await db
+    .updateTable('customers')
+    .set({
+      display_name: survivor.display_name ?? merged.display_name,
+      traits: JSON.stringify({ ...merged.traits, ...survivor.traits }),
+      preferred_channels: survivor.preferred_channels.length > 0 ? survivor.preferred_channels : merged.preferred_channels,
+      language: survivor.language ?? merged.language,
+      time_zone: survivor.time_zone ?? merged.time_zone,
+      quiet_hours_start: survivor.quiet_hours_start ?? merged.quiet_hours_start,
+      quiet_hours_end: survivor.quiet_hours_start !== null ? survivor.quiet_hours_end : merged.quiet_hours_end,
+      contact_cap_count: survivor.contact_cap_count ?? merged.contact_cap_count,
+      contact_cap_days: survivor.contact_cap_count !== null ? survivor.contact_cap_days : merged.contact_cap_days,
+      updated_at: new Date(),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', survivor.id)
+    .execute();
+  // The merged row stays as a redirect; its personal data lives on in the survivor and the merge record.
+  await db
+    .updateTable('customers')
+    .set({
+      merged_into: survivor.id,
+      display_name: null,
+      traits: '{}',
+      preferred_channels: [],
+      language: null,
+      time_zone: null,
+      quiet_hours_start: null,
+      quiet_hours_end: null,
+      contact_cap_count: null,
+      contact_cap_days: null,
+      updated_at: new Date(),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', merged.id)
+    .execute();
+  await recordAudit(db, actor, {
+    action: 'customer.merged',
+    entityType: 'customer',
+    entityId: survivor.id,
+    changes: { mergedId: merged.id, reason: input.reason, mergeId },
+  });
+  return { mergeId, survivorId: survivor.id, mergedId: merged.id };
+}

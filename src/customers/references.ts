@@ -1,0 +1,21 @@
+/**
+ * Every column that points at a customer. A merge repoints them all at the survivor and
+ * an erasure visits them, so a capability that adds such a column registers it here;
+ * a test compares this list with the database catalogue and fails on a missing one.
+ */
+export const CUSTOMER_REFERENCES: ReadonlyArray<{ table: string; column: string }> = [
+  { table: 'customer_identities', column: 'customer_id' },
+  { table: 'household_members', column: 'customer_id' },
+  { table: 'consent_events', column: 'customer_id' },
+  { table: 'holdings', column: 'customer_id' },
+  { table: 'holdings', column: 'payer_customer_id' },
+  { table: 'transactions', column: 'customer_id' },
+  { table: 'customer_events', column: 'customer_id' },
+  { table: 'dsr_requests', column: 'customer_id' },
+];
+
+/** Columns that name customers but are history, not pointers: merges keep both ids as they were. */
+export const CUSTOMER_HISTORY_COLUMNS: ReadonlyArray<{ table: string; column: string }> = [
+  { table: 'customer_merges', column: 'survivor_id' },
+  { table: 'customer_merges', column: 'merged_id' },
+];

@@ -1,0 +1,136 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import type { CustomersTable, DB, JsonObject } from '../db/tables.js';
+import { invalid } from '../errors.js';
+import { newId } from '../ids.js';
+import { recordAudit } from '../workspaces/audit.js';
+import { recordConsent } from './consent.js';
+import { attachIdentity, findIdentityOwner, normalizeIdentity, workspaceCountry, type IdentityKey } from './identities.js';
+import { requireCustomer } from './lookup.js';
+import { toCustomer, type Customer } from './mappers.js';
+import { mergeCustomers, type MergeResult } from './merge.js';
+import { normalizeLanguage, normalizeTimeZone, parseClockTime } from './normalize.js';
+import type { CreateCustomerBody, PreferencesInput, UpdateCustomerBody } from './schemas.js';
+
+/** Preferences from the API to columns; only the fields given are changed. */
+export function preferenceColumns(input: PreferencesInput, path = '/preferences'): Updateable<CustomersTable> {
+  const columns: Updateable<CustomersTable> = {};
+  if (input.channels !== undefined) columns.preferred_channels = input.channels;
+  if (input.language !== undefined) columns.language = input.language === null ? null : normalizeLanguage(input.language, `${path}/language`);
+  if (input.timeZone !== undefined) columns.time_zone = input.timeZone === null ? null : normalizeTimeZone(input.timeZone, `${path}/timeZone`);
+  if (input.quietHours !== undefined) {
+    if (input.quietHours === null) {
+      columns.quiet_hours_start = null;
+      columns.quiet_hours_end = null;
+    } else {
+      const start = parseClockTime(input.quietHours.start, `${path}/quietHours/start`);
+      const end = parseClockTime(input.quietHours.end, `${path}/quietHours/end`);
+      if (start === end) throw invalid(`${path}/quietHours/end`, 'must differ from the start');
+      columns.quiet_hours_start = start;
+      columns.quiet_hours_end = end;
+    }
+  }
+  if (input.contactCap !== undefined) {
+    columns.contact_cap_count = input.contactCap?.count ?? null;
+    columns.contact_cap_days = input.contactCap?.days ?? null;
+  }
+  return columns;
+}
+
+/** Merges a trait patch: given keys replace, null removes. */
+function patchTraits(current: JsonObject, patch: Record<string, unknown>): JsonObject {
+  const next: JsonObject = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else next[key] = value as JsonObject[string];
+  }
+  return next;
+}
+
+export interface IdentifyResult {
+  customer: Customer;
+  /** True when a new profile was created, false when the identities led to an existing one. */
+  created: boolean;
+  merges: MergeResult[];
+}
+
+/**
+ * Creates a profile, or, when any identity given is already known, updates the profile
+ * it belongs to (merging the profiles of all known identities into one).
+ */
+export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: CreateCustomerBody): Promise<IdentifyResult> {
+  const workspaceId = actor.workspaceId;
+  const country = await workspaceCountry(db, workspaceId);
+  const keys: IdentityKey[] = (input.identities ?? []).map((identity, i) => normalizeIdentity(identity, `/identities/${i}`, country));
+  const preferences = input.preferences ? preferenceColumns(input.preferences) : {};
+
+  const owners: string[] = [];
+  for (const key of keys) {
+    const owner = await findIdentityOwner(db, workspaceId, key);
+    if (owner && !owners.includes(owner)) owners.push(owner);
+  }
+  const merges: MergeResult[] = [];
+  let customerId: string;
+  const created = owners.length === 0;
+  if (created) {
+    customerId = newId('cus');
+    await db
+      .insertInto('customers')
+      .values({
+        workspace_id: workspaceId,
+        id: customerId,
+        display_name: input.displayName ?? null,
+        traits: JSON.stringify(input.traits ?? {}),
+        ...preferences,
+      })
+      .execute();
+    await recordAudit(db, actor, { action: 'customer.created', entityType: 'customer', entityId: customerId, changes: { displayName: input.displayName ?? null } });
+  } else {
+    customerId = owners[0] as string;
+    for (const other of owners.slice(1)) {
+      const merge = await mergeCustomers(db, actor, { customerId, otherId: other, reason: 'identity' });
+      merges.push(merge);
+      customerId = merge.survivorId;
+    }
+    const current = await requireCustomer(db, workspaceId, customerId);
+    await db
+      .updateTable('customers')
+      .set({
+        ...(input.displayName ? { display_name: input.displayName } : {}),
+        traits: JSON.stringify(patchTraits(current.traits, input.traits ?? {})),
+        ...preferences,
+        updated_at: new Date(),
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', customerId)
+      .execute();
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const result = await attachIdentity(db, actor, customerId, keys[i] as IdentityKey, input.identities?.[i]?.source ?? null);
+    if (result.merge) merges.push(result.merge);
+    customerId = result.customerId;
+  }
+  for (const consent of input.consent ?? []) await recordConsent(db, actor, customerId, consent);
+  return { customer: toCustomer(await requireCustomer(db, workspaceId, customerId)), created, merges };
+}
+
+export async function updateCustomer(db: Kysely<DB>, actor: Actor, customerId: string, input: UpdateCustomerBody): Promise<Customer> {
+  const current = await requireCustomer(db, actor.workspaceId, customerId);
+  const changes: Updateable<CustomersTable> = input.preferences ? preferenceColumns(input.preferences) : {};
+  if (input.displayName !== undefined) changes.display_name = input.displayName;
+  if (input.traits) changes.traits = JSON.stringify(patchTraits(current.traits, input.traits));
+  const row = await db
+    .updateTable('customers')
+    .set({ ...changes, updated_at: new Date() })
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('id', '=', customerId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, actor, {
+    action: 'customer.updated',
+    entityType: 'customer',
+    entityId: customerId,
+    changes: JSON.parse(JSON.stringify(input)) as JsonObject,
+  });
+  return toCustomer(row);
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.js';
+import { buildTestApp, createTenant, type TestTenant } from '../test/app.js';
+import { openTestDatabase } from '../test/database.js';
+import { insertCatalog, insertHolding, insertTransaction, insertUsage } from '../test/fixtures.js';
+
+let database: Database;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  app = await buildTestApp(database);
+});
+afterAll(async () => {
+  await app.close();
+  await database.close();
+});
+
+async function createCustomer(tenant: TestTenant, displayName: string, email: string): Promise<string> {
+  const response = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName, identities: [{ kind: 'email', value: email }] } });
+  expect(response.statusCode).toBe(201);
+  return response.json().id;
+}
+
+describe('the customer 360', () => {
+  it('shows a parent’s holdings across product lines, the child line they pay for, the household and usage in one call', async () => {
+    const tenant = await createTenant(app);
+    const ws = tenant.workspace.id;
+    const db = database.db;
+    const parent = await createCustomer(tenant, 'Pat Parent', 'pat@example.com');
+    const child = await createCustomer(tenant, 'Kim Child', 'kim@example.com');
+    const household = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/households',
+      payload: { name: 'The Parents', kind: 'family_plan', members: [{ customerId: parent, role: 'payer' }, { customerId: child, role: 'member' }] },
+    });
+    expect(household.statusCode).toBe(201);
+    const householdId = household.json().id;
+    const catalog = await insertCatalog(db, ws);
+    const parentSim = await insertHolding(db, ws, { customerId: parent, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200, startedAt: '2023-01-10T00:00:00Z' });
+    await insertHolding(db, ws, { customerId: parent, productId: catalog.fibre.id, planId: catalog.fibre500.id, priceMinor: 3500 });
+    await insertHolding(db, ws, { customerId: child, payerId: parent, householdId, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200 });
+    await insertUsage(db, ws, parentSim, [
+      { start: '2026-09-01', end: '2026-10-01', dataMb: 4000 },
+      { start: '2026-10-01', end: '2026-11-01', dataMb: 12000 },
+    ]);
+    for (let i = 0; i < 12; i++) {
+      await insertTransaction(db, ws, { customerId: parent, kind: 'fee', amountMinor: 100 + i, occurredAt: new Date(Date.UTC(2026, 0, 1 + i)).toISOString() });
+    }
+
+    const response = await tenant.api({ method: 'GET', url: `/api/v1/customers/${parent}` });
+    expect(response.statusCode).toBe(200);
+    const view = response.json();
+    expect(view.customer).toMatchObject({ id: parent, displayName: 'Pat Parent' });
+    expect(view.identities).toEqual([expect.objectContaining({ kind: 'email', value: 'pat@example.com' })]);
+    expect(view.households).toEqual([
+      expect.objectContaining({
+        id: householdId,
+        kind: 'family_plan',
+        role: 'payer',
+        members: expect.arrayContaining([
+          { customerId: parent, displayName: 'Pat Parent', role: 'payer' },
+          { customerId: child, displayName: 'Kim Child', role: 'member' },
+        ]),
+      }),
+    ]);
+    const lines = new Set(view.holdings.map((h: { productLine: { code: string } }) => h.productLine.code));
+    expect(lines).toEqual(new Set(['mobile', 'broadband']));
+    const own = view.holdings.find((h: { id: string }) => h.id === parentSim);
+    expect(own).toMatchObject({
+      relationship: 'holder',
+      plan: { code: 'sim-10gb', allowances: { dataMb: 10240 }, price: { amountMinor: 1200, currency: 'GBP' } },
+      price: { amountMinor: 1200, currency: 'GBP' },
+      latestUsage: { periodStart: '2026-10-01', dataMb: 12000 },
+    });
+    expect(own.tenureMonths).toBeGreaterThanOrEqual(40);
+    const paidFor = view.holdings.find((h: { relationship: string }) => h.relationship === 'payer');
+    expect(paidFor).toMatchObject({ holder: { customerId: child, displayName: 'Kim Child' }, payer: { customerId: parent }, householdId });
+    expect(view.recentTransactions).toHaveLength(10);
+    expect(view.recentTransactions[0].amount.amountMinor).toBe(111);
+    const times = view.recentTransactions.map((t: { occurredAt: string }) => t.occurredAt);
+    expect([...times].sort().reverse()).toEqual(times);
+
+    const childView = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${child}` })).json();
+    expect(childView.holdings).toEqual([expect.objectContaining({ relationship: 'holder', payer: { customerId: parent, displayName: 'Pat Parent' } })]);
+  });
+
+  it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+    const tenant = await createTenant(app);
+    const missing = await tenant.api({ method: 'GET', url: '/api/v1/customers/cus_0000000000000000000000000' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('not_found');
+    const malformed = await tenant.api({ method: 'GET', url: '/api/v1/customers/DROP%20TABLE' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.issues[0]).toMatchObject({ in: 'params', path: '/id' });
+  });
+});

@@ -1,0 +1,10 @@
+// `npm run bench`: runs every benchmark and writes the figures to bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchCustomer360 } from './customer-360.js';
+
+const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version };
+results.customer360 = await benchCustomer360();
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/bench-${Date.now()}.json`, import.meta.url);
+writeFileSync(file, JSON.stringify(results, null, 2));
+process.stdout.write(`\nresults written to ${file.pathname}\n`);

@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { SeedResult } from './seed/seed.js';
+
+export interface StartOptions {
+  /** Seed the demo workspace first when there is none. */
+  demo?: boolean;
+  seedDemo?: (database: Database) => Promise<SeedResult>;
+  onListening?: (seeded: SeedResult | undefined) => void;
+}
+
+/** Builds the app, optionally seeds the demo, listens, and closes gracefully on SIGINT/SIGTERM. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<FastifyInstance> {
+  const app = await buildApp(config);
+  let seeded: SeedResult | undefined;
+  if (options.demo && options.seedDemo) {
+    const existing = await app.database.db.selectFrom('workspaces').select('id').where('slug', '=', 'demo').executeTakeFirst();
+    if (!existing) seeded = await options.seedDemo(app.database);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+  await app.listen({ port: config.port, host: config.host });
+  options.onListening?.(seeded);
+  return app;
+}
+
+// `node dist/server.js` starts the server from the environment alone.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await startServer(loadConfig());
+}

@@ -11,6 +11,7 @@ import { migrate } from './db/migrate.js';
 import { holdingRoutes } from './holdings/routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
+import { registerValidation } from './http/validation.js';
 import { ErrorBody } from './http/schemas.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 
@@ -36,13 +37,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
   app.decorate('database', database);
   app.decorate('config', config);
   if (!options.database) app.addHook('onClose', () => database.close());
 
   registerErrorHandling(app);
+  registerValidation(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);
   await app.register(swagger, {

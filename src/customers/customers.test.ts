@@ -180,3 +180,21 @@ describe('workspace isolation', () => {
     expect(write.statusCode).toBe(403);
   });
 });
+
+describe('nullable fields', () => {
+  it('clears a preference sent as null instead of reading it as an empty value', async () => {
+    const tenant = await createTenant(app);
+    const { id } = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'N', preferences: { language: 'en-GB', contactCap: { count: 1, days: 7 } } } })).json();
+    const cleared = await tenant.api({ method: 'PATCH', url: `/api/v1/customers/${id}`, payload: { displayName: null, preferences: { language: null, contactCap: null } } });
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json()).toMatchObject({ displayName: null, preferences: { language: null, contactCap: null } });
+  });
+
+  it('does not coerce a number sent as text in a body', async () => {
+    const tenant = await createTenant(app);
+    const { id } = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'N' } })).json();
+    const response = await tenant.api({ method: 'PATCH', url: `/api/v1/customers/${id}`, payload: { preferences: { contactCap: { count: '3', days: 7 } } } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.issues.map((i: { path: string }) => i.path)).toContain('/preferences/contactCap/count');
+  });
+});

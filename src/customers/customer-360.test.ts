@@ -96,3 +96,36 @@ describe('the customer 360', () => {
     expect(malformed.json().error.issues[0]).toMatchObject({ in: 'params', path: '/id' });
   });
 });
+
+describe('the timeline', () => {
+  it('merges every kind of entry newest first, filters by kind and pages without gaps or repeats', async () => {
+    const tenant = await createTenant(app);
+    const ws = tenant.workspace.id;
+    const id = await createCustomer(tenant, 'Tim Line', 'tim@example.com');
+    const catalog = await insertCatalog(database.db, ws);
+    await insertHolding(database.db, ws, { customerId: id, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200, startedAt: '2026-01-05T00:00:00Z' });
+    for (let i = 0; i < 5; i++) {
+      await insertTransaction(database.db, ws, { customerId: id, kind: 'fee', amountMinor: 100 + i, occurredAt: `2026-0${i + 2}-01T00:00:00Z` });
+    }
+    await tenant.api({ method: 'POST', url: `/api/v1/customers/${id}/consent`, payload: { purpose: 'surveys', channel: 'email', status: 'granted', source: 'web', recordedAt: '2026-03-15T00:00:00Z' } });
+
+    const all = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/timeline` })).json();
+    expect(all.data.map((e: { kind: string }) => e.kind)).toEqual(['transaction', 'transaction', 'transaction', 'consent', 'transaction', 'transaction', 'holding']);
+    const onlyConsent = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/timeline?kinds=consent,holding` })).json();
+    expect(onlyConsent.data.map((e: { kind: string }) => e.kind)).toEqual(['consent', 'holding']);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/api/v1/customers/${id}/timeline?limit=3${cursor ? `&before=${encodeURIComponent(cursor)}` : ''}`;
+      const pageBody: { data: Array<{ id: string }>; nextCursor: string | null } = (await tenant.api({ method: 'GET', url })).json();
+      seen.push(...pageBody.data.map((e) => e.id));
+      cursor = pageBody.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.data.map((e: { id: string }) => e.id));
+
+    const bad = await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/timeline?kinds=gossip` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/unknown kind gossip/);
+  });
+});

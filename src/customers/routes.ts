@@ -31,6 +31,7 @@ import {
 } from './schemas.js';
 import { listRecentCustomers, searchCustomers } from './search.js';
 import { identifyCustomer, updateCustomer } from './service.js';
+import { listTimeline } from './timeline.js';
 
 const tags = ['customers'];
 const Reason = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
@@ -88,6 +89,41 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => getCustomer360(db(), actorOf(request).workspaceId, request.params.id),
+  );
+
+  app.get(
+    '/customers/:id/timeline',
+    {
+      preHandler: requires(canReadCustomers),
+      schema: {
+        tags,
+        summary: 'Everything that happened to the customer across products and channels, newest first',
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            kinds: Type.Optional(Type.Array(Type.String(), { description: 'Only these kinds (repeat the parameter or separate with commas)' })),
+            before: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
+            limit: Limit(200, 50),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({ kind: Type.String(), id: Type.String(), occurredAt: Type.String(), action: Type.String(), data: Type.Record(Type.String(), Type.Unknown()) }),
+            ),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = actorOf(request);
+      await requireCustomer(db(), workspaceId, request.params.id);
+      const kinds = request.query.kinds?.flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+      return listTimeline(db(), { workspaceId, customerId: request.params.id, kinds, before: request.query.before, limit: request.query.limit });
+    },
   );
 
   app.patch(

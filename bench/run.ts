@@ -1,6 +1,10 @@
 // `npm run bench`: runs every benchmark and writes the figures to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
 import { benchCustomer360 } from './customer-360.js';
+
+// The benchmarks start the built server, so build first.
+execSync('npm run build', { stdio: 'inherit' });
 
 const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version };
 results.customer360 = await benchCustomer360();

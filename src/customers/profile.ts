@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { toPlan, type Plan } from '../catalog/mappers.js';
-import type { DB, EventType, HoldingStatus, HouseholdKind, HouseholdRole, JsonObject, ProductKind, TransactionKind } from '../db/tables.js';
+import type { Database } from '../db/database.js';
+import type { EventType, HoldingStatus, HouseholdKind, HouseholdRole, JsonObject, ProductKind, TransactionKind } from '../db/tables.js';
 import { notFound } from '../errors.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import { MergedCustomerError } from './lookup.js';
@@ -63,8 +63,13 @@ function monthsBetween(from: Date, to: Date): number {
  * with their members, current consent, every holding across product lines (held or
  * paid for) with plan and latest usage, and the latest transactions and events.
  */
-export async function getCustomer360(db: Kysely<DB>, workspaceId: string, customerId: string, now = new Date()): Promise<Customer360> {
-  const row = await db
+export async function getCustomer360(
+  database: Pick<Database, 'db' | 'executePrepared'>,
+  workspaceId: string,
+  customerId: string,
+  now = new Date(),
+): Promise<Customer360> {
+  const query = database.db
     .selectFrom('customers as c')
     .selectAll('c')
     .select((eb) => [
@@ -194,7 +199,9 @@ export async function getCustomer360(db: Kysely<DB>, workspaceId: string, custom
     ])
     .where('c.workspace_id', '=', workspaceId)
     .where('c.id', '=', customerId)
-    .executeTakeFirst();
+    .compile();
+  // The one hot read of the product: prepared, so PostgreSQL plans it once per connection.
+  const [row] = await database.executePrepared('customer_360', query);
 
   if (!row || row.erased_at) throw notFound('Customer', customerId);
   if (row.merged_into) throw new MergedCustomerError(customerId, row.merged_into);

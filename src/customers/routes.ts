@@ -88,7 +88,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Customer360Schema, ...errorResponses },
       },
     },
-    async (request) => getCustomer360(db(), actorOf(request).workspaceId, request.params.id),
+    async (request) => getCustomer360(app.database, actorOf(request).workspaceId, request.params.id),
   );
 
   app.get(

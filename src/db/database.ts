@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { PgliteDialect } from './pglite-driver.js';
 import type { DB } from './tables.js';
@@ -18,6 +18,12 @@ export interface Database {
    * Returns whether this call applied it.
    */
   applyMigration(migration: { version: number; name: string; script: string }): Promise<boolean>;
+  /**
+   * Runs a compiled query as a named prepared statement, so PostgreSQL plans it once per
+   * connection instead of on every call. For hot, constant-shaped reads (the customer 360);
+   * the text for one name must never change. PGlite runs it as a plain query.
+   */
+  executePrepared<R>(name: string, query: CompiledQuery<R>): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -89,6 +95,10 @@ function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): D
         client.release();
       }
     },
+    async executePrepared<R>(name: string, query: CompiledQuery<R>) {
+      const result = await pool.query({ name, text: query.sql, values: [...query.parameters] });
+      return result.rows as R[];
+    },
     close: () => db.destroy(),
   };
 }
@@ -117,6 +127,9 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
           return true;
         }),
       );
+    },
+    async executePrepared<R>(_name: string, query: CompiledQuery<R>) {
+      return (await db.executeQuery(query)).rows;
     },
     close: () => db.destroy(),
   };

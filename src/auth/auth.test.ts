@@ -1,26 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.js';
-import { buildTestApp, createTenant, TEST_PASSWORD } from '../test/app.js';
-import { openTestDatabase } from '../test/database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, createTenant, TEST_PASSWORD } from '../test/app.js';
 
-let database: Database;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const ctx = useTestApp();
 
 describe('sign-in and sessions', () => {
   it('signs in with a password, sets an httpOnly SameSite cookie, and signs out', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { email } = await tenant.signInAs('agent');
-    const signIn = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password: TEST_PASSWORD } });
+    const signIn = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password: TEST_PASSWORD } });
     expect(signIn.statusCode).toBe(200);
     expect(signIn.json()).toMatchObject({ role: 'agent', workspace: { id: tenant.workspace.id } });
     const setCookie = String(signIn.headers['set-cookie']);
@@ -28,28 +15,28 @@ describe('sign-in and sessions', () => {
     expect(setCookie).toMatch(/SameSite=Lax/);
     const cookie = `rapport_session=${signIn.cookies[0]?.value}`;
 
-    const me = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
+    const me = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
     expect(me.statusCode).toBe(200);
     expect(me.json().user.email).toBe(email);
 
-    const out = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: { cookie } });
+    const out = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: { cookie } });
     expect(out.statusCode).toBe(204);
-    const after = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
+    const after = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
     expect(after.statusCode).toBe(401);
   });
 
   it('rejects a wrong password and an unknown email with the same answer', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { email } = await tenant.signInAs('analyst');
-    const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password: 'not the password' } });
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'nobody@example.com', password: 'whatever12' } });
+    const wrong = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password: 'not the password' } });
+    const unknown = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'nobody@example.com', password: 'whatever12' } });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json().error.message).toBe(unknown.json().error.message);
   });
 
   it('names each bad field of a sign-in body', async () => {
-    const response = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 5, extra: true } });
+    const response = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 5, extra: true } });
     expect(response.statusCode).toBe(400);
     const paths = response.json().error.issues.map((issue: { path: string }) => issue.path);
     expect(paths).toEqual(expect.arrayContaining(['/email', '/password', '/extra']));
@@ -58,34 +45,34 @@ describe('sign-in and sessions', () => {
 
 describe('API keys', () => {
   it('shows a key once, stores only its hash, and stops accepting it when revoked', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const created = await tenant.api({ method: 'POST', url: '/api/v1/api-keys', payload: { kind: 'secret', name: 'integration' } });
     expect(created.statusCode).toBe(201);
     const { key, apiKey } = created.json();
     expect(key).toMatch(/^rk_secret_/);
-    const stored = await database.db.selectFrom('api_keys').selectAll().where('id', '=', apiKey.id).executeTakeFirstOrThrow();
+    const stored = await ctx.database.db.selectFrom('api_keys').selectAll().where('id', '=', apiKey.id).executeTakeFirstOrThrow();
     expect(stored.key_hash).not.toContain(key);
     expect(JSON.stringify(stored)).not.toContain(key);
 
     const listed = await tenant.api({ method: 'GET', url: '/api/v1/api-keys' });
     expect(listed.body).not.toContain(key);
 
-    const ok = await app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${key}` } });
+    const ok = await ctx.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${key}` } });
     expect(ok.statusCode).toBe(200);
     await tenant.api({ method: 'DELETE', url: `/api/v1/api-keys/${apiKey.id}` });
-    const revoked = await app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${key}` } });
+    const revoked = await ctx.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${key}` } });
     expect(revoked.statusCode).toBe(401);
   });
 
   it('lets a write key send events only, not read the API', async () => {
-    const tenant = await createTenant(app);
-    const response = await app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${tenant.writeKey}` } });
+    const tenant = await createTenant(ctx.app);
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${tenant.writeKey}` } });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.message).toMatch(/write key/i);
   });
 
   it('answers 401 without credentials', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/workspace' });
+    const response = await ctx.app.inject({ method: 'GET', url: '/api/v1/workspace' });
     expect(response.statusCode).toBe(401);
     expect(response.json().error.code).toBe('unauthenticated');
   });
@@ -93,9 +80,9 @@ describe('API keys', () => {
 
 describe('roles and the audit log', () => {
   it('only lets an admin manage access, and records who did it', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const agent = await tenant.signInAs('agent');
-    const denied = await app.inject({
+    const denied = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/members',
       headers: { cookie: agent.cookie },
@@ -104,7 +91,7 @@ describe('roles and the audit log', () => {
     expect(denied.statusCode).toBe(403);
 
     const admin = await tenant.signInAs('admin');
-    const added = await app.inject({
+    const added = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/members',
       headers: { cookie: admin.cookie },
@@ -113,24 +100,24 @@ describe('roles and the audit log', () => {
     expect(added.statusCode).toBe(201);
     expect(added.json().email).toBe(`new-${tenant.workspace.slug}@example.com`);
 
-    const audit = await app.inject({ method: 'GET', url: '/api/v1/audit-log?entityType=user', headers: { cookie: admin.cookie } });
+    const audit = await ctx.app.inject({ method: 'GET', url: '/api/v1/audit-log?entityType=user', headers: { cookie: admin.cookie } });
     const entry = audit.json().data.find((e: { action: string; changes: { role?: string } }) => e.action === 'member.added' && e.changes.role === 'lead');
     expect(entry).toMatchObject({ actorKind: 'user' });
-    const adminMe = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: admin.cookie } });
+    const adminMe = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: admin.cookie } });
     expect(entry.actorId).toBe(adminMe.json().user.id);
   });
 });
 
 describe('health and docs', () => {
   it('serves /healthz, /readyz and the OpenAPI document', async () => {
-    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    const ready = await app.inject({ url: '/readyz' });
+    expect((await ctx.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await ctx.app.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(200);
     expect(ready.json().status).toBe('ready');
-    const openapi = await app.inject({ url: '/openapi.json' });
+    const openapi = await ctx.app.inject({ url: '/openapi.json' });
     expect(openapi.statusCode).toBe(200);
     expect(Object.keys(openapi.json().paths)).toContain('/api/v1/auth/sign-in');
-    const docs = await app.inject({ url: '/docs/' });
+    const docs = await ctx.app.inject({ url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toMatch(/swagger/i);
   });

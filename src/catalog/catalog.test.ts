@@ -1,22 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.js';
-import { buildTestApp, createTenant, type TestTenant } from '../test/app.js';
-import { openTestDatabase } from '../test/database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, createTenant, type TestTenant } from '../test/app.js';
 import { toPlan, type PlanRow } from './mappers.js';
 
-let database: Database;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const ctx = useTestApp();
 
 const planBody = (productId: string, overrides: Record<string, unknown> = {}) => ({
   productId,
@@ -42,14 +29,14 @@ async function createProduct(tenant: TestTenant): Promise<{ lineId: string; prod
 }
 
 async function countRows(workspaceId: string): Promise<{ plans: number; audit: number }> {
-  const plans = await database.db.selectFrom('plans').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
-  const audit = await database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  const plans = await ctx.database.db.selectFrom('plans').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  const audit = await ctx.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
   return { plans: Number(plans.n), audit: Number(audit.n) };
 }
 
 describe('product lines, products and plans', () => {
   it('creates a line, a product and a plan, and reads each back', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { lineId, productId } = await createProduct(tenant);
     const created = await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId) });
     expect(created.statusCode).toBe(201);
@@ -76,7 +63,7 @@ describe('product lines, products and plans', () => {
   });
 
   it('refuses a second product line, product or plan with the same code', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { productId, lineId } = await createProduct(tenant);
     const line = await tenant.api({ method: 'POST', url: '/api/v1/product-lines', payload: { code: 'MOBILE', name: 'Mobile again' } });
     expect(line.statusCode).toBe(409);
@@ -89,12 +76,12 @@ describe('product lines, products and plans', () => {
     expect(plan.json().error.message).toMatch(/plan with code "SIM-30GB" already exists/);
 
     // Codes are unique per workspace, not across workspaces.
-    const other = await createTenant(app);
+    const other = await createTenant(ctx.app);
     expect((await other.api({ method: 'POST', url: '/api/v1/product-lines', payload: { code: 'MOBILE', name: 'Mobile' } })).statusCode).toBe(201);
   });
 
   it('rejects a currency that is not ISO 4217, naming the field, and stores nothing', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { productId } = await createProduct(tenant);
     const before = await countRows(tenant.workspace.id);
     const response = await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId, { price: { amountMinor: 100, currency: 'pounds' } }) });
@@ -108,10 +95,10 @@ describe('product lines, products and plans', () => {
   });
 
   it("answers 404 for another workspace's line, product and plan", async () => {
-    const owner = await createTenant(app);
+    const owner = await createTenant(ctx.app);
     const { lineId, productId } = await createProduct(owner);
     const plan = (await owner.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId) })).json();
-    const stranger = await createTenant(app);
+    const stranger = await createTenant(ctx.app);
     expect((await stranger.api({ url: `/api/v1/plans/${plan.id}` })).statusCode).toBe(404);
     expect((await stranger.api({ method: 'PATCH', url: `/api/v1/plans/${plan.id}`, payload: { onSale: false } })).statusCode).toBe(404);
     expect((await stranger.api({ url: `/api/v1/products/${productId}` })).statusCode).toBe(404);
@@ -122,19 +109,19 @@ describe('product lines, products and plans', () => {
   });
 
   it('lets an analyst read the catalog but not change it', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { productId } = await createProduct(tenant);
     const analyst = await tenant.signInAs('analyst');
-    const denied = await app.inject({ method: 'POST', url: '/api/v1/plans', headers: { cookie: analyst.cookie }, payload: planBody(productId) });
+    const denied = await ctx.app.inject({ method: 'POST', url: '/api/v1/plans', headers: { cookie: analyst.cookie }, payload: planBody(productId) });
     expect(denied.statusCode).toBe(403);
     expect(denied.json().error.message).toBe('The analyst role cannot change the catalog');
-    expect((await app.inject({ url: '/api/v1/plans', headers: { cookie: analyst.cookie } })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/api/v1/plans', headers: { cookie: analyst.cookie } })).statusCode).toBe(200);
     const lead = await tenant.signInAs('lead');
-    expect((await app.inject({ method: 'POST', url: '/api/v1/plans', headers: { cookie: lead.cookie }, payload: planBody(productId) })).statusCode).toBe(201);
+    expect((await ctx.app.inject({ method: 'POST', url: '/api/v1/plans', headers: { cookie: lead.cookie }, payload: planBody(productId) })).statusCode).toBe(201);
   });
 
   it('reprices a plan and keeps the old price in the audit log', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { productId } = await createProduct(tenant);
     const plan = (await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId) })).json();
     const patched = await tenant.api({ method: 'PATCH', url: `/api/v1/plans/${plan.id}`, payload: { price: { amountMinor: 1200, currency: 'GBP' }, onSale: false } });
@@ -154,10 +141,10 @@ describe('product lines, products and plans', () => {
 
 describe('toPlan', () => {
   it('maps a plan read back from a json aggregate, where timestamps are text', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { productId } = await createProduct(tenant);
     const plan = (await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId) })).json();
-    const result = await sql<{ plans: PlanRow[] }>`select json_agg(p) as plans from plans p where workspace_id = ${tenant.workspace.id}`.execute(database.db);
+    const result = await sql<{ plans: PlanRow[] }>`select json_agg(p) as plans from plans p where workspace_id = ${tenant.workspace.id}`.execute(ctx.database.db);
     const rows = result.rows[0]?.plans ?? [];
     expect(typeof rows[0]?.created_at).toBe('string');
     expect(rows.map(toPlan)).toEqual([plan]);

@@ -1,21 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.js';
-import { buildTestApp, createTenant, type TestTenant } from '../test/app.js';
-import { openTestDatabase } from '../test/database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, createTenant, type TestTenant } from '../test/app.js';
 import { insertCatalog, insertHolding, insertTransaction, insertUsage } from '../test/fixtures.js';
 
-let database: Database;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const ctx = useTestApp();
 
 async function createCustomer(tenant: TestTenant, displayName: string, email: string): Promise<string> {
   const response = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName, identities: [{ kind: 'email', value: email }] } });
@@ -25,9 +12,9 @@ async function createCustomer(tenant: TestTenant, displayName: string, email: st
 
 describe('the customer 360', () => {
   it('shows a parent’s holdings across product lines, the child line they pay for, the household and usage in one call', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const ws = tenant.workspace.id;
-    const db = database.db;
+    const db = ctx.database.db;
     const parent = await createCustomer(tenant, 'Pat Parent', 'pat@example.com');
     const child = await createCustomer(tenant, 'Kim Child', 'kim@example.com');
     const household = await tenant.api({
@@ -87,7 +74,7 @@ describe('the customer 360', () => {
   });
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const missing = await tenant.api({ method: 'GET', url: '/api/v1/customers/cus_0000000000000000000000000' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('not_found');
@@ -99,13 +86,13 @@ describe('the customer 360', () => {
 
 describe('the timeline', () => {
   it('merges every kind of entry newest first, filters by kind and pages without gaps or repeats', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const ws = tenant.workspace.id;
     const id = await createCustomer(tenant, 'Tim Line', 'tim@example.com');
-    const catalog = await insertCatalog(database.db, ws);
-    await insertHolding(database.db, ws, { customerId: id, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200, startedAt: '2026-01-05T00:00:00Z' });
+    const catalog = await insertCatalog(ctx.database.db, ws);
+    await insertHolding(ctx.database.db, ws, { customerId: id, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200, startedAt: '2026-01-05T00:00:00Z' });
     for (let i = 0; i < 5; i++) {
-      await insertTransaction(database.db, ws, { customerId: id, kind: 'fee', amountMinor: 100 + i, occurredAt: `2026-0${i + 2}-01T00:00:00Z` });
+      await insertTransaction(ctx.database.db, ws, { customerId: id, kind: 'fee', amountMinor: 100 + i, occurredAt: `2026-0${i + 2}-01T00:00:00Z` });
     }
     await tenant.api({ method: 'POST', url: `/api/v1/customers/${id}/consent`, payload: { purpose: 'surveys', channel: 'email', status: 'granted', source: 'web', recordedAt: '2026-03-15T00:00:00Z' } });
 

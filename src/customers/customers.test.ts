@@ -1,24 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.js';
-import { buildTestApp, createTenant } from '../test/app.js';
-import { openTestDatabase } from '../test/database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, createTenant } from '../test/app.js';
 
-let database: Database;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const ctx = useTestApp();
 
 describe('customer profiles', () => {
   it('normalises identities: emails lower-cased, national phone numbers to E.164', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const created = await tenant.api({
       method: 'POST',
       url: '/api/v1/customers',
@@ -46,7 +33,7 @@ describe('customer profiles', () => {
   });
 
   it('answers a second create with a known identity with the same profile, updated', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const first = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Grace', identities: [{ kind: 'email', value: 'grace@example.com' }] } });
     const again = await tenant.api({
       method: 'POST',
@@ -60,7 +47,7 @@ describe('customer profiles', () => {
   });
 
   it('rejects a malformed email or phone with the field path and reason, and stores nothing', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const bad = await tenant.api({
       method: 'POST',
       url: '/api/v1/customers',
@@ -77,7 +64,7 @@ describe('customer profiles', () => {
   });
 
   it('names every bad field of a body by its path', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const response = await tenant.api({
       method: 'POST',
       url: '/api/v1/customers',
@@ -89,7 +76,7 @@ describe('customer profiles', () => {
   });
 
   it('keeps preferences: channels in order, language, time zone, quiet hours and a contact cap', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const created = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Pref' } });
     const id = created.json().id;
     const patched = await tenant.api({
@@ -113,7 +100,7 @@ describe('customer profiles', () => {
   });
 
   it('derives current consent from an append-only history', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const id = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'C' } })).json().id;
     const grant = { purpose: 'marketing', channel: 'email', status: 'granted', source: 'web-form', evidence: { form: 'signup' }, recordedAt: '2026-01-01T10:00:00Z' };
     await tenant.api({ method: 'POST', url: `/api/v1/customers/${id}/consent`, payload: grant });
@@ -129,7 +116,7 @@ describe('customer profiles', () => {
 
 describe('search', () => {
   it('finds customers by email, phone in any format, external id, and part of the name', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { id } = (
       await tenant.api({
         method: 'POST',
@@ -157,8 +144,8 @@ describe('search', () => {
 
 describe('workspace isolation', () => {
   it('answers 404 for another workspace’s customer and never shows it in search', async () => {
-    const a = await createTenant(app, 'A');
-    const b = await createTenant(app, 'B');
+    const a = await createTenant(ctx.app, 'A');
+    const b = await createTenant(ctx.app, 'B');
     const { id } = (await a.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Private Person', identities: [{ kind: 'email', value: 'private@example.com' }] } })).json();
     const read = await b.api({ method: 'GET', url: `/api/v1/customers/${id}` });
     expect(read.statusCode).toBe(404);
@@ -171,19 +158,19 @@ describe('workspace isolation', () => {
   });
 
   it('lets an analyst read but not change customers', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const analyst = await tenant.signInAs('analyst');
     const { id } = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Read Only' } })).json();
-    const read = await app.inject({ method: 'GET', url: `/api/v1/customers/${id}`, headers: { cookie: analyst.cookie } });
+    const read = await ctx.app.inject({ method: 'GET', url: `/api/v1/customers/${id}`, headers: { cookie: analyst.cookie } });
     expect(read.statusCode).toBe(200);
-    const write = await app.inject({ method: 'PATCH', url: `/api/v1/customers/${id}`, headers: { cookie: analyst.cookie }, payload: { displayName: 'x' } });
+    const write = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/customers/${id}`, headers: { cookie: analyst.cookie }, payload: { displayName: 'x' } });
     expect(write.statusCode).toBe(403);
   });
 });
 
 describe('nullable fields', () => {
   it('clears a preference sent as null instead of reading it as an empty value', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { id } = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'N', preferences: { language: 'en-GB', contactCap: { count: 1, days: 7 } } } })).json();
     const cleared = await tenant.api({ method: 'PATCH', url: `/api/v1/customers/${id}`, payload: { displayName: null, preferences: { language: null, contactCap: null } } });
     expect(cleared.statusCode).toBe(200);
@@ -191,7 +178,7 @@ describe('nullable fields', () => {
   });
 
   it('does not coerce a number sent as text in a body', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const { id } = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'N' } })).json();
     const response = await tenant.api({ method: 'PATCH', url: `/api/v1/customers/${id}`, payload: { preferences: { contactCap: { count: '3', days: 7 } } } });
     expect(response.statusCode).toBe(400);

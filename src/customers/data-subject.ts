@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { resolveCustomer } from './lookup.js';
-import { CUSTOMER_REFERENCES } from './references.js';
+import { CUSTOMER_REFERENCES, NO_PERSONAL_DATA } from './references.js';
 
 /** Ids of a customer and every profile merged into it: personal data may sit under any of them. */
 async function profileIds(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<string[]> {
@@ -150,15 +150,7 @@ export async function eraseCustomer(
   await db
     .updateTable('customers')
     .set({
-      display_name: null,
-      traits: '{}',
-      preferred_channels: [],
-      language: null,
-      time_zone: null,
-      quiet_hours_start: null,
-      quiet_hours_end: null,
-      contact_cap_count: null,
-      contact_cap_days: null,
+      ...NO_PERSONAL_DATA,
       erased_at: erasedAt,
       updated_at: erasedAt,
     })

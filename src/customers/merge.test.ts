@@ -1,27 +1,14 @@
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.js';
-import { buildTestApp, createTenant } from '../test/app.js';
-import { openTestDatabase } from '../test/database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp, createTenant } from '../test/app.js';
 import { insertCatalog, insertHolding, insertTransaction } from '../test/fixtures.js';
 import { CUSTOMER_HISTORY_COLUMNS, CUSTOMER_REFERENCES } from './references.js';
 
-let database: Database;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const ctx = useTestApp();
 
 describe('identity resolution', () => {
   it('merges two profiles when an identity of one is attached to the other; the older survives and nothing is lost', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const ws = tenant.workspace.id;
     const older = (
       await tenant.api({
@@ -43,9 +30,9 @@ describe('identity resolution', () => {
         },
       })
     ).json().id;
-    const catalog = await insertCatalog(database.db, ws);
-    const holding = await insertHolding(database.db, ws, { customerId: newer, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200 });
-    await insertTransaction(database.db, ws, { customerId: newer, kind: 'purchase', amountMinor: 19900, occurredAt: '2026-05-01T12:00:00Z' });
+    const catalog = await insertCatalog(ctx.database.db, ws);
+    const holding = await insertHolding(ctx.database.db, ws, { customerId: newer, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200 });
+    await insertTransaction(ctx.database.db, ws, { customerId: newer, kind: 'purchase', amountMinor: 19900, occurredAt: '2026-05-01T12:00:00Z' });
     const household = (await tenant.api({ method: 'POST', url: '/api/v1/households', payload: { name: 'Home', kind: 'household', members: [{ customerId: newer, role: 'owner' }] } })).json().id;
 
     // The newer profile is attached the older one's shop id from the newer side.
@@ -66,7 +53,7 @@ describe('identity resolution', () => {
 
     // Nothing points at the merged profile any more.
     for (const ref of CUSTOMER_REFERENCES) {
-      const left = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(ref.table)} where ${sql.ref(ref.column)} = ${newer}`.execute(database.db);
+      const left = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(ref.table)} where ${sql.ref(ref.column)} = ${newer}`.execute(ctx.database.db);
       expect(left.rows[0]?.n, `${ref.table}.${ref.column}`).toBe(0);
     }
 
@@ -77,12 +64,12 @@ describe('identity resolution', () => {
 
     const merges = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${older}/merges` })).json().data;
     expect(merges).toEqual([expect.objectContaining({ survivorId: older, mergedId: newer, identity: { kind: 'external', system: 'shop', value: 'S-1' } })]);
-    const record = await database.db.selectFrom('customer_merges').select('merged_profile').where('merged_id', '=', newer).executeTakeFirstOrThrow();
+    const record = await ctx.database.db.selectFrom('customer_merges').select('merged_profile').where('merged_id', '=', newer).executeTakeFirstOrThrow();
     expect(record.merged_profile).toMatchObject({ displayName: 'Samuel Billing', traits: { tier: 'silver', city: 'Leeds' } });
   });
 
   it('chooses the same survivor whichever side the merge starts from, and flattens chains', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const make = async (email: string) => (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { identities: [{ kind: 'email', value: email }] } })).json().id as string;
     const a = await make('a@example.com');
     const b = await make('b@example.com');
@@ -100,7 +87,7 @@ describe('identity resolution', () => {
   });
 
   it('merges every profile named by one identify call into one', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const one = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { identities: [{ kind: 'email', value: 'one@example.com' }] } })).json().id;
     await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { identities: [{ kind: 'phone', value: '+447700900999' }] } });
     const both = await tenant.api({
@@ -117,7 +104,7 @@ describe('identity resolution', () => {
   it('knows every column that points at a customer', async () => {
     const columns = await sql<{ table_name: string; column_name: string }>`
       select table_name, column_name from information_schema.columns
-      where table_schema = current_schema() and (column_name like '%customer_id' or column_name in ('survivor_id', 'merged_id'))`.execute(database.db);
+      where table_schema = current_schema() and (column_name like '%customer_id' or column_name in ('survivor_id', 'merged_id'))`.execute(ctx.database.db);
     const known = new Set([...CUSTOMER_REFERENCES, ...CUSTOMER_HISTORY_COLUMNS].map((r) => `${r.table}.${r.column}`));
     const unknown = columns.rows.map((r) => `${r.table_name}.${r.column_name}`).filter((name) => !known.has(name));
     expect(unknown, 'register new customer columns in src/customers/references.ts').toEqual([]);

@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { requireCustomer } from './lookup.js';
-import { CUSTOMER_REFERENCES } from './references.js';
+import { CUSTOMER_REFERENCES, NO_PERSONAL_DATA } from './references.js';
 
 /**
  * The survivor of a merge is chosen deterministically: the profile created first,
@@ -124,15 +124,7 @@ export async function mergeCustomers(
     .updateTable('customers')
     .set({
       merged_into: survivor.id,
-      display_name: null,
-      traits: '{}',
-      preferred_channels: [],
-      language: null,
-      time_zone: null,
-      quiet_hours_start: null,
-      quiet_hours_end: null,
-      contact_cap_count: null,
-      contact_cap_days: null,
+      ...NO_PERSONAL_DATA,
       updated_at: new Date(),
     })
     .where('workspace_id', '=', workspaceId)

@@ -1,3 +1,6 @@
+import type { Updateable } from 'kysely';
+import type { CustomersTable } from '../db/tables.js';
+
 /**
  * Every column that points at a customer. A merge repoints them all at the survivor and
  * an erasure visits them, so a capability that adds such a column registers it here;
@@ -19,3 +22,16 @@ export const CUSTOMER_HISTORY_COLUMNS: ReadonlyArray<{ table: string; column: st
   { table: 'customer_merges', column: 'survivor_id' },
   { table: 'customer_merges', column: 'merged_id' },
 ];
+
+/** The profile columns that hold personal data, emptied: a merged profile's row and an erased one. */
+export const NO_PERSONAL_DATA = {
+  display_name: null,
+  traits: '{}',
+  preferred_channels: [],
+  language: null,
+  time_zone: null,
+  quiet_hours_start: null,
+  quiet_hours_end: null,
+  contact_cap_count: null,
+  contact_cap_days: null,
+} as const satisfies Updateable<CustomersTable>;

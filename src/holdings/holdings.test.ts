@@ -1,26 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../db/database.js';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
-import { buildTestApp, createTenant, type TestTenant } from '../test/app.js';
-import { openTestDatabase } from '../test/database.js';
+import { useTestApp, createTenant, type TestTenant } from '../test/app.js';
 
-let database: Database;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-  app = await buildTestApp(database);
-});
-afterAll(async () => {
-  await app.close();
-  await database.close();
-});
+const ctx = useTestApp();
 
 // The customers API is written alongside this one, so customers are inserted directly.
 async function insertCustomer(tenant: TestTenant, name: string, mergedInto: string | null = null): Promise<string> {
   const id = newId('cus');
-  await database.db.insertInto('customers').values({ workspace_id: tenant.workspace.id, id, display_name: name, merged_into: mergedInto }).execute();
+  await ctx.database.db.insertInto('customers').values({ workspace_id: tenant.workspace.id, id, display_name: name, merged_into: mergedInto }).execute();
   return id;
 }
 
@@ -42,7 +29,7 @@ async function createCatalog(tenant: TestTenant) {
 
 async function countRows(workspaceId: string) {
   const count = async (table: 'holdings' | 'audit_log' | 'usage_records' | 'transactions') =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow()).n);
+    Number((await ctx.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow()).n);
   return { holdings: await count('holdings'), audit: await count('audit_log'), usage: await count('usage_records'), transactions: await count('transactions') };
 }
 
@@ -50,7 +37,7 @@ const STARTED = '2024-01-15T09:00:00.000Z';
 
 describe('holdings', () => {
   it('takes the plan price by default and lists what a customer holds or pays for', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const catalog = await createCatalog(tenant);
     const parent = await insertCustomer(tenant, 'Parent');
     const child = await insertCustomer(tenant, 'Child');
@@ -74,7 +61,7 @@ describe('holdings', () => {
   });
 
   it('rejects a plan of another product, an end before the start, and unknown references, storing nothing', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const catalog = await createCatalog(tenant);
     const customer = await insertCustomer(tenant, 'Ada');
     const before = await countRows(tenant.workspace.id);
@@ -94,7 +81,7 @@ describe('holdings', () => {
     expect(noPrice.json().error.issues[0].path).toBe('/price');
     expect((await attempt({ planId: catalog.small.id, householdId: 'hh_missing' })).statusCode).toBe(404);
 
-    const stranger = await createTenant(app);
+    const stranger = await createTenant(ctx.app);
     const theirs = await insertCustomer(stranger, 'Not yours');
     const other = await attempt({ customerId: theirs, planId: catalog.small.id });
     expect(other.statusCode).toBe(404);
@@ -103,7 +90,7 @@ describe('holdings', () => {
   });
 
   it('follows a merged customer id to the survivor', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const catalog = await createCatalog(tenant);
     const survivor = await insertCustomer(tenant, 'Survivor');
     const merged = await insertCustomer(tenant, 'Duplicate', survivor);
@@ -113,7 +100,7 @@ describe('holdings', () => {
   });
 
   it('changes plan at the new plan price, audits old and new plan, and hides holdings from other workspaces', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const catalog = await createCatalog(tenant);
     const customer = await insertCustomer(tenant, 'Grace');
     const holding = await post(tenant, '/holdings', { customerId: customer, productId: catalog.sim.id, planId: catalog.small.id, startedAt: STARTED });
@@ -140,19 +127,19 @@ describe('holdings', () => {
     const wrongProduct = await tenant.api({ method: 'PATCH', url: `/api/v1/holdings/${holding.id}`, payload: { planId: catalog.fibre.id } });
     expect(wrongProduct.statusCode).toBe(400);
 
-    const stranger = await createTenant(app);
+    const stranger = await createTenant(ctx.app);
     expect((await stranger.api({ url: `/api/v1/holdings/${holding.id}` })).statusCode).toBe(404);
     expect((await stranger.api({ method: 'PATCH', url: `/api/v1/holdings/${holding.id}`, payload: { status: 'suspended' } })).statusCode).toBe(404);
   });
 
   it('lets an analyst read holdings but not change them', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const catalog = await createCatalog(tenant);
     const customer = await insertCustomer(tenant, 'Linus');
     const analyst = await tenant.signInAs('analyst');
     const payload = { customerId: customer, productId: catalog.sim.id, planId: catalog.small.id, startedAt: STARTED };
-    expect((await app.inject({ method: 'POST', url: '/api/v1/holdings', headers: { cookie: analyst.cookie }, payload })).statusCode).toBe(403);
-    expect((await app.inject({ url: `/api/v1/holdings?customerId=${customer}`, headers: { cookie: analyst.cookie } })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'POST', url: '/api/v1/holdings', headers: { cookie: analyst.cookie }, payload })).statusCode).toBe(403);
+    expect((await ctx.app.inject({ url: `/api/v1/holdings?customerId=${customer}`, headers: { cookie: analyst.cookie } })).statusCode).toBe(200);
   });
 });
 
@@ -169,7 +156,7 @@ describe('usage', () => {
   }
 
   it('upserts per period, changes nothing when the same body is sent again, and lists newest first', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const holding = await createHolding(tenant);
     const put = (body: object) => tenant.api({ method: 'PUT', url: `/api/v1/holdings/${holding}/usage`, payload: body });
     const first = await put({ periods });
@@ -193,7 +180,7 @@ describe('usage', () => {
   });
 
   it('names the row and field of each bad period and stores none of the batch', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const holding = await createHolding(tenant);
     const put = (body: object) => tenant.api({ method: 'PUT', url: `/api/v1/holdings/${holding}/usage`, payload: body });
     await put({ periods: [periods[0]] });
@@ -219,14 +206,14 @@ describe('usage', () => {
     expect(negative.json().error.issues.map((issue: { path: string }) => issue.path)).toEqual(['/periods/0/dataMb', '/periods/1/periodStart']);
     expect(await countRows(tenant.workspace.id)).toEqual(before);
 
-    const stranger = await createTenant(app);
+    const stranger = await createTenant(ctx.app);
     expect((await stranger.api({ method: 'PUT', url: `/api/v1/holdings/${holding}/usage`, payload: { periods } })).statusCode).toBe(404);
   });
 });
 
 describe('transactions', () => {
   it('records a transaction once per source and external id, and lists newest first', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const customer = await insertCustomer(tenant, 'Payer');
     const body = { customerId: customer, kind: 'payment', amount: { amountMinor: 1999, currency: 'gbp' }, occurredAt: '2024-02-01T10:00:00Z', source: 'billing', externalId: 'inv-1' };
     const first = await tenant.api({ method: 'POST', url: '/api/v1/transactions', payload: body });
@@ -244,7 +231,7 @@ describe('transactions', () => {
     expect(new Set(racing.map((response) => response.json().id)).size).toBe(1);
 
     // Another workspace may use the same external id for its own transaction.
-    const stranger = await createTenant(app);
+    const stranger = await createTenant(ctx.app);
     const theirs = await insertCustomer(stranger, 'Theirs');
     expect((await stranger.api({ method: 'POST', url: '/api/v1/transactions', payload: { ...body, customerId: theirs } })).statusCode).toBe(201);
     expect((await stranger.api({ url: `/api/v1/transactions/${first.json().id}` })).statusCode).toBe(404);
@@ -257,7 +244,7 @@ describe('transactions', () => {
   });
 
   it('rejects an external id without its source, a bad currency and a holding of someone else, storing nothing', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ctx.app);
     const catalog = await createCatalog(tenant);
     const customer = await insertCustomer(tenant, 'Buyer');
     const someoneElse = await insertCustomer(tenant, 'Someone else');

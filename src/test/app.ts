@@ -7,6 +7,8 @@ import type { Database } from '../db/database.js';
 import type { Role } from '../db/tables.js';
 import { addMember, createWorkspace, type Workspace } from '../workspaces/service.js';
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { openTestDatabase } from './database.js';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
@@ -53,4 +55,18 @@ export async function createTenant(app: FastifyInstance, name = 'Test Co'): Prom
       return { cookie: `rapport_session=${cookie.value}`, email };
     },
   };
+}
+
+/** One migrated database and app per test file, closed after it; tests isolate by tenant. */
+export function useTestApp(): { app: FastifyInstance; database: Database } {
+  const context = {} as { app: FastifyInstance; database: Database };
+  beforeAll(async () => {
+    context.database = await openTestDatabase();
+    context.app = await buildTestApp(context.database);
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await context.database?.close();
+  });
+  return context;
 }

@@ -1,6 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
+
+const pool = Buffer.alloc(16 * 4096);
+let poolOffset = pool.length;
 
 /** Prefixes of public ids, one per entity. */
 export type IdPrefix =
@@ -35,15 +38,14 @@ function encodeTime(ms: number, length: number): string {
  * near each other in indexes; 80 random bits keep ids unguessable and collision-free.
  */
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
-  const random = randomBytes(10);
-  let tail = '';
-  for (let i = 0; i < 16; i++) {
-    // 16 five-bit groups from 80 bits
-    const bit = i * 5;
-    const byte = bit >> 3;
-    const offset = bit & 7;
-    const word = ((random[byte] ?? 0) << 8) | (random[byte + 1] ?? 0);
-    tail += ALPHABET[(word >> (11 - offset)) & 31];
+  // One byte per character, 5 bits each: 80 random bits, drawn from a pooled buffer
+  // because a randomBytes call per id dominated bulk inserts.
+  if (poolOffset + 16 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
   }
+  let tail = '';
+  for (let i = 0; i < 16; i++) tail += ALPHABET[(pool[poolOffset + i] as number) & 31];
+  poolOffset += 16;
   return `${prefix}_${encodeTime(now, 10)}${tail}`;
 }

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const cli = join(import.meta.dirname, 'cli.ts');
+let env: NodeJS.ProcessEnv;
+let cleanup: () => Promise<void>;
+
+/** The CLI runs as a user would run it, against a data directory or a PostgreSQL schema of its own. */
+beforeAll(async () => {
+  const url = process.env.RAPPORT_TEST_DATABASE_URL;
+  if (url) {
+    const schema = `cli_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query('create extension if not exists pg_trgm schema public').catch(() => undefined);
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const withSchema = new URL(url);
+    withSchema.searchParams.set('options', `-c search_path=${schema},public`);
+    env = { ...process.env, DATABASE_URL: withSchema.toString(), LOG_LEVEL: 'silent' };
+    cleanup = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    };
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'rapport-cli-'));
+    env = { ...process.env, RAPPORT_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+});
+afterAll(async () => cleanup?.());
+
+function rapport(...args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', cli, ...args], { env, timeout: 60_000 });
+}
+
+describe('the rapport CLI', () => {
+  it('creates a workspace, a user who can sign in, and a key shown once', async () => {
+    const migrated = await rapport('migrate');
+    expect(migrated.stdout).toMatch(/Applied migrations 1|up to date/);
+    const workspace = await rapport('create-workspace', '--name', 'Acme Telecom');
+    expect(workspace.stdout).toMatch(/Created workspace Acme Telecom \(acme-telecom\) with id ws_/);
+    const user = await rapport('create-user', '--workspace', 'acme-telecom', '--email', 'Boss@Acme.test', '--name', 'Boss', '--role', 'admin', '--password', 'a long password');
+    expect(user.stdout).toContain('Added boss@acme.test as admin');
+    const key = await rapport('create-api-key', '--workspace', 'acme-telecom', '--kind', 'write');
+    expect(key.stdout).toMatch(/^rk_write_\S+$/m);
+  }, 120_000);
+
+  it('explains bad input and exits non-zero', async () => {
+    await expect(rapport('create-user', '--workspace', 'no-such-place', '--email', 'a@b.example', '--name', 'A')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Workspace no-such-place was not found'),
+    });
+    await expect(rapport('create-user', '--workspace', 'x', '--email', 'a@b.example', '--name', 'A', '--role', 'boss')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/Allowed choices are admin, lead, analyst, agent/),
+    });
+  }, 120_000);
+
+  it('has --help on every command', async () => {
+    for (const command of ['serve', 'migrate', 'seed', 'import', 'create-workspace', 'create-user', 'create-api-key']) {
+      const help = await rapport(command, '--help');
+      expect(help.stdout, command).toMatch(new RegExp(`Usage: rapport ${command}`));
+    }
+  }, 120_000);
+});

@@ -52,7 +52,7 @@ function printSignIn(result: SeedResult, url: string): void {
       .map(([table, n]) => `${n} ${table}`)
       .join(', ')}`,
     '',
-    `  Sign in at ${url} as ${result.admin.email} with password ${result.admin.password}`,
+    `  Sign in as ${result.admin.email} with password ${result.admin.password} (POST ${url}/api/v1/auth/sign-in; API docs at ${url}/docs)`,
     `  Secret API key (shown once): ${result.secretKey}`,
     `  Try: curl -H "Authorization: Bearer ${result.secretKey}" "${url}/api/v1/customers?q=smith"`,
     '',

@@ -1,7 +1,9 @@
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { toPlan, type Plan } from '../catalog/mappers.js';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { EventType, HoldingStatus, HouseholdKind, HouseholdRole, JsonObject, ProductKind, TransactionKind } from '../db/tables.js';
+import { compileTemplate } from '../db/query-template.js';
+import type { DB, EventType, HoldingStatus, HouseholdKind, HouseholdRole, JsonObject, ProductKind, TransactionKind } from '../db/tables.js';
 import { notFound } from '../errors.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import { MergedCustomerError } from './lookup.js';
@@ -49,7 +51,14 @@ export interface Customer360 {
     holdingId: string | null;
     occurredAt: string;
   }>;
-  recentEvents: Array<{ id: string; type: EventType; name: string | null; properties: JsonObject; occurredAt: string; source: string | null }>;
+  recentEvents: Array<{
+    id: string;
+    type: EventType;
+    name: string | null;
+    properties: JsonObject;
+    occurredAt: string;
+    source: string | null;
+  }>;
   mergedFrom: string[];
 }
 
@@ -57,6 +66,162 @@ function monthsBetween(from: Date, to: Date): number {
   const months = (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + (to.getUTCMonth() - from.getUTCMonth());
   return Math.max(0, to.getUTCDate() < from.getUTCDate() ? months - 1 : months);
 }
+
+const customer360Query = (db: Kysely<DB>) =>
+  compileTemplate(['workspaceId', 'customerId'], ({ workspaceId, customerId }) =>
+    db
+      .selectFrom('customers as c')
+      .selectAll('c')
+      .select((eb) => [
+        jsonArrayFrom(
+          eb
+            .selectFrom('customer_identities as i')
+            .select(['i.kind', 'i.namespace', 'i.value', 'i.source', 'i.created_at'])
+            .whereRef('i.workspace_id', '=', 'c.workspace_id')
+            .whereRef('i.customer_id', '=', 'c.id')
+            .orderBy('i.kind')
+            .orderBy('i.created_at'),
+        ).as('identities'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('household_members as m')
+            .innerJoin('households as h', (join) =>
+              join.onRef('h.workspace_id', '=', 'm.workspace_id').onRef('h.id', '=', 'm.household_id'),
+            )
+            .select((eb2) => [
+              'h.id',
+              'h.name',
+              'h.kind',
+              'm.role',
+              jsonArrayFrom(
+                eb2
+                  .selectFrom('household_members as o')
+                  .innerJoin('customers as oc', (join) =>
+                    join.onRef('oc.workspace_id', '=', 'o.workspace_id').onRef('oc.id', '=', 'o.customer_id'),
+                  )
+                  .select(['o.customer_id', 'oc.display_name', 'o.role'])
+                  .whereRef('o.workspace_id', '=', 'h.workspace_id')
+                  .whereRef('o.household_id', '=', 'h.id')
+                  .orderBy('o.joined_at')
+                  .orderBy('o.customer_id'),
+              ).as('members'),
+            ])
+            .whereRef('m.workspace_id', '=', 'c.workspace_id')
+            .whereRef('m.customer_id', '=', 'c.id')
+            .orderBy('h.name'),
+        ).as('households'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('consent_events as ce')
+            .distinctOn(['ce.purpose', 'ce.channel'])
+            .select([
+              'ce.id',
+              'ce.purpose',
+              'ce.channel',
+              'ce.status',
+              'ce.source',
+              'ce.evidence',
+              'ce.recorded_at',
+              'ce.actor_kind',
+              'ce.actor_id',
+            ])
+            .whereRef('ce.workspace_id', '=', 'c.workspace_id')
+            .whereRef('ce.customer_id', '=', 'c.id')
+            .orderBy('ce.purpose')
+            .orderBy('ce.channel')
+            .orderBy('ce.recorded_at', 'desc')
+            .orderBy('ce.id', 'desc'),
+        ).as('consent'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('holdings as hd')
+            .innerJoin('products as p', (join) => join.onRef('p.workspace_id', '=', 'hd.workspace_id').onRef('p.id', '=', 'hd.product_id'))
+            .innerJoin('product_lines as pl', (join) =>
+              join.onRef('pl.workspace_id', '=', 'p.workspace_id').onRef('pl.id', '=', 'p.product_line_id'),
+            )
+            .innerJoin('customers as holder', (join) =>
+              join.onRef('holder.workspace_id', '=', 'hd.workspace_id').onRef('holder.id', '=', 'hd.customer_id'),
+            )
+            .leftJoin('customers as payer', (join) =>
+              join.onRef('payer.workspace_id', '=', 'hd.workspace_id').onRef('payer.id', '=', 'hd.payer_customer_id'),
+            )
+            .select((eb2) => [
+              'hd.id',
+              'hd.customer_id',
+              'holder.display_name as holder_name',
+              'hd.payer_customer_id',
+              'payer.display_name as payer_name',
+              'hd.household_id',
+              'hd.status',
+              'hd.started_at',
+              'hd.ended_at',
+              'hd.price_minor',
+              'hd.currency',
+              'hd.acquisition_channel',
+              'hd.external_ref',
+              'p.id as product_id',
+              'p.code as product_code',
+              'p.name as product_name',
+              'p.kind as product_kind',
+              'pl.id as line_id',
+              'pl.code as line_code',
+              'pl.name as line_name',
+              jsonObjectFrom(
+                eb2
+                  .selectFrom('plans as pn')
+                  .selectAll('pn')
+                  .whereRef('pn.workspace_id', '=', 'hd.workspace_id')
+                  .whereRef('pn.id', '=', 'hd.plan_id'),
+              ).as('plan'),
+              jsonObjectFrom(
+                eb2
+                  .selectFrom('usage_records as u')
+                  .select(['u.period_start', 'u.period_end', 'u.data_mb', 'u.minutes', 'u.texts'])
+                  .whereRef('u.workspace_id', '=', 'hd.workspace_id')
+                  .whereRef('u.holding_id', '=', 'hd.id')
+                  .orderBy('u.period_start', 'desc')
+                  .limit(1),
+              ).as('latest_usage'),
+            ])
+            .whereRef('hd.workspace_id', '=', 'c.workspace_id')
+            .where((eb2) => eb2.or([eb2('hd.customer_id', '=', eb2.ref('c.id')), eb2('hd.payer_customer_id', '=', eb2.ref('c.id'))]))
+            .orderBy('pl.name')
+            .orderBy('hd.started_at'),
+        ).as('holdings'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('transactions as t')
+            .select(['t.id', 't.kind', 't.amount_minor', 't.currency', 't.description', 't.holding_id', 't.occurred_at'])
+            .whereRef('t.workspace_id', '=', 'c.workspace_id')
+            .whereRef('t.customer_id', '=', 'c.id')
+            .orderBy('t.occurred_at', 'desc')
+            .orderBy('t.id', 'desc')
+            .limit(RECENT_LIMIT),
+        ).as('transactions'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('customer_events as e')
+            .select(['e.id', 'e.type', 'e.name', 'e.properties', 'e.occurred_at', 'e.source'])
+            .whereRef('e.workspace_id', '=', 'c.workspace_id')
+            .whereRef('e.customer_id', '=', 'c.id')
+            .orderBy('e.occurred_at', 'desc')
+            .orderBy('e.id', 'desc')
+            .limit(RECENT_LIMIT),
+        ).as('events'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('customers as mc')
+            .select('mc.id')
+            .whereRef('mc.workspace_id', '=', 'c.workspace_id')
+            .whereRef('mc.merged_into', '=', 'c.id')
+            .orderBy('mc.id'),
+        ).as('merged'),
+      ])
+      .where('c.workspace_id', '=', workspaceId)
+      .where('c.id', '=', customerId),
+  );
+
+const templateCache = new WeakMap<Kysely<DB>, ReturnType<typeof customer360Query>>();
 
 /**
  * Everything about one customer in one round trip: profile, identities, households
@@ -69,137 +234,9 @@ export async function getCustomer360(
   customerId: string,
   now = new Date(),
 ): Promise<Customer360> {
-  const query = database.db
-    .selectFrom('customers as c')
-    .selectAll('c')
-    .select((eb) => [
-      jsonArrayFrom(
-        eb
-          .selectFrom('customer_identities as i')
-          .select(['i.kind', 'i.namespace', 'i.value', 'i.source', 'i.created_at'])
-          .whereRef('i.workspace_id', '=', 'c.workspace_id')
-          .whereRef('i.customer_id', '=', 'c.id')
-          .orderBy('i.kind')
-          .orderBy('i.created_at'),
-      ).as('identities'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('household_members as m')
-          .innerJoin('households as h', (join) => join.onRef('h.workspace_id', '=', 'm.workspace_id').onRef('h.id', '=', 'm.household_id'))
-          .select((eb2) => [
-            'h.id',
-            'h.name',
-            'h.kind',
-            'm.role',
-            jsonArrayFrom(
-              eb2
-                .selectFrom('household_members as o')
-                .innerJoin('customers as oc', (join) => join.onRef('oc.workspace_id', '=', 'o.workspace_id').onRef('oc.id', '=', 'o.customer_id'))
-                .select(['o.customer_id', 'oc.display_name', 'o.role'])
-                .whereRef('o.workspace_id', '=', 'h.workspace_id')
-                .whereRef('o.household_id', '=', 'h.id')
-                .orderBy('o.joined_at')
-                .orderBy('o.customer_id'),
-            ).as('members'),
-          ])
-          .whereRef('m.workspace_id', '=', 'c.workspace_id')
-          .whereRef('m.customer_id', '=', 'c.id')
-          .orderBy('h.name'),
-      ).as('households'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('consent_events as ce')
-          .distinctOn(['ce.purpose', 'ce.channel'])
-          .select(['ce.id', 'ce.purpose', 'ce.channel', 'ce.status', 'ce.source', 'ce.evidence', 'ce.recorded_at', 'ce.actor_kind', 'ce.actor_id'])
-          .whereRef('ce.workspace_id', '=', 'c.workspace_id')
-          .whereRef('ce.customer_id', '=', 'c.id')
-          .orderBy('ce.purpose')
-          .orderBy('ce.channel')
-          .orderBy('ce.recorded_at', 'desc')
-          .orderBy('ce.id', 'desc'),
-      ).as('consent'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('holdings as hd')
-          .innerJoin('products as p', (join) => join.onRef('p.workspace_id', '=', 'hd.workspace_id').onRef('p.id', '=', 'hd.product_id'))
-          .innerJoin('product_lines as pl', (join) => join.onRef('pl.workspace_id', '=', 'p.workspace_id').onRef('pl.id', '=', 'p.product_line_id'))
-          .innerJoin('customers as holder', (join) => join.onRef('holder.workspace_id', '=', 'hd.workspace_id').onRef('holder.id', '=', 'hd.customer_id'))
-          .leftJoin('customers as payer', (join) => join.onRef('payer.workspace_id', '=', 'hd.workspace_id').onRef('payer.id', '=', 'hd.payer_customer_id'))
-          .select((eb2) => [
-            'hd.id',
-            'hd.customer_id',
-            'holder.display_name as holder_name',
-            'hd.payer_customer_id',
-            'payer.display_name as payer_name',
-            'hd.household_id',
-            'hd.status',
-            'hd.started_at',
-            'hd.ended_at',
-            'hd.price_minor',
-            'hd.currency',
-            'hd.acquisition_channel',
-            'hd.external_ref',
-            'p.id as product_id',
-            'p.code as product_code',
-            'p.name as product_name',
-            'p.kind as product_kind',
-            'pl.id as line_id',
-            'pl.code as line_code',
-            'pl.name as line_name',
-            jsonObjectFrom(
-              eb2
-                .selectFrom('plans as pn')
-                .selectAll('pn')
-                .whereRef('pn.workspace_id', '=', 'hd.workspace_id')
-                .whereRef('pn.id', '=', 'hd.plan_id'),
-            ).as('plan'),
-            jsonObjectFrom(
-              eb2
-                .selectFrom('usage_records as u')
-                .select(['u.period_start', 'u.period_end', 'u.data_mb', 'u.minutes', 'u.texts'])
-                .whereRef('u.workspace_id', '=', 'hd.workspace_id')
-                .whereRef('u.holding_id', '=', 'hd.id')
-                .orderBy('u.period_start', 'desc')
-                .limit(1),
-            ).as('latest_usage'),
-          ])
-          .whereRef('hd.workspace_id', '=', 'c.workspace_id')
-          .where((eb2) => eb2.or([eb2('hd.customer_id', '=', eb2.ref('c.id')), eb2('hd.payer_customer_id', '=', eb2.ref('c.id'))]))
-          .orderBy('pl.name')
-          .orderBy('hd.started_at'),
-      ).as('holdings'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('transactions as t')
-          .select(['t.id', 't.kind', 't.amount_minor', 't.currency', 't.description', 't.holding_id', 't.occurred_at'])
-          .whereRef('t.workspace_id', '=', 'c.workspace_id')
-          .whereRef('t.customer_id', '=', 'c.id')
-          .orderBy('t.occurred_at', 'desc')
-          .orderBy('t.id', 'desc')
-          .limit(RECENT_LIMIT),
-      ).as('transactions'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('customer_events as e')
-          .select(['e.id', 'e.type', 'e.name', 'e.properties', 'e.occurred_at', 'e.source'])
-          .whereRef('e.workspace_id', '=', 'c.workspace_id')
-          .whereRef('e.customer_id', '=', 'c.id')
-          .orderBy('e.occurred_at', 'desc')
-          .orderBy('e.id', 'desc')
-          .limit(RECENT_LIMIT),
-      ).as('events'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('customers as mc')
-          .select('mc.id')
-          .whereRef('mc.workspace_id', '=', 'c.workspace_id')
-          .whereRef('mc.merged_into', '=', 'c.id')
-          .orderBy('mc.id'),
-      ).as('merged'),
-    ])
-    .where('c.workspace_id', '=', workspaceId)
-    .where('c.id', '=', customerId)
-    .compile();
+  const templates = templateCache.get(database.db) ?? customer360Query(database.db);
+  templateCache.set(database.db, templates);
+  const query = templates({ workspaceId, customerId });
   // The one hot read of the product: prepared, so PostgreSQL plans it once per connection.
   const [row] = await database.executePrepared('customer_360', query);
 
@@ -255,7 +292,14 @@ export async function getCustomer360(
       holdingId: t.holding_id,
       occurredAt: toIso(t.occurred_at),
     })),
-    recentEvents: row.events.map((e) => ({ id: e.id, type: e.type, name: e.name, properties: e.properties, occurredAt: toIso(e.occurred_at), source: e.source })),
+    recentEvents: row.events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      name: e.name,
+      properties: e.properties,
+      occurredAt: toIso(e.occurred_at),
+      source: e.source,
+    })),
     mergedFrom: row.merged.map((m) => m.id),
   };
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../db/tables.js';
 import { normalizePhone } from './normalize.js';
 
@@ -21,6 +21,21 @@ function exactCandidates(q: string, defaultCountry: string): string[] {
     }
   }
   return [...candidates];
+}
+
+/** Best first: the text starts with the query, then a word in it does, then it merely contains it; ties alphabetically. */
+function rankByText<T>(rows: T[], text: (row: T) => string, q: string): T[] {
+  const needle = q.toLowerCase();
+  const rank = (value: string): number => {
+    const lower = value.toLowerCase();
+    if (lower.startsWith(needle)) return 0;
+    if (lower.split(/[\s@._-]+/).some((word) => word.startsWith(needle))) return 1;
+    return 2;
+  };
+  return rows
+    .map((row) => ({ row, rank: rank(text(row)), text: text(row) }))
+    .sort((a, b) => a.rank - b.rank || a.text.localeCompare(b.text))
+    .map((entry) => entry.row);
 }
 
 function escapeLike(text: string): string {
@@ -48,31 +63,34 @@ export async function searchCustomers(
     .execute();
   for (const row of exact) if (!matches.has(row.customer_id)) matches.set(row.customer_id, row.kind);
 
-  if (matches.size < limit && q.length >= 2) {
+  // A whole identity names its customer; fragments are for partial input. Fragment
+  // queries take the first matches the trigram index yields and rank them here, so
+  // that a common fragment costs no more than a rare one.
+  if (matches.size === 0 && q.length >= 2) {
     const pattern = `%${escapeLike(q)}%`;
     const byName = await db
       .selectFrom('customers')
-      .select('id')
+      .select(['id', 'display_name'])
       .where('workspace_id', '=', workspaceId)
       .where('merged_into', 'is', null)
       .where('erased_at', 'is', null)
       .where('display_name', 'ilike', pattern)
-      .orderBy(sql`similarity(display_name, ${q})`, 'desc')
-      .orderBy('id')
-      .limit(limit)
+      .limit(limit * 5)
       .execute();
-    for (const row of byName) if (!matches.has(row.id)) matches.set(row.id, 'name');
+    for (const row of rankByText(byName, (r) => r.display_name ?? '', q).slice(0, limit)) matches.set(row.id, 'name');
   }
-  if (matches.size < limit && q.length >= 3) {
+  if (matches.size < limit && q.length >= 3 && exact.length === 0) {
     const byIdentity = await db
       .selectFrom('customer_identities')
-      .select(['customer_id', 'kind'])
+      .select(['customer_id', 'kind', 'value'])
       .where('workspace_id', '=', workspaceId)
       .where('value', 'ilike', `%${escapeLike(q)}%`)
-      .orderBy('value')
-      .limit(limit)
+      .limit(limit * 5)
       .execute();
-    for (const row of byIdentity) if (!matches.has(row.customer_id)) matches.set(row.customer_id, row.kind);
+    for (const row of rankByText(byIdentity, (r) => r.value, q)) {
+      if (matches.size >= limit) break;
+      if (!matches.has(row.customer_id)) matches.set(row.customer_id, row.kind);
+    }
   }
   const ids = [...matches.keys()].slice(0, limit);
   if (ids.length === 0) return [];

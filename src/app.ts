@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -46,6 +47,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidation(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);
+  // Limits are set per route (sign-in now; ingestion later); checked after the body is parsed so a limit can key on it.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

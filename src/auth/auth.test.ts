@@ -35,6 +35,19 @@ describe('sign-in and sessions', () => {
     expect(wrong.json().error.message).toBe(unknown.json().error.message);
   });
 
+  it('slows down password guessing with 429 and Retry-After, per account', async () => {
+    const tenant = await createTenant(ctx.app);
+    const { email } = await tenant.signInAs('agent');
+    const attempt = (who: string) => ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: who, password: 'guess guess' } });
+    for (let i = 0; i < 9; i++) expect((await attempt(email)).statusCode).toBe(401);
+    const limited = await attempt(email.toUpperCase());
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json().error.code).toBe('rate_limited');
+    const other = await tenant.signInAs('analyst');
+    expect(other.cookie).toMatch(/^rapport_session=/);
+  });
+
   it('names each bad field of a sign-in body', async () => {
     const response = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 5, extra: true } });
     expect(response.statusCode).toBe(400);
@@ -57,8 +70,11 @@ describe('API keys', () => {
     const listed = await tenant.api({ method: 'GET', url: '/api/v1/api-keys' });
     expect(listed.body).not.toContain(key);
 
+    expect(listed.json().data.find((k: { id: string }) => k.id === apiKey.id).lastUsedAt).toBeNull();
     const ok = await ctx.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${key}` } });
     expect(ok.statusCode).toBe(200);
+    const used = (await tenant.api({ method: 'GET', url: '/api/v1/api-keys' })).json().data.find((k: { id: string }) => k.id === apiKey.id);
+    expect(Date.now() - Date.parse(used.lastUsedAt)).toBeLessThan(60_000);
     await tenant.api({ method: 'DELETE', url: `/api/v1/api-keys/${apiKey.id}` });
     const revoked = await ctx.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${key}` } });
     expect(revoked.statusCode).toBe(401);

@@ -5,6 +5,8 @@ import { ErrorBody } from '../http/schemas.js';
 import { getWorkspace } from '../workspaces/service.js';
 import { SESSION_COOKIE, signIn, signOut } from './service.js';
 
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
+
 const Me = Type.Object({
   user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() }),
   role: Type.String(),
@@ -15,6 +17,14 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/sign-in',
     {
+      config: {
+        // Password guessing: a few tries per account per address per minute, then 429 with Retry-After.
+        rateLimit: {
+          max: SIGN_IN_ATTEMPTS_PER_MINUTE,
+          timeWindow: '1 minute',
+          keyGenerator: (request) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password; sets an httpOnly session cookie',
@@ -27,7 +37,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+        response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody },
       },
     },
     async (request, reply) => {

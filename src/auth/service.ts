@@ -150,14 +150,21 @@ export async function revokeApiKey(db: Kysely<DB>, actor: Actor, keyId: string):
   return toApiKey(row);
 }
 
+/** How stale `last_used_at` may get before a request refreshes it: one write per key per minute at most. */
+const LAST_USED_PRECISION_MS = 60_000;
+
 /** The workspace and kind behind a presented key, or undefined when unknown or revoked. */
 export async function resolveApiKey(db: Kysely<DB>, key: string): Promise<Extract<Actor, { kind: 'api_key' }> | undefined> {
   const row = await db
     .selectFrom('api_keys')
-    .select(['workspace_id', 'id', 'kind'])
+    .select(['workspace_id', 'id', 'kind', 'last_used_at'])
     .where('key_hash', '=', hashToken(key))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
+  const now = new Date();
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_PRECISION_MS) {
+    await db.updateTable('api_keys').set({ last_used_at: now }).where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).execute();
+  }
   return { kind: 'api_key', workspaceId: row.workspace_id, keyId: row.id, keyKind: row.kind };
 }

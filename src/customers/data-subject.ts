@@ -18,6 +18,31 @@ async function profileIds(db: Kysely<DB>, workspaceId: string, customerId: strin
   return [customerId, ...merged.map((row) => row.id)];
 }
 
+/** Records a data-subject request, fulfilled at once, with who asked. */
+async function recordRequest(
+  db: Kysely<DB>,
+  actor: Actor,
+  request: { customerId: string; kind: 'export' | 'erase'; reason: string | null; at: Date },
+): Promise<string> {
+  const id = newId('dsr');
+  const { actor_kind, actor_id } = actorColumns(actor);
+  await db
+    .insertInto('dsr_requests')
+    .values({
+      workspace_id: actor.workspaceId,
+      id,
+      customer_id: request.customerId,
+      kind: request.kind,
+      reason: request.reason,
+      requested_by_kind: actor_kind,
+      requested_by_id: actor_id,
+      requested_at: request.at,
+      completed_at: request.at,
+    })
+    .execute();
+  return id;
+}
+
 function rowsToJson(rows: Array<Record<string, unknown>>): JsonObject[] {
   return JSON.parse(JSON.stringify(rows)) as JsonObject[];
 }
@@ -76,22 +101,8 @@ export async function exportCustomerData(
       .orderBy('occurred_at')
       .execute(),
   );
-  const requestId = newId('dsr');
   const now = new Date();
-  await db
-    .insertInto('dsr_requests')
-    .values({
-      workspace_id: actor.workspaceId,
-      id: requestId,
-      customer_id: customer.id,
-      kind: 'export',
-      reason,
-      requested_by_kind: actorColumns(actor).actor_kind,
-      requested_by_id: actorColumns(actor).actor_id,
-      requested_at: now,
-      completed_at: now,
-    })
-    .execute();
+  const requestId = await recordRequest(db, actor, { customerId: customer.id, kind: 'export', reason, at: now });
   await recordAudit(db, actor, { action: 'customer.exported', entityType: 'customer', entityId: customer.id, changes: { requestId } });
   return { requestId, exportedAt: toIso(now), customerId: customer.id, data };
 }
@@ -157,21 +168,7 @@ export async function eraseCustomer(
     .where('workspace_id', '=', workspaceId)
     .where('id', 'in', ids)
     .execute();
-  const requestId = newId('dsr');
-  await db
-    .insertInto('dsr_requests')
-    .values({
-      workspace_id: workspaceId,
-      id: requestId,
-      customer_id: customer.id,
-      kind: 'erase',
-      reason,
-      requested_by_kind: actorColumns(actor).actor_kind,
-      requested_by_id: actorColumns(actor).actor_id,
-      requested_at: erasedAt,
-      completed_at: erasedAt,
-    })
-    .execute();
+  const requestId = await recordRequest(db, actor, { customerId: customer.id, kind: 'erase', reason, at: erasedAt });
   await recordAudit(db, actor, { action: 'customer.erased', entityType: 'dsr_request', entityId: requestId, changes: { customerId: customer.id } });
   return { requestId, customerId: customer.id, erasedAt: toIso(erasedAt), profilesErased: ids.length };
 }

@@ -57,12 +57,13 @@ function simPlan(
   };
 }
 
-function broadbandPlan(code: string, name: string, pounds: number): PlanSpec {
+/** A plan with no allowances and no overage: broadband (unlimited) or a one-off handset price. */
+function flatPlan(code: string, name: string, pounds: number, billingPeriod: PlanSpec['billingPeriod']): PlanSpec {
   return {
     code,
     name,
     priceMinor: pounds * 100,
-    billingPeriod: 'month',
+    billingPeriod,
     dataMb: null,
     minutes: null,
     texts: null,
@@ -73,21 +74,9 @@ function broadbandPlan(code: string, name: string, pounds: number): PlanSpec {
   };
 }
 
-function handset(code: string, name: string, pounds: number): PlanSpec {
-  return {
-    code,
-    name,
-    priceMinor: pounds * 100,
-    billingPeriod: 'one_off',
-    dataMb: null,
-    minutes: null,
-    texts: null,
-    overagePerGbMinor: 0,
-    overagePerMinuteMinor: 0,
-    overagePerTextMinor: 0,
-    onSale: true,
-  };
-}
+const broadbandPlan = (code: string, name: string, pounds: number): PlanSpec => flatPlan(code, name, pounds, 'month');
+
+const handset = (code: string, name: string, pounds: number): PlanSpec => flatPlan(code, name, pounds, 'one_off');
 
 const UNLIMITED = { minutes: null, texts: null };
 

@@ -5,7 +5,11 @@ import { insertCatalog, insertHolding, insertTransaction, insertUsage } from '..
 const ctx = useTestApp();
 
 async function createCustomer(tenant: TestTenant, displayName: string, email: string): Promise<string> {
-  const response = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName, identities: [{ kind: 'email', value: email }] } });
+  const response = await tenant.api({
+    method: 'POST',
+    url: '/api/v1/customers',
+    payload: { displayName, identities: [{ kind: 'email', value: email }] },
+  });
   expect(response.statusCode).toBe(201);
   return response.json().id;
 }
@@ -20,20 +24,45 @@ describe('the customer 360', () => {
     const household = await tenant.api({
       method: 'POST',
       url: '/api/v1/households',
-      payload: { name: 'The Parents', kind: 'family_plan', members: [{ customerId: parent, role: 'payer' }, { customerId: child, role: 'member' }] },
+      payload: {
+        name: 'The Parents',
+        kind: 'family_plan',
+        members: [
+          { customerId: parent, role: 'payer' },
+          { customerId: child, role: 'member' },
+        ],
+      },
     });
     expect(household.statusCode).toBe(201);
     const householdId = household.json().id;
     const catalog = await insertCatalog(db, ws);
-    const parentSim = await insertHolding(db, ws, { customerId: parent, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200, startedAt: '2023-01-10T00:00:00Z' });
+    const parentSim = await insertHolding(db, ws, {
+      customerId: parent,
+      productId: catalog.sim.id,
+      planId: catalog.sim10.id,
+      priceMinor: 1200,
+      startedAt: '2023-01-10T00:00:00Z',
+    });
     await insertHolding(db, ws, { customerId: parent, productId: catalog.fibre.id, planId: catalog.fibre500.id, priceMinor: 3500 });
-    await insertHolding(db, ws, { customerId: child, payerId: parent, householdId, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200 });
+    await insertHolding(db, ws, {
+      customerId: child,
+      payerId: parent,
+      householdId,
+      productId: catalog.sim.id,
+      planId: catalog.sim10.id,
+      priceMinor: 1200,
+    });
     await insertUsage(db, ws, parentSim, [
       { start: '2026-09-01', end: '2026-10-01', dataMb: 4000 },
       { start: '2026-10-01', end: '2026-11-01', dataMb: 12000 },
     ]);
     for (let i = 0; i < 12; i++) {
-      await insertTransaction(db, ws, { customerId: parent, kind: 'fee', amountMinor: 100 + i, occurredAt: new Date(Date.UTC(2026, 0, 1 + i)).toISOString() });
+      await insertTransaction(db, ws, {
+        customerId: parent,
+        kind: 'fee',
+        amountMinor: 100 + i,
+        occurredAt: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
+      });
     }
 
     const response = await tenant.api({ method: 'GET', url: `/api/v1/customers/${parent}` });
@@ -70,7 +99,9 @@ describe('the customer 360', () => {
     expect([...times].sort().reverse()).toEqual(times);
 
     const childView = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${child}` })).json();
-    expect(childView.holdings).toEqual([expect.objectContaining({ relationship: 'holder', payer: { customerId: parent, displayName: 'Pat Parent' } })]);
+    expect(childView.holdings).toEqual([
+      expect.objectContaining({ relationship: 'holder', payer: { customerId: parent, displayName: 'Pat Parent' } }),
+    ]);
   });
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
@@ -90,14 +121,37 @@ describe('the timeline', () => {
     const ws = tenant.workspace.id;
     const id = await createCustomer(tenant, 'Tim Line', 'tim@example.com');
     const catalog = await insertCatalog(ctx.database.db, ws);
-    await insertHolding(ctx.database.db, ws, { customerId: id, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200, startedAt: '2026-01-05T00:00:00Z' });
+    await insertHolding(ctx.database.db, ws, {
+      customerId: id,
+      productId: catalog.sim.id,
+      planId: catalog.sim10.id,
+      priceMinor: 1200,
+      startedAt: '2026-01-05T00:00:00Z',
+    });
     for (let i = 0; i < 5; i++) {
-      await insertTransaction(ctx.database.db, ws, { customerId: id, kind: 'fee', amountMinor: 100 + i, occurredAt: `2026-0${i + 2}-01T00:00:00Z` });
+      await insertTransaction(ctx.database.db, ws, {
+        customerId: id,
+        kind: 'fee',
+        amountMinor: 100 + i,
+        occurredAt: `2026-0${i + 2}-01T00:00:00Z`,
+      });
     }
-    await tenant.api({ method: 'POST', url: `/api/v1/customers/${id}/consent`, payload: { purpose: 'surveys', channel: 'email', status: 'granted', source: 'web', recordedAt: '2026-03-15T00:00:00Z' } });
+    await tenant.api({
+      method: 'POST',
+      url: `/api/v1/customers/${id}/consent`,
+      payload: { purpose: 'surveys', channel: 'email', status: 'granted', source: 'web', recordedAt: '2026-03-15T00:00:00Z' },
+    });
 
     const all = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/timeline` })).json();
-    expect(all.data.map((e: { kind: string }) => e.kind)).toEqual(['transaction', 'transaction', 'transaction', 'consent', 'transaction', 'transaction', 'holding']);
+    expect(all.data.map((e: { kind: string }) => e.kind)).toEqual([
+      'transaction',
+      'transaction',
+      'transaction',
+      'consent',
+      'transaction',
+      'transaction',
+      'holding',
+    ]);
     const onlyConsent = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/timeline?kinds=consent,holding` })).json();
     expect(onlyConsent.data.map((e: { kind: string }) => e.kind)).toEqual(['consent', 'holding']);
 

@@ -34,11 +34,21 @@ describe('customer profiles', () => {
 
   it('answers a second create with a known identity with the same profile, updated', async () => {
     const tenant = await createTenant(ctx.app);
-    const first = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Grace', identities: [{ kind: 'email', value: 'grace@example.com' }] } });
+    const first = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: { displayName: 'Grace', identities: [{ kind: 'email', value: 'grace@example.com' }] },
+    });
     const again = await tenant.api({
       method: 'POST',
       url: '/api/v1/customers',
-      payload: { traits: { city: 'Arlington' }, identities: [{ kind: 'email', value: 'GRACE@example.com' }, { kind: 'user_id', value: 'u-77' }] },
+      payload: {
+        traits: { city: 'Arlington' },
+        identities: [
+          { kind: 'email', value: 'GRACE@example.com' },
+          { kind: 'user_id', value: 'u-77' },
+        ],
+      },
     });
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
@@ -51,12 +61,22 @@ describe('customer profiles', () => {
     const bad = await tenant.api({
       method: 'POST',
       url: '/api/v1/customers',
-      payload: { displayName: 'Nobody', identities: [{ kind: 'email', value: 'ok@example.com' }, { kind: 'phone', value: '12' }] },
+      payload: {
+        displayName: 'Nobody',
+        identities: [
+          { kind: 'email', value: 'ok@example.com' },
+          { kind: 'phone', value: '12' },
+        ],
+      },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.issues[0]).toMatchObject({ path: '/identities/1/value' });
     expect(bad.json().error.issues[0].message).toMatch(/phone/);
-    const badEmail = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { identities: [{ kind: 'email', value: 'not-an-email' }] } });
+    const badEmail = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: { identities: [{ kind: 'email', value: 'not-an-email' }] },
+    });
     expect(badEmail.statusCode).toBe(400);
     expect(badEmail.json().error.message).toMatch(/not a valid email/);
     const list = await tenant.api({ method: 'GET', url: '/api/v1/customers' });
@@ -68,11 +88,17 @@ describe('customer profiles', () => {
     const response = await tenant.api({
       method: 'POST',
       url: '/api/v1/customers',
-      payload: { identities: [{ kind: 'fax', value: 'x' }], preferences: { channels: ['pigeon'], quietHours: { start: '25:00', end: '07:00' } }, colour: 'red' },
+      payload: {
+        identities: [{ kind: 'fax', value: 'x' }],
+        preferences: { channels: ['pigeon'], quietHours: { start: '25:00', end: '07:00' } },
+        colour: 'red',
+      },
     });
     expect(response.statusCode).toBe(400);
     const paths = response.json().error.issues.map((issue: { path: string }) => issue.path);
-    expect(paths).toEqual(expect.arrayContaining(['/identities/0/kind', '/preferences/channels/0', '/preferences/quietHours/start', '/colour']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/identities/0/kind', '/preferences/channels/0', '/preferences/quietHours/start', '/colour']),
+    );
   });
 
   it('keeps preferences: channels in order, language, time zone, quiet hours and a contact cap', async () => {
@@ -82,7 +108,15 @@ describe('customer profiles', () => {
     const patched = await tenant.api({
       method: 'PATCH',
       url: `/api/v1/customers/${id}`,
-      payload: { preferences: { channels: ['sms', 'email'], language: 'cy-gb', timeZone: 'Europe/London', quietHours: { start: '21:30', end: '08:00' }, contactCap: { count: 2, days: 30 } } },
+      payload: {
+        preferences: {
+          channels: ['sms', 'email'],
+          language: 'cy-gb',
+          timeZone: 'Europe/London',
+          quietHours: { start: '21:30', end: '08:00' },
+          contactCap: { count: 2, days: 30 },
+        },
+      },
     });
     expect(patched.statusCode).toBe(200);
     expect(patched.json().preferences).toEqual({
@@ -92,7 +126,11 @@ describe('customer profiles', () => {
       quietHours: { start: '21:30', end: '08:00' },
       contactCap: { count: 2, days: 30 },
     });
-    const badZone = await tenant.api({ method: 'PATCH', url: `/api/v1/customers/${id}`, payload: { preferences: { timeZone: 'Mars/Olympus' } } });
+    const badZone = await tenant.api({
+      method: 'PATCH',
+      url: `/api/v1/customers/${id}`,
+      payload: { preferences: { timeZone: 'Mars/Olympus' } },
+    });
     expect(badZone.statusCode).toBe(400);
     expect(badZone.json().error.issues[0].path).toBe('/preferences/timeZone');
     const unchanged = await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}` });
@@ -102,13 +140,27 @@ describe('customer profiles', () => {
   it('derives current consent from an append-only history', async () => {
     const tenant = await createTenant(ctx.app);
     const id = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'C' } })).json().id;
-    const grant = { purpose: 'marketing', channel: 'email', status: 'granted', source: 'web-form', evidence: { form: 'signup' }, recordedAt: '2026-01-01T10:00:00Z' };
+    const grant = {
+      purpose: 'marketing',
+      channel: 'email',
+      status: 'granted',
+      source: 'web-form',
+      evidence: { form: 'signup' },
+      recordedAt: '2026-01-01T10:00:00Z',
+    };
     await tenant.api({ method: 'POST', url: `/api/v1/customers/${id}/consent`, payload: grant });
-    await tenant.api({ method: 'POST', url: `/api/v1/customers/${id}/consent`, payload: { ...grant, status: 'withdrawn', source: 'unsubscribe-link', recordedAt: '2026-03-01T10:00:00Z' } });
+    await tenant.api({
+      method: 'POST',
+      url: `/api/v1/customers/${id}/consent`,
+      payload: { ...grant, status: 'withdrawn', source: 'unsubscribe-link', recordedAt: '2026-03-01T10:00:00Z' },
+    });
     await tenant.api({ method: 'POST', url: `/api/v1/customers/${id}/consent`, payload: { ...grant, purpose: 'surveys', channel: 'sms' } });
     const profile = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}` })).json();
     expect(profile.consent).toHaveLength(2);
-    expect(profile.consent.find((c: { purpose: string }) => c.purpose === 'marketing')).toMatchObject({ status: 'withdrawn', source: 'unsubscribe-link' });
+    expect(profile.consent.find((c: { purpose: string }) => c.purpose === 'marketing')).toMatchObject({
+      status: 'withdrawn',
+      source: 'unsubscribe-link',
+    });
     const history = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/consent` })).json().data;
     expect(history).toHaveLength(3);
   });
@@ -131,14 +183,26 @@ describe('search', () => {
         },
       })
     ).json();
-    await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Someone Else', identities: [{ kind: 'email', value: 'else@example.com' }] } });
+    await tenant.api({
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: { displayName: 'Someone Else', identities: [{ kind: 'email', value: 'else@example.com' }] },
+    });
     for (const q of ['Margaret@Apollo.example', '07700 900456', 'CRM-9981', 'hamil', 'marga']) {
       const found = await tenant.api({ method: 'GET', url: `/api/v1/customers?q=${encodeURIComponent(q)}` });
       expect(found.statusCode).toBe(200);
-      expect(found.json().data.map((r: { id: string }) => r.id), `query ${q}`).toEqual([id]);
+      expect(
+        found.json().data.map((r: { id: string }) => r.id),
+        `query ${q}`,
+      ).toEqual([id]);
     }
     const hit = (await tenant.api({ method: 'GET', url: '/api/v1/customers?q=CRM-9981' })).json().data[0];
-    expect(hit).toMatchObject({ displayName: 'Margaret Hamilton', email: 'margaret@apollo.example', phone: '+447700900456', matchedOn: 'external' });
+    expect(hit).toMatchObject({
+      displayName: 'Margaret Hamilton',
+      email: 'margaret@apollo.example',
+      phone: '+447700900456',
+      matchedOn: 'external',
+    });
   });
 });
 
@@ -146,7 +210,13 @@ describe('workspace isolation', () => {
   it('answers 404 for another workspace’s customer and never shows it in search', async () => {
     const a = await createTenant(ctx.app, 'A');
     const b = await createTenant(ctx.app, 'B');
-    const { id } = (await a.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Private Person', identities: [{ kind: 'email', value: 'private@example.com' }] } })).json();
+    const { id } = (
+      await a.api({
+        method: 'POST',
+        url: '/api/v1/customers',
+        payload: { displayName: 'Private Person', identities: [{ kind: 'email', value: 'private@example.com' }] },
+      })
+    ).json();
     const read = await b.api({ method: 'GET', url: `/api/v1/customers/${id}` });
     expect(read.statusCode).toBe(404);
     expect(read.body).not.toContain('Private Person');
@@ -163,7 +233,12 @@ describe('workspace isolation', () => {
     const { id } = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Read Only' } })).json();
     const read = await ctx.app.inject({ method: 'GET', url: `/api/v1/customers/${id}`, headers: { cookie: analyst.cookie } });
     expect(read.statusCode).toBe(200);
-    const write = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/customers/${id}`, headers: { cookie: analyst.cookie }, payload: { displayName: 'x' } });
+    const write = await ctx.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/customers/${id}`,
+      headers: { cookie: analyst.cookie },
+      payload: { displayName: 'x' },
+    });
     expect(write.statusCode).toBe(403);
   });
 });
@@ -171,8 +246,18 @@ describe('workspace isolation', () => {
 describe('nullable fields', () => {
   it('clears a preference sent as null instead of reading it as an empty value', async () => {
     const tenant = await createTenant(ctx.app);
-    const { id } = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'N', preferences: { language: 'en-GB', contactCap: { count: 1, days: 7 } } } })).json();
-    const cleared = await tenant.api({ method: 'PATCH', url: `/api/v1/customers/${id}`, payload: { displayName: null, preferences: { language: null, contactCap: null } } });
+    const { id } = (
+      await tenant.api({
+        method: 'POST',
+        url: '/api/v1/customers',
+        payload: { displayName: 'N', preferences: { language: 'en-GB', contactCap: { count: 1, days: 7 } } },
+      })
+    ).json();
+    const cleared = await tenant.api({
+      method: 'PATCH',
+      url: `/api/v1/customers/${id}`,
+      payload: { displayName: null, preferences: { language: null, contactCap: null } },
+    });
     expect(cleared.statusCode).toBe(200);
     expect(cleared.json()).toMatchObject({ displayName: null, preferences: { language: null, contactCap: null } });
   });
@@ -180,7 +265,11 @@ describe('nullable fields', () => {
   it('does not coerce a number sent as text in a body', async () => {
     const tenant = await createTenant(ctx.app);
     const { id } = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'N' } })).json();
-    const response = await tenant.api({ method: 'PATCH', url: `/api/v1/customers/${id}`, payload: { preferences: { contactCap: { count: '3', days: 7 } } } });
+    const response = await tenant.api({
+      method: 'PATCH',
+      url: `/api/v1/customers/${id}`,
+      payload: { preferences: { contactCap: { count: '3', days: 7 } } },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.issues.map((i: { path: string }) => i.path)).toContain('/preferences/contactCap/count');
   });

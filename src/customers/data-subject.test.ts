@@ -8,7 +8,9 @@ const ctx = useTestApp();
 /** Every row of every table in the schema, as text: what a search for leftover personal data would read. */
 async function dumpDatabase(): Promise<string> {
   const tables = await sql<{ table_name: string }>`
-    select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(ctx.database.db);
+    select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+    ctx.database.db,
+  );
   let text = '';
   for (const { table_name } of tables.rows) {
     const rows = await sql`select * from ${sql.table(table_name)}`.execute(ctx.database.db);
@@ -25,13 +27,26 @@ describe('data-subject requests', () => {
       await tenant.api({
         method: 'POST',
         url: '/api/v1/customers',
-        payload: { displayName: 'Erin Export', identities: [{ kind: 'email', value: 'erin@example.com' }], consent: [{ purpose: 'surveys', channel: 'email', status: 'granted', source: 'web' }] },
+        payload: {
+          displayName: 'Erin Export',
+          identities: [{ kind: 'email', value: 'erin@example.com' }],
+          consent: [{ purpose: 'surveys', channel: 'email', status: 'granted', source: 'web' }],
+        },
       })
     ).json().id;
     const catalog = await insertCatalog(ctx.database.db, ws);
-    const holding = await insertHolding(ctx.database.db, ws, { customerId: id, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200 });
+    const holding = await insertHolding(ctx.database.db, ws, {
+      customerId: id,
+      productId: catalog.sim.id,
+      planId: catalog.sim10.id,
+      priceMinor: 1200,
+    });
     await insertUsage(ctx.database.db, ws, holding, [{ start: '2026-10-01', end: '2026-11-01', dataMb: 321 }]);
-    const response = await tenant.api({ method: 'POST', url: `/api/v1/customers/${id}/export`, payload: { reason: 'customer asked by email' } });
+    const response = await tenant.api({
+      method: 'POST',
+      url: `/api/v1/customers/${id}/export`,
+      payload: { reason: 'customer asked by email' },
+    });
     expect(response.statusCode).toBe(200);
     const { data, requestId } = response.json();
     expect(data.customers[0].display_name).toBe('Erin Export');
@@ -49,26 +64,96 @@ describe('data-subject requests', () => {
     const name = 'Zebedee Quixotic-Erasure';
     const email = 'zebedee.quixotic@erase.example';
     const phone = '+447700900777';
-    const first = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: name, traits: { nickname: 'Zeb-the-unique' }, identities: [{ kind: 'email', value: email }] } })).json().id;
-    const second = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: `${name} II`, identities: [{ kind: 'phone', value: phone }, { kind: 'external', system: 'crm', value: 'CRM-ZEB-42' }] } })).json().id;
+    const first = (
+      await tenant.api({
+        method: 'POST',
+        url: '/api/v1/customers',
+        payload: { displayName: name, traits: { nickname: 'Zeb-the-unique' }, identities: [{ kind: 'email', value: email }] },
+      })
+    ).json().id;
+    const second = (
+      await tenant.api({
+        method: 'POST',
+        url: '/api/v1/customers',
+        payload: {
+          displayName: `${name} II`,
+          identities: [
+            { kind: 'phone', value: phone },
+            { kind: 'external', system: 'crm', value: 'CRM-ZEB-42' },
+          ],
+        },
+      })
+    ).json().id;
     await tenant.api({ method: 'POST', url: `/api/v1/customers/${first}/merge`, payload: { otherId: second } });
-    await tenant.api({ method: 'POST', url: `/api/v1/customers/${first}/consent`, payload: { purpose: 'marketing', channel: 'sms', status: 'granted', source: 'call', evidence: { caller: phone } } });
-    const other = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Stays Here', identities: [{ kind: 'email', value: 'stays@example.com' }] } })).json().id;
-    await tenant.api({ method: 'POST', url: '/api/v1/households', payload: { name: 'Shared', kind: 'household', members: [{ customerId: first, role: 'owner' }, { customerId: other, role: 'member' }] } });
+    await tenant.api({
+      method: 'POST',
+      url: `/api/v1/customers/${first}/consent`,
+      payload: { purpose: 'marketing', channel: 'sms', status: 'granted', source: 'call', evidence: { caller: phone } },
+    });
+    const other = (
+      await tenant.api({
+        method: 'POST',
+        url: '/api/v1/customers',
+        payload: { displayName: 'Stays Here', identities: [{ kind: 'email', value: 'stays@example.com' }] },
+      })
+    ).json().id;
+    await tenant.api({
+      method: 'POST',
+      url: '/api/v1/households',
+      payload: {
+        name: 'Shared',
+        kind: 'household',
+        members: [
+          { customerId: first, role: 'owner' },
+          { customerId: other, role: 'member' },
+        ],
+      },
+    });
     const catalog = await insertCatalog(ctx.database.db, ws);
-    const holding = await insertHolding(ctx.database.db, ws, { customerId: first, productId: catalog.sim.id, planId: catalog.sim10.id, priceMinor: 1200, externalRef: phone });
+    const holding = await insertHolding(ctx.database.db, ws, {
+      customerId: first,
+      productId: catalog.sim.id,
+      planId: catalog.sim10.id,
+      priceMinor: 1200,
+      externalRef: phone,
+    });
     await insertUsage(ctx.database.db, ws, holding, [{ start: '2026-10-01', end: '2026-11-01', dataMb: 999 }]);
-    await insertTransaction(ctx.database.db, ws, { customerId: first, holdingId: holding, kind: 'purchase', amountMinor: 25000, occurredAt: '2026-06-01T10:00:00Z', description: `Handset for ${name}` });
+    await insertTransaction(ctx.database.db, ws, {
+      customerId: first,
+      holdingId: holding,
+      kind: 'purchase',
+      amountMinor: 25000,
+      occurredAt: '2026-06-01T10:00:00Z',
+      description: `Handset for ${name}`,
+    });
     await ctx.database.db
       .insertInto('customer_events')
-      .values({ workspace_id: ws, id: 'evt_erasetest0000000000000000', customer_id: first, type: 'track', name: 'Bill Viewed', properties: JSON.stringify({ email }), occurred_at: '2026-06-02T10:00:00Z' })
+      .values({
+        workspace_id: ws,
+        id: 'evt_erasetest0000000000000000',
+        customer_id: first,
+        type: 'track',
+        name: 'Bill Viewed',
+        properties: JSON.stringify({ email }),
+        occurred_at: '2026-06-02T10:00:00Z',
+      })
       .execute();
     const admin = await tenant.signInAs('admin');
     const agent = await tenant.signInAs('agent');
 
-    const denied = await ctx.app.inject({ method: 'POST', url: `/api/v1/customers/${first}/erase`, headers: { cookie: agent.cookie }, payload: {} });
+    const denied = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/customers/${first}/erase`,
+      headers: { cookie: agent.cookie },
+      payload: {},
+    });
     expect(denied.statusCode).toBe(403);
-    const erased = await ctx.app.inject({ method: 'POST', url: `/api/v1/customers/${first}/erase`, headers: { cookie: admin.cookie }, payload: { reason: 'GDPR Art. 17 request' } });
+    const erased = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/customers/${first}/erase`,
+      headers: { cookie: admin.cookie },
+      payload: { reason: 'GDPR Art. 17 request' },
+    });
     expect(erased.statusCode).toBe(200);
     expect(erased.json()).toMatchObject({ customerId: first, profilesErased: 2 });
 
@@ -84,9 +169,19 @@ describe('data-subject requests', () => {
     const amounts = await ctx.database.db.selectFrom('transactions').select('amount_minor').where('workspace_id', '=', ws).execute();
     expect(amounts).toEqual([{ amount_minor: 25000 }]);
 
-    const request = await ctx.database.db.selectFrom('dsr_requests').selectAll().where('workspace_id', '=', ws).where('kind', '=', 'erase').executeTakeFirstOrThrow();
+    const request = await ctx.database.db
+      .selectFrom('dsr_requests')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('kind', '=', 'erase')
+      .executeTakeFirstOrThrow();
     const me = (await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: admin.cookie } })).json();
-    expect(request).toMatchObject({ customer_id: first, requested_by_kind: 'user', requested_by_id: me.user.id, reason: 'GDPR Art. 17 request' });
+    expect(request).toMatchObject({
+      customer_id: first,
+      requested_by_kind: 'user',
+      requested_by_id: me.user.id,
+      reason: 'GDPR Art. 17 request',
+    });
     expect(request.requested_at).toBeInstanceOf(Date);
 
     expect((await tenant.api({ method: 'GET', url: `/api/v1/customers/${first}` })).statusCode).toBe(404);

@@ -169,6 +169,11 @@ export async function eraseCustomer(
     .where('id', 'in', ids)
     .execute();
   const requestId = await recordRequest(db, actor, { customerId: customer.id, kind: 'erase', reason, at: erasedAt });
-  await recordAudit(db, actor, { action: 'customer.erased', entityType: 'dsr_request', entityId: requestId, changes: { customerId: customer.id } });
+  await recordAudit(db, actor, {
+    action: 'customer.erased',
+    entityType: 'dsr_request',
+    entityId: requestId,
+    changes: { customerId: customer.id },
+  });
   return { requestId, customerId: customer.id, erasedAt: toIso(erasedAt), profilesErased: ids.length };
 }

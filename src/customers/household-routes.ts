@@ -23,7 +23,11 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),
             kind: HouseholdKindSchema,
-            members: Type.Optional(Type.Array(Type.Object({ customerId: IdParams.properties.id, role: HouseholdRoleSchema }, { additionalProperties: false }), { maxItems: 100 })),
+            members: Type.Optional(
+              Type.Array(Type.Object({ customerId: IdParams.properties.id, role: HouseholdRoleSchema }, { additionalProperties: false }), {
+                maxItems: 100,
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -31,14 +35,19 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const household = await db().transaction().execute((trx) => createHousehold(trx, actorOf(request), request.body));
+      const household = await db()
+        .transaction()
+        .execute((trx) => createHousehold(trx, actorOf(request), request.body));
       return reply.status(201).send(household);
     },
   );
 
   app.get(
     '/households/:id',
-    { preHandler: requires(canReadCustomers), schema: { tags, summary: 'A household and its members', params: IdParams, response: { 200: HouseholdSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCustomers),
+      schema: { tags, summary: 'A household and its members', params: IdParams, response: { 200: HouseholdSchema, ...errorResponses } },
+    },
     async (request) => getHousehold(db(), actorOf(request).workspaceId, request.params.id),
   );
 
@@ -55,12 +64,20 @@ export const householdRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      db().transaction().execute((trx) => setHouseholdMember(trx, actorOf(request), request.params.id, request.params.customerId, request.body.role)),
+      db()
+        .transaction()
+        .execute((trx) => setHouseholdMember(trx, actorOf(request), request.params.id, request.params.customerId, request.body.role)),
   );
 
   app.delete(
     '/households/:id/members/:customerId',
-    { preHandler: requires(canEditCustomers), schema: { tags, summary: 'Remove a member', params: MemberParams, response: { 200: HouseholdSchema, ...errorResponses } } },
-    async (request) => db().transaction().execute((trx) => removeHouseholdMember(trx, actorOf(request), request.params.id, request.params.customerId)),
+    {
+      preHandler: requires(canEditCustomers),
+      schema: { tags, summary: 'Remove a member', params: MemberParams, response: { 200: HouseholdSchema, ...errorResponses } },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => removeHouseholdMember(trx, actorOf(request), request.params.id, request.params.customerId)),
   );
 };

@@ -88,7 +88,12 @@ export async function setHouseholdMember(
     .values({ workspace_id: actor.workspaceId, household_id: householdId, customer_id: customer.id, role })
     .onConflict((oc) => oc.columns(['workspace_id', 'household_id', 'customer_id']).doUpdateSet({ role }))
     .execute();
-  await recordAudit(db, actor, { action: 'household.member_set', entityType: 'household', entityId: householdId, changes: { customerId: customer.id, role } });
+  await recordAudit(db, actor, {
+    action: 'household.member_set',
+    entityType: 'household',
+    entityId: householdId,
+    changes: { customerId: customer.id, role },
+  });
   return getHousehold(db, actor.workspaceId, householdId);
 }
 
@@ -100,6 +105,11 @@ export async function removeHouseholdMember(db: Kysely<DB>, actor: Actor, househ
     .where('customer_id', '=', customerId)
     .executeTakeFirst();
   if (!deleted.numDeletedRows) throw notFound('Household member', customerId);
-  await recordAudit(db, actor, { action: 'household.member_removed', entityType: 'household', entityId: householdId, changes: { customerId } });
+  await recordAudit(db, actor, {
+    action: 'household.member_removed',
+    entityType: 'household',
+    entityId: householdId,
+    changes: { customerId },
+  });
   return getHousehold(db, actor.workspaceId, householdId);
 }

@@ -8,7 +8,12 @@ export class MergedCustomerError extends AppError {
     readonly mergedId: string,
     readonly survivorId: string,
   ) {
-    super('not_found', `Customer ${mergedId} was merged into ${survivorId}`, { mergedInto: survivorId }, { from: mergedId, to: survivorId });
+    super(
+      'not_found',
+      `Customer ${mergedId} was merged into ${survivorId}`,
+      { mergedInto: survivorId },
+      { from: mergedId, to: survivorId },
+    );
   }
 }
 

@@ -1,4 +1,11 @@
-import type { ConsentEventsTable, CustomerIdentitiesTable, CustomerMergesTable, CustomersTable, IdentityKind, JsonObject } from '../db/tables.js';
+import type {
+  ConsentEventsTable,
+  CustomerIdentitiesTable,
+  CustomerMergesTable,
+  CustomersTable,
+  IdentityKind,
+  JsonObject,
+} from '../db/tables.js';
 import type { Selectable } from 'kysely';
 import { toIso } from '../time.js';
 import { formatClockTime } from './normalize.js';
@@ -6,7 +13,13 @@ import { formatClockTime } from './normalize.js';
 // One mapper per entity: snake_case rows (from tables, or from json aggregates where
 // timestamps arrive as text) to the camelCase objects of the API.
 
-type Row<T> = { [K in keyof Selectable<T>]: Selectable<T>[K] extends Date ? Date | string : Selectable<T>[K] extends Date | null ? Date | string | null : Selectable<T>[K] };
+type Row<T> = {
+  [K in keyof Selectable<T>]: Selectable<T>[K] extends Date
+    ? Date | string
+    : Selectable<T>[K] extends Date | null
+      ? Date | string | null
+      : Selectable<T>[K];
+};
 
 export type CustomerRowLike = Pick<
   Row<CustomersTable>,
@@ -50,7 +63,8 @@ export function toPreferences(row: CustomerRowLike): Preferences {
       row.quiet_hours_start !== null && row.quiet_hours_end !== null
         ? { start: formatClockTime(row.quiet_hours_start), end: formatClockTime(row.quiet_hours_end) }
         : null,
-    contactCap: row.contact_cap_count !== null && row.contact_cap_days !== null ? { count: row.contact_cap_count, days: row.contact_cap_days } : null,
+    contactCap:
+      row.contact_cap_count !== null && row.contact_cap_days !== null ? { count: row.contact_cap_count, days: row.contact_cap_days } : null,
   };
 }
 
@@ -74,7 +88,13 @@ export interface Identity {
 }
 
 export function toIdentity(row: Pick<Row<CustomerIdentitiesTable>, 'kind' | 'namespace' | 'value' | 'source' | 'created_at'>): Identity {
-  return { kind: row.kind, system: row.namespace === '' ? null : row.namespace, value: row.value, source: row.source, createdAt: toIso(row.created_at) };
+  return {
+    kind: row.kind,
+    system: row.namespace === '' ? null : row.namespace,
+    value: row.value,
+    source: row.source,
+    createdAt: toIso(row.created_at),
+  };
 }
 
 export interface Consent {
@@ -112,6 +132,15 @@ export interface Merge {
   occurredAt: string;
 }
 
-export function toMerge(row: Pick<Row<CustomerMergesTable>, 'id' | 'survivor_id' | 'merged_id' | 'reason' | 'identity' | 'occurred_at'>): Merge {
-  return { id: row.id, survivorId: row.survivor_id, mergedId: row.merged_id, reason: row.reason, identity: row.identity, occurredAt: toIso(row.occurred_at) };
+export function toMerge(
+  row: Pick<Row<CustomerMergesTable>, 'id' | 'survivor_id' | 'merged_id' | 'reason' | 'identity' | 'occurred_at'>,
+): Merge {
+  return {
+    id: row.id,
+    survivorId: row.survivor_id,
+    mergedId: row.merged_id,
+    reason: row.reason,
+    identity: row.identity,
+    occurredAt: toIso(row.occurred_at),
+  };
 }

@@ -87,7 +87,11 @@ export async function mergeCustomers(
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', '=', merged.id)
     .where('household_id', 'in', (eb) =>
-      eb.selectFrom('household_members').select('household_id').where('workspace_id', '=', workspaceId).where('customer_id', '=', survivor.id),
+      eb
+        .selectFrom('household_members')
+        .select('household_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('customer_id', '=', survivor.id),
     )
     .execute();
   for (const ref of CUSTOMER_REFERENCES) {

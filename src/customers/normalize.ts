@@ -35,7 +35,11 @@ const PHONE_REASONS: Record<string, string> = {
 export function normalizePhone(value: string, path: string, defaultCountry: string): string {
   try {
     const phone = parsePhoneNumberWithError(value.trim(), defaultCountry as CountryCode);
-    if (!phone.isPossible()) throw invalid(path, `"${value}" has the wrong number of digits for a phone number in ${phone.country ?? `+${phone.countryCallingCode}`}`);
+    if (!phone.isPossible())
+      throw invalid(
+        path,
+        `"${value}" has the wrong number of digits for a phone number in ${phone.country ?? `+${phone.countryCallingCode}`}`,
+      );
     return phone.number;
   } catch (error) {
     if (error instanceof ParseError) {

@@ -1,13 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import {
-  canEditCustomers,
-  canEraseCustomers,
-  canExportCustomerData,
-  canMergeCustomers,
-  canReadCustomers,
-} from '../auth/permissions.js';
+import { canEditCustomers, canEraseCustomers, canExportCustomerData, canMergeCustomers, canReadCustomers } from '../auth/permissions.js';
 import { actorOf, requires } from '../http/authenticate.js';
+import { transactionWithRetry } from '../db/retry.js';
 import { errorResponses, IdParams, Limit } from '../http/schemas.js';
 import { listConsentHistory, recordConsent } from './consent.js';
 import { eraseCustomer, exportCustomerData } from './data-subject.js';
@@ -46,7 +41,10 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Find customers by any identity value (email, phone, external id…) or part of the name',
-        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), limit: Limit(100, 20) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { q: Type.Optional(Type.String({ maxLength: 200 })), limit: Limit(100, 20) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ data: Type.Array(SearchResultSchema) }), ...errorResponses },
       },
     },
@@ -71,7 +69,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const result = await db().transaction().execute((trx) => identifyCustomer(trx, actorOf(request), request.body));
+      const result = await transactionWithRetry(db(), (trx) => identifyCustomer(trx, actorOf(request), request.body));
       return reply.status(result.created ? 201 : 200).send(result.customer);
     },
   );
@@ -82,7 +80,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: requires(canReadCustomers),
       schema: {
         tags,
-        summary: 'The customer 360: profile, identities, households, consent, every holding with plan and usage, latest transactions and events',
+        summary:
+          'The customer 360: profile, identities, households, consent, every holding with plan and usage, latest transactions and events',
         description: 'A merged profile id answers 308 with the survivor in Location.',
         params: IdParams,
         response: { 200: Customer360Schema, ...errorResponses },
@@ -101,7 +100,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         querystring: Type.Object(
           {
-            kinds: Type.Optional(Type.Array(Type.String(), { description: 'Only these kinds (repeat the parameter or separate with commas)' })),
+            kinds: Type.Optional(
+              Type.Array(Type.String(), { description: 'Only these kinds (repeat the parameter or separate with commas)' }),
+            ),
             before: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
             limit: Limit(200, 50),
           },
@@ -110,7 +111,13 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object({
             data: Type.Array(
-              Type.Object({ kind: Type.String(), id: Type.String(), occurredAt: Type.String(), action: Type.String(), data: Type.Record(Type.String(), Type.Unknown()) }),
+              Type.Object({
+                kind: Type.String(),
+                id: Type.String(),
+                occurredAt: Type.String(),
+                action: Type.String(),
+                data: Type.Record(Type.String(), Type.Unknown()),
+              }),
             ),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
           }),
@@ -121,8 +128,17 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { workspaceId } = actorOf(request);
       await requireCustomer(db(), workspaceId, request.params.id);
-      const kinds = request.query.kinds?.flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
-      return listTimeline(db(), { workspaceId, customerId: request.params.id, kinds, before: request.query.before, limit: request.query.limit });
+      const kinds = request.query.kinds
+        ?.flatMap((k) => k.split(','))
+        .map((k) => k.trim())
+        .filter(Boolean);
+      return listTimeline(db(), {
+        workspaceId,
+        customerId: request.params.id,
+        kinds,
+        before: request.query.before,
+        limit: request.query.limit,
+      });
     },
   );
 
@@ -130,9 +146,18 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/customers/:id',
     {
       preHandler: requires(canEditCustomers),
-      schema: { tags, summary: 'Change the display name, traits or preferences', params: IdParams, body: UpdateCustomerBody, response: { 200: CustomerSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Change the display name, traits or preferences',
+        params: IdParams,
+        body: UpdateCustomerBody,
+        response: { 200: CustomerSchema, ...errorResponses },
+      },
     },
-    async (request) => db().transaction().execute((trx) => updateCustomer(trx, actorOf(request), request.params.id, request.body)),
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => updateCustomer(trx, actorOf(request), request.params.id, request.body)),
   );
 
   app.post(
@@ -145,24 +170,30 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         body: IdentityInput,
         response: {
-          200: Type.Object({ customerId: Type.String({ description: 'The profile holding the identity now (the survivor after a merge)' }), merge: Type.Union([MergeSchema, Type.Null()]) }),
+          200: Type.Object({
+            customerId: Type.String({ description: 'The profile holding the identity now (the survivor after a merge)' }),
+            merge: Type.Union([MergeSchema, Type.Null()]),
+          }),
           ...errorResponses,
         },
       },
     },
     async (request) =>
-      db()
-        .transaction()
-        .execute(async (trx) => {
-          const actor = actorOf(request);
-          await requireCustomer(trx, actor.workspaceId, request.params.id);
-          const key = normalizeIdentity(request.body, '', await workspaceCountry(trx, actor.workspaceId));
-          const result = await attachIdentity(trx, actor, request.params.id, key, request.body.source ?? null);
-          const merge = result.merge
-            ? await trx.selectFrom('customer_merges').selectAll().where('workspace_id', '=', actor.workspaceId).where('id', '=', result.merge.mergeId).executeTakeFirstOrThrow()
-            : null;
-          return { customerId: result.customerId, merge: merge ? toMerge(merge) : null };
-        }),
+      transactionWithRetry(db(), async (trx) => {
+        const actor = actorOf(request);
+        await requireCustomer(trx, actor.workspaceId, request.params.id);
+        const key = normalizeIdentity(request.body, '', await workspaceCountry(trx, actor.workspaceId));
+        const result = await attachIdentity(trx, actor, request.params.id, key, request.body.source ?? null);
+        const merge = result.merge
+          ? await trx
+              .selectFrom('customer_merges')
+              .selectAll()
+              .where('workspace_id', '=', actor.workspaceId)
+              .where('id', '=', result.merge.mergeId)
+              .executeTakeFirstOrThrow()
+          : null;
+        return { customerId: result.customerId, merge: merge ? toMerge(merge) : null };
+      }),
   );
 
   app.delete(
@@ -183,7 +214,11 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .execute(async (trx) => {
           const actor = actorOf(request);
           const { kind, value } = request.params;
-          const key = normalizeIdentity({ kind, value, ...(request.query.system ? { system: request.query.system } : {}) }, '', await workspaceCountry(trx, actor.workspaceId));
+          const key = normalizeIdentity(
+            { kind, value, ...(request.query.system ? { system: request.query.system } : {}) },
+            '',
+            await workspaceCountry(trx, actor.workspaceId),
+          );
           await detachIdentity(trx, actor, request.params.id, key);
         });
       return reply.status(204).send(null);
@@ -198,35 +233,67 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Merge another profile of the same person into this one (the older profile survives)',
         params: IdParams,
-        body: Type.Object({ otherId: IdParams.properties.id, reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+        body: Type.Object(
+          { otherId: IdParams.properties.id, reason: Type.Optional(Type.String({ maxLength: 200 })) },
+          { additionalProperties: false },
+        ),
         response: { 200: MergeSchema, ...errorResponses },
       },
     },
     async (request) =>
-      db()
-        .transaction()
-        .execute(async (trx) => {
-          const actor = actorOf(request);
-          const result = await mergeCustomers(trx, actor, { customerId: request.params.id, otherId: request.body.otherId, reason: request.body.reason ?? 'manual' });
-          const row = await trx.selectFrom('customer_merges').selectAll().where('workspace_id', '=', actor.workspaceId).where('id', '=', result.mergeId).executeTakeFirstOrThrow();
-          return toMerge(row);
-        }),
+      transactionWithRetry(db(), async (trx) => {
+        const actor = actorOf(request);
+        const result = await mergeCustomers(trx, actor, {
+          customerId: request.params.id,
+          otherId: request.body.otherId,
+          reason: request.body.reason ?? 'manual',
+        });
+        const row = await trx
+          .selectFrom('customer_merges')
+          .selectAll()
+          .where('workspace_id', '=', actor.workspaceId)
+          .where('id', '=', result.mergeId)
+          .executeTakeFirstOrThrow();
+        return toMerge(row);
+      }),
   );
 
   app.get(
     '/customers/:id/merges',
-    { preHandler: requires(canReadCustomers), schema: { tags, summary: 'Profiles merged into this one', params: IdParams, response: { 200: Type.Object({ data: Type.Array(MergeSchema) }), ...errorResponses } } },
+    {
+      preHandler: requires(canReadCustomers),
+      schema: {
+        tags,
+        summary: 'Profiles merged into this one',
+        params: IdParams,
+        response: { 200: Type.Object({ data: Type.Array(MergeSchema) }), ...errorResponses },
+      },
+    },
     async (request) => {
       const { workspaceId } = actorOf(request);
       await requireCustomer(db(), workspaceId, request.params.id);
-      const rows = await db().selectFrom('customer_merges').selectAll().where('workspace_id', '=', workspaceId).where('survivor_id', '=', request.params.id).orderBy('occurred_at', 'desc').execute();
+      const rows = await db()
+        .selectFrom('customer_merges')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('survivor_id', '=', request.params.id)
+        .orderBy('occurred_at', 'desc')
+        .execute();
       return { data: rows.map(toMerge) };
     },
   );
 
   app.get(
     '/customers/:id/consent',
-    { preHandler: requires(canReadCustomers), schema: { tags, summary: 'The full consent history, newest first', params: IdParams, response: { 200: Type.Object({ data: Type.Array(ConsentSchema) }), ...errorResponses } } },
+    {
+      preHandler: requires(canReadCustomers),
+      schema: {
+        tags,
+        summary: 'The full consent history, newest first',
+        params: IdParams,
+        response: { 200: Type.Object({ data: Type.Array(ConsentSchema) }), ...errorResponses },
+      },
+    },
     async (request) => {
       const { workspaceId } = actorOf(request);
       await requireCustomer(db(), workspaceId, request.params.id);
@@ -236,7 +303,16 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/customers/:id/consent',
-    { preHandler: requires(canEditCustomers), schema: { tags, summary: 'Record a consent grant or withdrawal (append-only)', params: IdParams, body: ConsentInput, response: { 201: ConsentSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canEditCustomers),
+      schema: {
+        tags,
+        summary: 'Record a consent grant or withdrawal (append-only)',
+        params: IdParams,
+        body: ConsentInput,
+        response: { 201: ConsentSchema, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const consent = await db()
         .transaction()
@@ -259,12 +335,20 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         body: Type.Optional(Reason),
         response: {
-          200: Type.Object({ requestId: Type.String(), exportedAt: Type.String(), customerId: Type.String(), data: Type.Record(Type.String(), Type.Array(Type.Record(Type.String(), Type.Unknown()))) }),
+          200: Type.Object({
+            requestId: Type.String(),
+            exportedAt: Type.String(),
+            customerId: Type.String(),
+            data: Type.Record(Type.String(), Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+          }),
           ...errorResponses,
         },
       },
     },
-    async (request) => db().transaction().execute((trx) => exportCustomerData(trx, actorOf(request), request.params.id, request.body?.reason ?? null)),
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => exportCustomerData(trx, actorOf(request), request.params.id, request.body?.reason ?? null)),
   );
 
   app.post(
@@ -276,10 +360,21 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Erase the customer’s personal data from every table; aggregates stay (the request is recorded)',
         params: IdParams,
         body: Type.Optional(Reason),
-        response: { 200: Type.Object({ requestId: Type.String(), customerId: Type.String(), erasedAt: Type.String(), profilesErased: Type.Integer() }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            requestId: Type.String(),
+            customerId: Type.String(),
+            erasedAt: Type.String(),
+            profilesErased: Type.Integer(),
+          }),
+          ...errorResponses,
+        },
       },
     },
-    async (request) => db().transaction().execute((trx) => eraseCustomer(trx, actorOf(request), request.params.id, request.body?.reason ?? null)),
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => eraseCustomer(trx, actorOf(request), request.params.id, request.body?.reason ?? null)),
   );
 
   await app.register(householdRoutes);

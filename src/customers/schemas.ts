@@ -20,14 +20,24 @@ export const ChannelSchema = Type.Union([
   Type.Literal('whatsapp'),
 ]);
 
-export const PurposeSchema = Type.Union([Type.Literal('service'), Type.Literal('marketing'), Type.Literal('surveys'), Type.Literal('profiling')]);
+export const PurposeSchema = Type.Union([
+  Type.Literal('service'),
+  Type.Literal('marketing'),
+  Type.Literal('surveys'),
+  Type.Literal('profiling'),
+]);
 
 export const IdentityInput = Type.Object(
   {
     kind: IdentityKindSchema,
     value: Type.String({ minLength: 1, maxLength: 320 }),
     system: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9][a-z0-9_.-]*$', description: 'Source system of an external id: billing, crm, shop…' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[a-z0-9][a-z0-9_.-]*$',
+        description: 'Source system of an external id: billing, crm, shop…',
+      }),
     ),
     source: Type.Optional(Type.String({ maxLength: 100, description: 'Where this identity was learned' })),
   },
@@ -47,7 +57,9 @@ const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', desc
 
 export const PreferencesInput = Type.Object(
   {
-    channels: Type.Optional(Type.Array(ChannelSchema, { maxItems: 7, uniqueItems: true, description: 'Preferred channels, most preferred first' })),
+    channels: Type.Optional(
+      Type.Array(ChannelSchema, { maxItems: 7, uniqueItems: true, description: 'Preferred channels, most preferred first' }),
+    ),
     language: Type.Optional(Nullable(Type.String({ minLength: 2, maxLength: 35, description: 'BCP 47 tag, e.g. en-GB' }))),
     timeZone: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/London' }))),
     quietHours: Type.Optional(Nullable(Type.Object({ start: ClockTime, end: ClockTime }, { additionalProperties: false }))),
@@ -123,7 +135,9 @@ export type CreateCustomerBody = Static<typeof CreateCustomerBody>;
 export const UpdateCustomerBody = Type.Object(
   {
     displayName: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
-    traits: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Merged into the traits; a null value removes the key' })),
+    traits: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'Merged into the traits; a null value removes the key' }),
+    ),
     preferences: Type.Optional(PreferencesInput),
   },
   { additionalProperties: false },
@@ -179,7 +193,13 @@ export const HoldingViewSchema = Type.Object({
   acquisitionChannel: Nullable(Type.String()),
   externalRef: Nullable(Type.String()),
   latestUsage: Nullable(
-    Type.Object({ periodStart: Type.String(), periodEnd: Type.String(), dataMb: Type.Number(), minutes: Type.Number(), texts: Type.Number() }),
+    Type.Object({
+      periodStart: Type.String(),
+      periodEnd: Type.String(),
+      dataMb: Type.Number(),
+      minutes: Type.Number(),
+      texts: Type.Number(),
+    }),
   ),
 });
 

@@ -109,10 +109,20 @@ export async function listRecentCustomers(db: Kysely<DB>, workspaceId: string, l
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return listCustomerSummaries(db, workspaceId, rows.map((r) => r.id), new Map());
+  return listCustomerSummaries(
+    db,
+    workspaceId,
+    rows.map((r) => r.id),
+    new Map(),
+  );
 }
 
-async function listCustomerSummaries(db: Kysely<DB>, workspaceId: string, ids: string[], matchedOn: Map<string, string>): Promise<SearchResult[]> {
+async function listCustomerSummaries(
+  db: Kysely<DB>,
+  workspaceId: string,
+  ids: string[],
+  matchedOn: Map<string, string>,
+): Promise<SearchResult[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom('customers as c')

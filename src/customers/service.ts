@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { CustomersTable, DB, JsonObject } from '../db/tables.js';
 import { invalid } from '../errors.js';
@@ -16,8 +16,10 @@ import type { CreateCustomerBody, PreferencesInput, UpdateCustomerBody } from '.
 export function preferenceColumns(input: PreferencesInput, path = '/preferences'): Updateable<CustomersTable> {
   const columns: Updateable<CustomersTable> = {};
   if (input.channels !== undefined) columns.preferred_channels = input.channels;
-  if (input.language !== undefined) columns.language = input.language === null ? null : normalizeLanguage(input.language, `${path}/language`);
-  if (input.timeZone !== undefined) columns.time_zone = input.timeZone === null ? null : normalizeTimeZone(input.timeZone, `${path}/timeZone`);
+  if (input.language !== undefined)
+    columns.language = input.language === null ? null : normalizeLanguage(input.language, `${path}/language`);
+  if (input.timeZone !== undefined)
+    columns.time_zone = input.timeZone === null ? null : normalizeTimeZone(input.timeZone, `${path}/timeZone`);
   if (input.quietHours !== undefined) {
     if (input.quietHours === null) {
       columns.quiet_hours_start = null;
@@ -37,14 +39,17 @@ export function preferenceColumns(input: PreferencesInput, path = '/preferences'
   return columns;
 }
 
-/** Merges a trait patch: given keys replace, null removes. */
-function patchTraits(current: JsonObject, patch: Record<string, unknown>): JsonObject {
-  const next: JsonObject = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete next[key];
-    else next[key] = value as JsonObject[string];
-  }
-  return next;
+/**
+ * A trait patch applied inside the UPDATE (given keys replace, null removes), so that
+ * concurrent patches of one profile each keep their keys instead of the last read-modify-
+ * write winning.
+ */
+function patchTraits(patch: Record<string, unknown>): RawBuilder<JsonObject> {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null));
+  const removed = Object.entries(patch)
+    .filter(([, value]) => value === null)
+    .map(([key]) => key);
+  return sql<JsonObject>`(traits || ${JSON.stringify(set)}::jsonb) - ${removed}::text[]`;
 }
 
 export interface IdentifyResult {
@@ -72,8 +77,9 @@ export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: Crea
   const merges: MergeResult[] = [];
   let customerId: string;
   const created = owners.length === 0;
-  if (created) {
-    customerId = newId('cus');
+  const createdId = created ? newId('cus') : undefined;
+  if (createdId) {
+    customerId = createdId;
     await db
       .insertInto('customers')
       .values({
@@ -84,7 +90,12 @@ export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: Crea
         ...preferences,
       })
       .execute();
-    await recordAudit(db, actor, { action: 'customer.created', entityType: 'customer', entityId: customerId, changes: { displayName: input.displayName ?? null } });
+    await recordAudit(db, actor, {
+      action: 'customer.created',
+      entityType: 'customer',
+      entityId: customerId,
+      changes: { displayName: input.displayName ?? null },
+    });
   } else {
     customerId = owners[0] as string;
     for (const other of owners.slice(1)) {
@@ -92,12 +103,11 @@ export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: Crea
       merges.push(merge);
       customerId = merge.survivorId;
     }
-    const current = await requireCustomer(db, workspaceId, customerId);
     await db
       .updateTable('customers')
       .set({
         ...(input.displayName ? { display_name: input.displayName } : {}),
-        traits: JSON.stringify(patchTraits(current.traits, input.traits ?? {})),
+        ...(input.traits ? { traits: patchTraits(input.traits) } : {}),
         ...preferences,
         updated_at: new Date(),
       })
@@ -111,17 +121,22 @@ export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: Crea
     customerId = result.customerId;
   }
   for (const consent of input.consent ?? []) await recordConsent(db, actor, customerId, consent);
-  return { customer: toCustomer(await requireCustomer(db, workspaceId, customerId)), created, merges };
+  // A profile created here can still have merged into an older one when a concurrent
+  // request registered one of the identities first; then the answer is that older profile.
+  return {
+    customer: toCustomer(await requireCustomer(db, workspaceId, customerId)),
+    created: createdId !== undefined && customerId === createdId,
+    merges,
+  };
 }
 
 export async function updateCustomer(db: Kysely<DB>, actor: Actor, customerId: string, input: UpdateCustomerBody): Promise<Customer> {
-  const current = await requireCustomer(db, actor.workspaceId, customerId);
+  await requireCustomer(db, actor.workspaceId, customerId);
   const changes: Updateable<CustomersTable> = input.preferences ? preferenceColumns(input.preferences) : {};
   if (input.displayName !== undefined) changes.display_name = input.displayName;
-  if (input.traits) changes.traits = JSON.stringify(patchTraits(current.traits, input.traits));
   const row = await db
     .updateTable('customers')
-    .set({ ...changes, updated_at: new Date() })
+    .set({ ...changes, ...(input.traits ? { traits: patchTraits(input.traits) } : {}), updated_at: new Date() })
     .where('workspace_id', '=', actor.workspaceId)
     .where('id', '=', customerId)
     .returningAll()

@@ -89,16 +89,28 @@ export async function listTimeline(
   options: { workspaceId: string; customerId: string; kinds?: string[] | undefined; before?: string | undefined; limit: number },
 ): Promise<{ data: TimelineEntry[]; nextCursor: string | null }> {
   const unknown = (options.kinds ?? []).filter((kind) => !TIMELINE_SOURCES.some((s) => s.kind === kind));
-  if (unknown.length) throw invalid('/kinds', `unknown kind ${unknown.join(', ')}; known: ${TIMELINE_SOURCES.map((s) => s.kind).join(', ')}`);
+  if (unknown.length)
+    throw invalid('/kinds', `unknown kind ${unknown.join(', ')}; known: ${TIMELINE_SOURCES.map((s) => s.kind).join(', ')}`);
   const sources = TIMELINE_SOURCES.filter((s) => !options.kinds?.length || options.kinds.includes(s.kind));
-  const args: SourceArgs = { workspaceId: options.workspaceId, customerId: options.customerId, before: parseTimelineCursor(options.before), limit: options.limit };
+  const args: SourceArgs = {
+    workspaceId: options.workspaceId,
+    customerId: options.customerId,
+    before: parseTimelineCursor(options.before),
+    limit: options.limit,
+  };
   const union = sql.join(
     sources.map((s) => sql`(${s.query(args)})`),
     sql` union all `,
   );
   const result = await sql<{ kind: string; id: string; occurred_at: Date; action: string; data: JsonObject }>`
     select * from (${union}) entries order by occurred_at desc, id desc limit ${options.limit}`.execute(db);
-  const data = result.rows.map((row) => ({ kind: row.kind, id: row.id, occurredAt: toIso(row.occurred_at), action: row.action, data: row.data }));
+  const data = result.rows.map((row) => ({
+    kind: row.kind,
+    id: row.id,
+    occurredAt: toIso(row.occurred_at),
+    action: row.action,
+    data: row.data,
+  }));
   const last = data[data.length - 1];
   return { data, nextCursor: data.length === options.limit && last ? `${last.occurredAt}|${last.id}` : null };
 }

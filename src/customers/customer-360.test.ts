@@ -165,6 +165,19 @@ describe('the timeline', () => {
     } while (cursor);
     expect(seen).toEqual(all.data.map((e: { id: string }) => e.id));
 
+    // Entries written in one transaction share their time to the microsecond; paging keeps them all.
+    const consents = ['email', 'sms', 'post', 'phone'].map((channel) => ({ purpose: 'service', channel, status: 'granted', source: 'form' }));
+    const many = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Many', consent: consents } })).json().id;
+    const consentIds: string[] = [];
+    let next: string | null = null;
+    do {
+      const url: string = `/api/v1/customers/${many}/timeline?kinds=consent&limit=1${next ? `&before=${next}` : ''}`;
+      const body: { data: Array<{ id: string }>; nextCursor: string | null } = (await tenant.api({ method: 'GET', url })).json();
+      consentIds.push(...body.data.map((e) => e.id));
+      next = body.nextCursor;
+    } while (next);
+    expect(new Set(consentIds).size).toBe(4);
+
     const bad = await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/timeline?kinds=gossip` });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/unknown kind gossip/);

@@ -128,14 +128,10 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { workspaceId } = actorOf(request);
       await requireCustomer(db(), workspaceId, request.params.id);
-      const kinds = request.query.kinds
-        ?.flatMap((k) => k.split(','))
-        .map((k) => k.trim())
-        .filter(Boolean);
       return listTimeline(db(), {
         workspaceId,
         customerId: request.params.id,
-        kinds,
+        kinds: request.query.kinds,
         before: request.query.before,
         limit: request.query.limit,
       });

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB, JsonObject } from '../db/tables.js';
+import { decodeCursor, exactTime, nextCursor, olderThan, type Cursor } from '../db/cursor.js';
 import { invalid } from '../errors.js';
 import { toIso } from '../time.js';
 
@@ -16,7 +17,7 @@ export interface TimelineEntry {
 interface SourceArgs {
   workspaceId: string;
   customerId: string;
-  before: { at: Date; id: string } | null;
+  before: Cursor | null;
   limit: number;
 }
 
@@ -30,8 +31,8 @@ export interface TimelineSource {
   query(args: SourceArgs): RawBuilder<unknown>;
 }
 
-function page(column: RawBuilder<unknown>, args: SourceArgs): RawBuilder<unknown> {
-  return args.before ? sql`and (${column}, id) < (${args.before.at}, ${args.before.id})` : sql``;
+function page(column: RawBuilder<unknown>, args: SourceArgs, id: RawBuilder<unknown> = sql`id`): RawBuilder<unknown> {
+  return args.before ? sql`and ${olderThan(column, id, args.before)}` : sql``;
 }
 
 export const TIMELINE_SOURCES: TimelineSource[] = [
@@ -63,7 +64,7 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
           'priceMinor', h.price_minor, 'currency', h.currency, 'channel', h.acquisition_channel) as data
       from holdings h join products p on p.workspace_id = h.workspace_id and p.id = h.product_id
       where h.workspace_id = ${a.workspaceId} and h.customer_id = ${a.customerId}
-        ${a.before ? sql`and (h.started_at, h.id) < (${a.before.at}, ${a.before.id})` : sql``}
+        ${page(sql`h.started_at`, a, sql`h.id`)}
       order by h.started_at desc, h.id desc limit ${a.limit}`,
   },
   {
@@ -74,43 +75,35 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
   },
 ];
 
-/** Decodes the opaque cursor `<iso time>|<id>` from a previous page. */
-export function parseTimelineCursor(cursor: string | undefined): { at: Date; id: string } | null {
-  if (!cursor) return null;
-  const [at, id] = cursor.split('|');
-  const date = at ? new Date(at) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || !id) throw invalid('/before', 'is not a cursor from a previous page');
-  return { at: date, id };
-}
-
 /** Everything that happened to a customer across sources, newest first, filterable by kind, paged by cursor. */
 export async function listTimeline(
   db: Kysely<DB>,
   options: { workspaceId: string; customerId: string; kinds?: string[] | undefined; before?: string | undefined; limit: number },
 ): Promise<{ data: TimelineEntry[]; nextCursor: string | null }> {
-  const unknown = (options.kinds ?? []).filter((kind) => !TIMELINE_SOURCES.some((s) => s.kind === kind));
+  // `kinds` may repeat the parameter or separate kinds with commas.
+  const kinds = (options.kinds ?? []).flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+  const unknown = kinds.filter((kind) => !TIMELINE_SOURCES.some((s) => s.kind === kind));
   if (unknown.length)
     throw invalid('/kinds', `unknown kind ${unknown.join(', ')}; known: ${TIMELINE_SOURCES.map((s) => s.kind).join(', ')}`);
-  const sources = TIMELINE_SOURCES.filter((s) => !options.kinds?.length || options.kinds.includes(s.kind));
+  const sources = TIMELINE_SOURCES.filter((s) => kinds.length === 0 || kinds.includes(s.kind));
   const args: SourceArgs = {
     workspaceId: options.workspaceId,
     customerId: options.customerId,
-    before: parseTimelineCursor(options.before),
+    before: options.before ? decodeCursor(options.before, '/before') : null,
     limit: options.limit,
   };
   const union = sql.join(
     sources.map((s) => sql`(${s.query(args)})`),
     sql` union all `,
   );
-  const result = await sql<{ kind: string; id: string; occurred_at: Date; action: string; data: JsonObject }>`
-    select * from (${union}) entries order by occurred_at desc, id desc limit ${options.limit}`.execute(db);
-  const data = result.rows.map((row) => ({
-    kind: row.kind,
-    id: row.id,
-    occurredAt: toIso(row.occurred_at),
-    action: row.action,
-    data: row.data,
-  }));
-  const last = data[data.length - 1];
-  return { data, nextCursor: data.length === options.limit && last ? `${last.occurredAt}|${last.id}` : null };
+  const result = await sql<{ kind: string; id: string; occurred_at: Date; cursor_at: string; action: string; data: JsonObject }>`
+    select *, ${exactTime(sql`occurred_at`)} as cursor_at from (${union}) entries
+    order by occurred_at desc, id desc limit ${options.limit}`.execute(db);
+  return {
+    data: result.rows.map((row) => ({ kind: row.kind, id: row.id, occurredAt: toIso(row.occurred_at), action: row.action, data: row.data })),
+    nextCursor: nextCursor(
+      result.rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
+      options.limit,
+    ),
+  };
 }

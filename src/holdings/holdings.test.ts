@@ -239,8 +239,21 @@ describe('transactions', () => {
     const older = await post(tenant, '/transactions', { ...body, kind: 'fee', externalId: 'inv-0', occurredAt: '2024-01-01T10:00:00Z' });
     const listed = (await tenant.api({ url: `/api/v1/transactions?customerId=${customer}` })).json().data;
     expect(listed.map((t: { externalId: string }) => t.externalId)).toEqual(['inv-race', 'inv-1', 'inv-0']);
-    const page = (await tenant.api({ url: `/api/v1/transactions?customerId=${customer}&before=2024-02-01T10:00:00Z&limit=1` })).json().data;
-    expect(page.map((t: { id: string }) => t.id)).toEqual([older.id]);
+    expect(listed[2].id).toBe(older.id);
+    // Paging one at a time visits every transaction once, ties in time included.
+    for (const n of [1, 2, 3]) await post(tenant, '/transactions', { ...body, kind: 'fee', externalId: `tie-${n}`, occurredAt: '2024-01-15T10:00:00.123456Z' });
+    const all = (await tenant.api({ url: `/api/v1/transactions?customerId=${customer}` })).json().data.map((t: { id: string }) => t.id);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: Array<{ id: string }>; nextCursor: string | null } = (
+        await tenant.api({ url: `/api/v1/transactions?customerId=${customer}&limit=1${cursor ? `&before=${cursor}` : ''}` })
+      ).json();
+      paged.push(...page.data.map((t) => t.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(all).toHaveLength(6);
+    expect(paged).toEqual(all);
   });
 
   it('rejects an external id without its source, a bad currency and a holding of someone else, storing nothing', async () => {

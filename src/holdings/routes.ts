@@ -129,7 +129,7 @@ export const holdingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TransactionList, ...errorResponses },
       },
     },
-    async (request) => ({ data: await listTransactionsByCustomer(db(), actorOf(request).workspaceId, request.query) }),
+    async (request) => listTransactionsByCustomer(db(), actorOf(request).workspaceId, request.query),
   );
 
   app.get(

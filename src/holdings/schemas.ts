@@ -140,8 +140,8 @@ export const TransactionInput = Type.Object(
 export type TransactionInput = Static<typeof TransactionInput>;
 
 export const TransactionQuery = Type.Object(
-  { customerId: Ref, before: Type.Optional(DateTime), limit: Limit(200, 50) },
+  { customerId: Ref, before: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })), limit: Limit(200, 50) },
   { additionalProperties: false },
 );
 export type TransactionQuery = Static<typeof TransactionQuery>;
-export const TransactionList = Type.Object({ data: Type.Array(TransactionSchema) });
+export const TransactionList = Type.Object({ data: Type.Array(TransactionSchema), nextCursor: Nullable(Type.String()) });

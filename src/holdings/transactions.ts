@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
 import type { Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import { normalizeCurrency } from '../customers/normalize.js';
@@ -85,17 +86,29 @@ export async function getTransaction(db: Kysely<DB>, workspaceId: string, id: st
   return toTransaction(row);
 }
 
-/** A customer's transactions, newest first; `before` pages back in time. A merged id lists the survivor's. */
-export async function listTransactionsByCustomer(db: Kysely<DB>, workspaceId: string, query: TransactionQuery): Promise<Transaction[]> {
+/** A customer's transactions, newest first; `before` is the `nextCursor` of the previous page. A merged id lists the survivor's. */
+export async function listTransactionsByCustomer(
+  db: Kysely<DB>,
+  workspaceId: string,
+  query: TransactionQuery,
+): Promise<{ data: Transaction[]; nextCursor: string | null }> {
   const customer = await resolveCustomer(db, workspaceId, query.customerId);
   let select = db
     .selectFrom('transactions')
     .selectAll()
+    .select(exactTime(sql`occurred_at`).as('cursor_at'))
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', '=', customer.id)
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
     .limit(query.limit);
-  if (query.before) select = select.where('occurred_at', '<', new Date(query.before));
-  return (await select.execute()).map(toTransaction);
+  if (query.before) select = select.where(olderThan(sql`occurred_at`, sql`id`, decodeCursor(query.before, '/before')));
+  const rows = await select.execute();
+  return {
+    data: rows.map(toTransaction),
+    nextCursor: nextCursor(
+      rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
+      query.limit,
+    ),
+  };
 }

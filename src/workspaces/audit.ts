@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
 import { actorColumns, type Actor } from '../auth/actor.js';
 import type { DB, JsonObject } from '../db/tables.js';
 import { newId } from '../ids.js';
@@ -38,30 +39,37 @@ export interface AuditRecord {
   changes: JsonObject;
 }
 
-/** Newest first, optionally for one entity; `before` pages by time. */
+/** Newest first, optionally for one entity; `before` is the `nextCursor` of the previous page. */
 export async function listAuditEntries(
   db: Kysely<DB>,
-  options: { workspaceId: string; entityType?: string | undefined; entityId?: string | undefined; limit: number; before?: Date | undefined },
-): Promise<AuditRecord[]> {
+  options: { workspaceId: string; entityType?: string | undefined; entityId?: string | undefined; limit: number; before?: string | undefined },
+): Promise<{ data: AuditRecord[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('audit_log')
     .selectAll()
+    .select(exactTime(sql`occurred_at`).as('cursor_at'))
     .where('workspace_id', '=', options.workspaceId)
     .orderBy('occurred_at', 'desc')
     .orderBy('id', 'desc')
     .limit(options.limit);
   if (options.entityType) query = query.where('entity_type', '=', options.entityType);
   if (options.entityId) query = query.where('entity_id', '=', options.entityId);
-  if (options.before) query = query.where('occurred_at', '<', options.before);
+  if (options.before) query = query.where(olderThan(sql`occurred_at`, sql`id`, decodeCursor(options.before, '/before')));
   const rows = await query.execute();
-  return rows.map((row) => ({
-    id: row.id,
-    occurredAt: toIso(row.occurred_at),
-    actorKind: row.actor_kind,
-    actorId: row.actor_id,
-    action: row.action,
-    entityType: row.entity_type,
-    entityId: row.entity_id,
-    changes: row.changes,
-  }));
+  return {
+    data: rows.map((row) => ({
+      id: row.id,
+      occurredAt: toIso(row.occurred_at),
+      actorKind: row.actor_kind,
+      actorId: row.actor_id,
+      action: row.action,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+      changes: row.changes,
+    })),
+    nextCursor: nextCursor(
+      rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
+      options.limit,
+    ),
+  };
 }

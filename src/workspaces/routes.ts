@@ -127,23 +127,20 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['workspace'],
         summary: 'Who changed what, when; newest first',
         querystring: Type.Object(
-          { entityType: Type.Optional(Type.String()), entityId: Type.Optional(Type.String()), before: Type.Optional(DateTime), limit: Limit(200, 50) },
+          {
+            entityType: Type.Optional(Type.String()),
+            entityId: Type.Optional(Type.String()),
+            before: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
+            limit: Limit(200, 50),
+          },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ data: Type.Array(AuditSchema) }), ...errorResponses },
+        response: { 200: Type.Object({ data: Type.Array(AuditSchema), nextCursor: Nullable(Type.String()) }), ...errorResponses },
       },
     },
     async (request) => {
       const { entityType, entityId, before, limit } = request.query;
-      return {
-        data: await listAuditEntries(db(), {
-          workspaceId: actorOf(request).workspaceId,
-          entityType,
-          entityId,
-          limit,
-          before: before ? new Date(before) : undefined,
-        }),
-      };
+      return listAuditEntries(db(), { workspaceId: actorOf(request).workspaceId, entityType, entityId, limit, before });
     },
   );
 };

@@ -1,0 +1,47 @@
+import { sql, type RawBuilder } from 'kysely';
+import { invalid } from '../errors.js';
+
+/**
+ * A position in a newest-first list: the exact time of the last row shown and its id.
+ * The time is kept as text to the microsecond, because PostgreSQL stores microseconds and
+ * a cursor cut to milliseconds would skip the rows in between.
+ */
+export interface Cursor {
+  at: string;
+  id: string;
+}
+
+/** The exact UTC text of a timestamptz column, for building a cursor from a row. */
+export function exactTime(column: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
+const EXACT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+}
+
+/** Reads a cursor from a previous page; `path` names the parameter in the error. */
+export function decodeCursor(text: string, path: string): Cursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && EXACT_TIME.test(value[0])) {
+      return { at: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid(path, 'is not a cursor from a previous page');
+}
+
+/** `(time, id) < cursor`: the rows after the cursor in newest-first order. */
+export function olderThan(time: RawBuilder<unknown>, id: RawBuilder<unknown>, cursor: Cursor): RawBuilder<boolean> {
+  return sql<boolean>`(${time}, ${id}) < (${cursor.at}::timestamptz, ${cursor.id})`;
+}
+
+/** The cursor for the next page, or null when this page was the last. */
+export function nextCursor<T extends { cursorAt: string; id: string }>(rows: T[], limit: number): string | null {
+  const last = rows[rows.length - 1];
+  return rows.length === limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null;
+}

@@ -52,7 +52,7 @@ select json_build_object(
                  where m.workspace_id = c.workspace_id and m.customer_id = c.id),
   'consent', (select coalesce(json_agg(x), '[]') from (select distinct on (purpose, channel) * from consent_events ce
               where ce.workspace_id = c.workspace_id and ce.customer_id = c.id
-              order by purpose, channel, recorded_at desc, id desc) x),
+              order by purpose, channel, recorded_at desc, seq desc) x),
   'holdings', (select coalesce(json_agg(json_build_object('holding', hd, 'product', p, 'line', pl, 'plan', pn,
                  'holder', hc.display_name, 'payer', pc.display_name,
                  'usage', (select row_to_json(u) from usage_records u where u.workspace_id = hd.workspace_id and u.holding_id = hd.id

@@ -172,12 +172,14 @@ create table consent_events (
   source text not null,
   evidence jsonb,
   recorded_at timestamptz not null default now(),
+  -- breaks ties between entries recorded at the same time: the later write wins
+  seq bigint generated always as identity,
   actor_kind text not null,
   actor_id text,
   primary key (workspace_id, id),
   foreign key (workspace_id, customer_id) references customers (workspace_id, id)
 );
-create index consent_events_current on consent_events (workspace_id, customer_id, purpose, channel, recorded_at desc, id desc);
+create index consent_events_current on consent_events (workspace_id, customer_id, purpose, channel, recorded_at desc, seq desc);
 
 create table dsr_requests (
   workspace_id text not null references workspaces (id),

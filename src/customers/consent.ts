@@ -37,7 +37,7 @@ export async function listCurrentConsent(db: Kysely<DB>, workspaceId: string, cu
     .orderBy('purpose')
     .orderBy('channel')
     .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .execute();
   return rows.map(toConsent);
 }
@@ -49,7 +49,7 @@ export async function listConsentHistory(db: Kysely<DB>, workspaceId: string, cu
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', '=', customerId)
     .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .execute();
   return rows.map(toConsent);
 }
@@ -70,7 +70,7 @@ export async function hasConsent(
     .where('purpose', '=', purpose)
     .where('channel', '=', channel)
     .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
   return row?.granted ?? false;

@@ -54,6 +54,17 @@ describe('customer profiles', () => {
     expect(again.json().id).toBe(first.json().id);
     expect(again.json().traits).toEqual({ city: 'Arlington' });
     expect(again.json().displayName).toBe('Grace');
+    const audit = (await tenant.api({ url: `/api/v1/audit-log?entityType=customer&entityId=${first.json().id}` })).json().data;
+    expect(audit.find((e: { action: string }) => e.action === 'customer.updated')).toMatchObject({ changes: { traits: { city: 'Arlington' } } });
+  });
+
+  it('lets the latest of two consent entries recorded at the same moment win', async () => {
+    const tenant = await createTenant(ctx.app);
+    const at = '2026-02-02T10:00:00Z';
+    const entry = (status: string) => ({ purpose: 'marketing', channel: 'email', status, source: 'form', recordedAt: at });
+    const created = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Tie', consent: [entry('granted'), entry('withdrawn')] } });
+    const view = (await tenant.api({ url: `/api/v1/customers/${created.json().id}` })).json();
+    expect(view.consent).toEqual([expect.objectContaining({ status: 'withdrawn' })]);
   });
 
   it('rejects a malformed email or phone with the field path and reason, and stores nothing', async () => {

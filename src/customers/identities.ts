@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { DB, IdentityKind } from '../db/tables.js';
 import { invalid, notFound } from '../errors.js';
 import { recordAudit } from '../workspaces/audit.js';
-import { requireCustomer } from './lookup.js';
+import { requireCustomer, resolveCustomer } from './lookup.js';
 import { mergeCustomers, type MergeResult } from './merge.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import type { IdentityInput } from './schemas.js';
@@ -71,7 +71,9 @@ export async function attachIdentity(
   source: string | null = null,
 ): Promise<AttachResult> {
   const workspaceId = actor.workspaceId;
-  const owner = await findIdentityOwner(db, workspaceId, key);
+  const found = await findIdentityOwner(db, workspaceId, key);
+  // The owner read a moment ago may have been merged since; its survivor is the owner now.
+  const owner = found ? (await resolveCustomer(db, workspaceId, found)).id : undefined;
   if (owner === customerId) return { customerId, merge: null };
   if (owner) {
     const merge = await mergeCustomers(db, actor, {

@@ -109,7 +109,7 @@ export interface Consent {
   actorId: string | null;
 }
 
-export function toConsent(row: Omit<Row<ConsentEventsTable>, 'workspace_id' | 'customer_id'>): Consent {
+export function toConsent(row: Omit<Row<ConsentEventsTable>, 'workspace_id' | 'customer_id' | 'seq'>): Consent {
   return {
     id: row.id,
     purpose: row.purpose,

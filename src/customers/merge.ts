@@ -1,11 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { actorColumns } from '../auth/actor.js';
 import type { CustomerRow, DB, JsonObject } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';
-import { requireCustomer } from './lookup.js';
+import { requireCustomer, resolveCustomer } from './lookup.js';
 import { CUSTOMER_REFERENCES, NO_PERSONAL_DATA } from './references.js';
 
 /**
@@ -16,6 +16,37 @@ export function chooseSurvivor(a: CustomerRow, b: CustomerRow): [survivor: Custo
   const byAge = a.created_at.getTime() - b.created_at.getTime();
   if (byAge < 0 || (byAge === 0 && a.id < b.id)) return [a, b];
   return [b, a];
+}
+
+function roleRank(role: RawBuilder<unknown>): RawBuilder<number> {
+  return sql<number>`case ${role} when 'owner' then 3 when 'payer' then 2 else 1 end`;
+}
+
+/**
+ * The live profiles behind two ids (either may have been merged meanwhile), locked in id
+ * order so that two concurrent merges of the same pair cannot deadlock. Locked rows stay
+ * live until this transaction ends.
+ */
+async function lockLiveProfiles(db: Kysely<DB>, workspaceId: string, firstId: string, secondId: string): Promise<[CustomerRow, CustomerRow]> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const first = await resolveCustomer(db, workspaceId, firstId);
+    const second = await resolveCustomer(db, workspaceId, secondId);
+    if (first.id === second.id) {
+      throw new AppError('conflict', `${firstId} and ${secondId} are already one profile: ${first.id}`, { customerId: first.id });
+    }
+    const locked = await db
+      .selectFrom('customers')
+      .select(['id', 'merged_into'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', [first.id, second.id].sort())
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    if (locked.length === 2 && locked.every((row) => row.merged_into === null)) {
+      return [await requireCustomer(db, workspaceId, first.id), await requireCustomer(db, workspaceId, second.id)];
+    }
+  }
+  throw new AppError('conflict', 'The profiles kept changing while being merged; retry');
 }
 
 export interface MergeResult {
@@ -37,17 +68,7 @@ export async function mergeCustomers(
 ): Promise<MergeResult> {
   if (input.customerId === input.otherId) throw new AppError('validation_failed', 'A customer cannot be merged with itself');
   const workspaceId = actor.workspaceId;
-  // Lock both rows in id order so two concurrent merges of the same pair cannot deadlock.
-  await db
-    .selectFrom('customers')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('id', 'in', [input.customerId, input.otherId].sort())
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  const a = await requireCustomer(db, workspaceId, input.customerId);
-  const b = await requireCustomer(db, workspaceId, input.otherId);
+  const [a, b] = await lockLiveProfiles(db, workspaceId, input.customerId, input.otherId);
   const [survivor, merged] = chooseSurvivor(a, b);
 
   const mergedIdentities = await db
@@ -76,12 +97,23 @@ export async function mergeCustomers(
         contactCap: [merged.contact_cap_count, merged.contact_cap_days],
         createdAt: merged.created_at.toISOString(),
         identities: mergedIdentities,
+        households: await db
+          .selectFrom('household_members')
+          .select(['household_id', 'role'])
+          .where('workspace_id', '=', workspaceId)
+          .where('customer_id', '=', merged.id)
+          .execute(),
       }),
       ...actorColumns(actor),
     })
     .execute();
 
-  // A household both belong to keeps the survivor's membership.
+  // In a household both belong to, the survivor keeps the stronger of the two roles.
+  await sql`update household_members s set role = m.role
+    from household_members m
+    where s.workspace_id = ${workspaceId} and s.customer_id = ${survivor.id}
+      and m.workspace_id = ${workspaceId} and m.customer_id = ${merged.id} and m.household_id = s.household_id
+      and ${roleRank(sql`m.role`)} > ${roleRank(sql`s.role`)}`.execute(db);
   await db
     .deleteFrom('household_members')
     .where('workspace_id', '=', workspaceId)

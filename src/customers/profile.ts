@@ -130,7 +130,7 @@ const customer360Query = (db: Kysely<DB>) =>
             .orderBy('ce.purpose')
             .orderBy('ce.channel')
             .orderBy('ce.recorded_at', 'desc')
-            .orderBy('ce.id', 'desc'),
+            .orderBy('ce.seq', 'desc'),
         ).as('consent'),
         jsonArrayFrom(
           eb

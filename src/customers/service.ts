@@ -114,6 +114,10 @@ export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: Crea
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', customerId)
       .execute();
+    const changed = { displayName: input.displayName, traits: input.traits, preferences: input.preferences };
+    if (Object.values(changed).some((value) => value !== undefined)) {
+      await recordAudit(db, actor, { action: 'customer.updated', entityType: 'customer', entityId: customerId, changes: JSON.parse(JSON.stringify(changed)) as JsonObject });
+    }
   }
   for (let i = 0; i < keys.length; i++) {
     const result = await attachIdentity(db, actor, customerId, keys[i] as IdentityKey, input.identities?.[i]?.source ?? null);

@@ -154,6 +154,7 @@ export interface ConsentEventsTable {
   source: string;
   evidence: Json | null;
   recorded_at: CreatedAt;
+  seq: Generated<number>;
   actor_kind: ActorKind;
   actor_id: string | null;
 }

@@ -37,6 +37,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await migrate(database);
 
   const app = Fastify({
+    trustProxy: config.trustProxy,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });
   app.decorate('database', database);

@@ -16,6 +16,8 @@ export interface Config {
   sessionTtlHours: number;
   /** Public base URL, used in links Rapport hands out. */
   publicUrl: string;
+  /** Trust X-Forwarded-For from a load balancer, so client addresses (rate limits, logs) are real. */
+  trustProxy: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     cookieSecure: readBool(env, 'RAPPORT_COOKIE_SECURE', false),
     sessionTtlHours: readInt(env, 'RAPPORT_SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365),
     publicUrl: env.RAPPORT_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    trustProxy: readBool(env, 'RAPPORT_TRUST_PROXY', false),
     ...overrides,
   };
   return config;

@@ -58,7 +58,6 @@ export function invalid(path: string, message: string): AppError {
 
 interface PostgresError {
   code: string;
-  constraint?: string;
   detail?: string;
   column?: string;
 }
@@ -80,11 +79,11 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
   if (!isPostgresError(error)) return undefined;
   switch (error.code) {
     case '23505':
-      return new AppError('conflict', 'That value is already in use', { constraint: error.constraint });
+      return new AppError('conflict', 'That value is already in use');
     case '23503':
-      return new AppError('validation_failed', 'A referenced record does not exist', { constraint: error.constraint });
+      return new AppError('validation_failed', 'A referenced record does not exist');
     case '23514':
-      return new AppError('validation_failed', 'A value is outside its allowed range', { constraint: error.constraint });
+      return new AppError('validation_failed', 'A value is outside its allowed range');
     case '23502':
       return new AppError('validation_failed', `A required value is missing${error.column ? `: ${error.column}` : ''}`);
     case '22P02':

@@ -124,6 +124,30 @@ describe('roles and the audit log', () => {
   });
 });
 
+describe('tenant boundaries for people', () => {
+  it('does not let a workspace admin pull in an account from another workspace', async () => {
+    const mine = await createTenant(ctx.app);
+    const theirs = await createTenant(ctx.app);
+    const stranger = await theirs.signInAs('agent');
+    const response = await mine.api({ method: 'POST', url: '/api/v1/members', payload: { email: stranger.email, name: 'Whoever', role: 'admin', password: 'any long password' } });
+    expect(response.statusCode).toBe(409);
+    expect(response.body).not.toContain('agent person');
+    const members = (await mine.api({ url: '/api/v1/members' })).json().data;
+    expect(members.map((m: { email: string }) => m.email)).not.toContain(stranger.email);
+  });
+
+  it('keeps at least one admin', async () => {
+    const tenant = await createTenant(ctx.app);
+    const admin = await tenant.signInAs('admin');
+    const me = (await ctx.app.inject({ url: '/api/v1/auth/me', headers: { cookie: admin.cookie } })).json();
+    const demote = await tenant.api({ method: 'PATCH', url: `/api/v1/members/${me.user.id}`, payload: { role: 'agent' } });
+    expect(demote.statusCode).toBe(409);
+    expect(demote.json().error.message).toMatch(/last admin/);
+    await tenant.signInAs('admin');
+    expect((await tenant.api({ method: 'PATCH', url: `/api/v1/members/${me.user.id}`, payload: { role: 'agent' } })).statusCode).toBe(200);
+  });
+});
+
 describe('audit log paging', () => {
   it('pages through entries written in one transaction without losing any', async () => {
     const tenant = await createTenant(ctx.app);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { authenticate } from '../http/authenticate.js';
+import { canReadWorkspace } from './permissions.js';
+import { actorOf, requires } from '../http/authenticate.js';
 import { ErrorBody } from '../http/schemas.js';
 import { getWorkspace } from '../workspaces/service.js';
 import { SESSION_COOKIE, signIn, signOut } from './service.js';
@@ -71,9 +72,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/auth/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user, their role and workspace', response: { 200: Me, 401: ErrorBody, 403: ErrorBody } } },
+    { preHandler: requires(canReadWorkspace), schema: { tags: ['auth'], summary: 'The signed-in user, their role and workspace', response: { 200: Me, 401: ErrorBody, 403: ErrorBody } } },
     async (request, reply) => {
-      const actor = await authenticate(request);
+      const actor = actorOf(request);
       if (actor.kind !== 'user') {
         return reply.status(403).send({ error: { code: 'forbidden', message: 'Only a signed-in user has a profile; API keys do not' } });
       }

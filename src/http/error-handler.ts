@@ -53,7 +53,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const mapped = fromDatabaseError(error);
     if (mapped) {
-      if (mapped.status >= 500) request.log.error({ err: error }, 'database unavailable');
+      // The constraint names the table and column: logged for us, not sent to the client.
+      request.log.warn({ err: error }, 'database rejected a change');
       return reply.status(mapped.status).send({ error: { code: mapped.code, message: mapped.message, ...mapped.details } });
     }
     const status = fastifyError.statusCode;

@@ -101,6 +101,12 @@ export async function addMember(
   const name = input.name.trim();
   if (!name) throw invalid('/name', 'must not be empty');
   let user = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  // A person with an account in another workspace joins this one only by an operator's
+  // hand (the CLI): a workspace admin must not be able to pull in, or look up, people
+  // from other tenants.
+  if (user && actor.kind !== 'system') {
+    throw new AppError('conflict', `${email} already has a Rapport account; an operator adds existing accounts with \`rapport create-user\``);
+  }
   if (!user) {
     if (!input.password) throw invalid('/password', 'is required for a new user');
     if (input.password.length < MIN_PASSWORD_LENGTH) {
@@ -152,6 +158,15 @@ export async function changeMemberRole(db: Kysely<DB>, actor: Actor, userId: str
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (!before) throw notFound('Member', userId);
+  if (before.role === 'admin' && role !== 'admin') {
+    const admins = await db
+      .selectFrom('memberships')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', actor.workspaceId)
+      .where('role', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    if (Number(admins.n) <= 1) throw new AppError('conflict', 'This is the last admin of the workspace; make someone else admin first');
+  }
   await db
     .updateTable('memberships')
     .set({ role })

@@ -102,3 +102,24 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
       return undefined;
   }
 }
+
+/**
+ * Runs one validation step; a validation error is added to `issues` instead of thrown,
+ * so that one answer can name every bad field. Call `throwIssues` when all steps ran.
+ */
+export function collectIssue<T>(issues: FieldIssue[], step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'validation_failed' && error.details.issues) {
+      issues.push(...error.details.issues);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export function throwIssues(issues: FieldIssue[]): void {
+  if (issues.length === 0) return;
+  throw new AppError('validation_failed', `Invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, { issues });
+}

@@ -94,6 +94,22 @@ describe('customer profiles', () => {
     expect(list.json().data).toEqual([]);
   });
 
+  it('names every field that fails normalisation in one answer', async () => {
+    const tenant = await createTenant(ctx.app);
+    const response = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: { identities: [{ kind: 'email', value: 'nope' }, { kind: 'phone', value: '12' }], preferences: { language: 'not a language!', timeZone: 'Nowhere/Null' } },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.issues.map((i: { path: string }) => i.path)).toEqual([
+      '/identities/0/value',
+      '/identities/1/value',
+      '/preferences/language',
+      '/preferences/timeZone',
+    ]);
+  });
+
   it('names every bad field of a body by its path', async () => {
     const tenant = await createTenant(ctx.app);
     const response = await tenant.api({

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { CustomersTable, DB, JsonObject } from '../db/tables.js';
-import { invalid } from '../errors.js';
+import { collectIssue, invalid, throwIssues, type FieldIssue } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { recordConsent } from './consent.js';
@@ -14,12 +14,14 @@ import type { CreateCustomerBody, PreferencesInput, UpdateCustomerBody } from '.
 
 /** Preferences from the API to columns; only the fields given are changed. */
 export function preferenceColumns(input: PreferencesInput, path = '/preferences'): Updateable<CustomersTable> {
+  const issues: FieldIssue[] = [];
   const columns: Updateable<CustomersTable> = {};
   if (input.channels !== undefined) columns.preferred_channels = input.channels;
-  if (input.language !== undefined)
-    columns.language = input.language === null ? null : normalizeLanguage(input.language, `${path}/language`);
-  if (input.timeZone !== undefined)
-    columns.time_zone = input.timeZone === null ? null : normalizeTimeZone(input.timeZone, `${path}/timeZone`);
+  const { language, timeZone } = input;
+  if (language !== undefined)
+    columns.language = language === null ? null : collectIssue(issues, () => normalizeLanguage(language, `${path}/language`));
+  if (timeZone !== undefined)
+    columns.time_zone = timeZone === null ? null : collectIssue(issues, () => normalizeTimeZone(timeZone, `${path}/timeZone`));
   if (input.quietHours !== undefined) {
     if (input.quietHours === null) {
       columns.quiet_hours_start = null;
@@ -36,6 +38,7 @@ export function preferenceColumns(input: PreferencesInput, path = '/preferences'
     columns.contact_cap_count = input.contactCap?.count ?? null;
     columns.contact_cap_days = input.contactCap?.days ?? null;
   }
+  throwIssues(issues);
   return columns;
 }
 
@@ -66,8 +69,12 @@ export interface IdentifyResult {
 export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: CreateCustomerBody): Promise<IdentifyResult> {
   const workspaceId = actor.workspaceId;
   const country = await workspaceCountry(db, workspaceId);
-  const keys: IdentityKey[] = (input.identities ?? []).map((identity, i) => normalizeIdentity(identity, `/identities/${i}`, country));
-  const preferences = input.preferences ? preferenceColumns(input.preferences) : {};
+  const issues: FieldIssue[] = [];
+  const keys = (input.identities ?? [])
+    .map((identity, i) => collectIssue(issues, () => normalizeIdentity(identity, `/identities/${i}`, country)))
+    .filter((key): key is IdentityKey => key !== undefined);
+  const preferences = (input.preferences ? collectIssue(issues, () => preferenceColumns(input.preferences as PreferencesInput)) : {}) ?? {};
+  throwIssues(issues);
 
   const owners: string[] = [];
   for (const key of keys) {
@@ -116,7 +123,12 @@ export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: Crea
       .execute();
     const changed = { displayName: input.displayName, traits: input.traits, preferences: input.preferences };
     if (Object.values(changed).some((value) => value !== undefined)) {
-      await recordAudit(db, actor, { action: 'customer.updated', entityType: 'customer', entityId: customerId, changes: JSON.parse(JSON.stringify(changed)) as JsonObject });
+      await recordAudit(db, actor, {
+        action: 'customer.updated',
+        entityType: 'customer',
+        entityId: customerId,
+        changes: JSON.parse(JSON.stringify(changed)) as JsonObject,
+      });
     }
   }
   for (let i = 0; i < keys.length; i++) {

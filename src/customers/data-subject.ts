@@ -125,7 +125,44 @@ export async function eraseCustomer(
 
   await db.deleteFrom('customer_identities').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).execute();
   await db.deleteFrom('consent_events').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).execute();
-  await db.deleteFrom('household_members').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).execute();
+  const memberships = await db
+    .deleteFrom('household_members')
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', 'in', ids)
+    .returning('household_id')
+    .execute();
+  // A household left without members is named after people no longer here ("The Smiths"):
+  // its name goes, here and in the audit entries that recorded it.
+  const emptied = await db
+    .updateTable('households')
+    .set({ name: 'Erased household', updated_at: new Date() })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', memberships.length ? memberships.map((m) => m.household_id) : [''])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('household_members as m')
+            .select('m.customer_id')
+            .where('m.workspace_id', '=', workspaceId)
+            .whereRef('m.household_id', '=', 'households.id'),
+        ),
+      ),
+    )
+    .returning('id')
+    .execute();
+  if (emptied.length) {
+    await db
+      .updateTable('audit_log')
+      .set({ changes: '{}' })
+      .where('workspace_id', '=', workspaceId)
+      .where('entity_type', '=', 'household')
+      .where(
+        'entity_id',
+        'in',
+        emptied.map((h) => h.id),
+      )
+      .execute();
+  }
   await db
     .updateTable('customer_events')
     .set({ properties: '{}', context: '{}' })

@@ -2,8 +2,15 @@ import { sql, type Kysely } from 'kysely';
 import { actorColumns, type Actor } from '../auth/actor.js';
 import type { DB, JsonObject } from '../db/tables.js';
 import { newId } from '../ids.js';
+import { requireCustomer } from './lookup.js';
 import { toConsent, type Consent } from './mappers.js';
 import type { ConsentInput } from './schemas.js';
+
+/** Appends one consent change to a live profile given by id (the API's entry point). */
+export async function recordConsentForCustomer(db: Kysely<DB>, actor: Actor, customerId: string, input: ConsentInput): Promise<Consent> {
+  await requireCustomer(db, actor.workspaceId, customerId);
+  return recordConsent(db, actor, customerId, input);
+}
 
 /** Appends one consent change; history is never rewritten. */
 export async function recordConsent(db: Kysely<DB>, actor: Actor, customerId: string, input: ConsentInput): Promise<Consent> {
@@ -43,6 +50,7 @@ export async function listCurrentConsent(db: Kysely<DB>, workspaceId: string, cu
 }
 
 export async function listConsentHistory(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<Consent[]> {
+  await requireCustomer(db, workspaceId, customerId);
   const rows = await db
     .selectFrom('consent_events')
     .select(['id', 'purpose', 'channel', 'status', 'source', 'evidence', 'recorded_at', 'actor_kind', 'actor_id'])

@@ -166,8 +166,15 @@ describe('the timeline', () => {
     expect(seen).toEqual(all.data.map((e: { id: string }) => e.id));
 
     // Entries written in one transaction share their time to the microsecond; paging keeps them all.
-    const consents = ['email', 'sms', 'post', 'phone'].map((channel) => ({ purpose: 'service', channel, status: 'granted', source: 'form' }));
-    const many = (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Many', consent: consents } })).json().id;
+    const consents = ['email', 'sms', 'post', 'phone'].map((channel) => ({
+      purpose: 'service',
+      channel,
+      status: 'granted',
+      source: 'form',
+    }));
+    const many = (
+      await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Many', consent: consents } })
+    ).json().id;
     const consentIds: string[] = [];
     let next: string | null = null;
     do {

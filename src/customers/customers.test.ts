@@ -55,14 +55,20 @@ describe('customer profiles', () => {
     expect(again.json().traits).toEqual({ city: 'Arlington' });
     expect(again.json().displayName).toBe('Grace');
     const audit = (await tenant.api({ url: `/api/v1/audit-log?entityType=customer&entityId=${first.json().id}` })).json().data;
-    expect(audit.find((e: { action: string }) => e.action === 'customer.updated')).toMatchObject({ changes: { traits: { city: 'Arlington' } } });
+    expect(audit.find((e: { action: string }) => e.action === 'customer.updated')).toMatchObject({
+      changes: { traits: { city: 'Arlington' } },
+    });
   });
 
   it('lets the latest of two consent entries recorded at the same moment win', async () => {
     const tenant = await createTenant(ctx.app);
     const at = '2026-02-02T10:00:00Z';
     const entry = (status: string) => ({ purpose: 'marketing', channel: 'email', status, source: 'form', recordedAt: at });
-    const created = await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { displayName: 'Tie', consent: [entry('granted'), entry('withdrawn')] } });
+    const created = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/customers',
+      payload: { displayName: 'Tie', consent: [entry('granted'), entry('withdrawn')] },
+    });
     const view = (await tenant.api({ url: `/api/v1/customers/${created.json().id}` })).json();
     expect(view.consent).toEqual([expect.objectContaining({ status: 'withdrawn' })]);
   });
@@ -99,7 +105,13 @@ describe('customer profiles', () => {
     const response = await tenant.api({
       method: 'POST',
       url: '/api/v1/customers',
-      payload: { identities: [{ kind: 'email', value: 'nope' }, { kind: 'phone', value: '12' }], preferences: { language: 'not a language!', timeZone: 'Nowhere/Null' } },
+      payload: {
+        identities: [
+          { kind: 'email', value: 'nope' },
+          { kind: 'phone', value: '12' },
+        ],
+        preferences: { language: 'not a language!', timeZone: 'Nowhere/Null' },
+      },
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.issues.map((i: { path: string }) => i.path)).toEqual([

@@ -138,7 +138,11 @@ describe('data-subject requests', () => {
         occurred_at: '2026-06-02T10:00:00Z',
       })
       .execute();
-    const own = await tenant.api({ method: 'POST', url: '/api/v1/households', payload: { name: 'The Quixotic-Erasure household', kind: 'household', members: [{ customerId: first, role: 'owner' }] } });
+    const own = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/households',
+      payload: { name: 'The Quixotic-Erasure household', kind: 'household', members: [{ customerId: first, role: 'owner' }] },
+    });
     expect(own.statusCode).toBe(201);
     const admin = await tenant.signInAs('admin');
     const agent = await tenant.signInAs('agent');

@@ -4,7 +4,8 @@ import type { DB, IdentityKind } from '../db/tables.js';
 import { invalid, notFound } from '../errors.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { requireCustomer, resolveCustomer } from './lookup.js';
-import { mergeCustomers, type MergeResult } from './merge.js';
+import type { Merge } from './mappers.js';
+import { getMerge, mergeCustomers, type MergeResult } from './merge.js';
 import { normalizeEmail, normalizePhone } from './normalize.js';
 import type { IdentityInput } from './schemas.js';
 
@@ -114,4 +115,23 @@ export async function detachIdentity(db: Kysely<DB>, actor: Actor, customerId: s
     entityId: customerId,
     changes: { kind: key.kind, system: key.namespace || null, value: key.value },
   });
+}
+
+/** Attaches an identity given through the API to a live profile, merging when it belongs to another. */
+export async function addIdentityToCustomer(
+  db: Kysely<DB>,
+  actor: Actor,
+  customerId: string,
+  input: IdentityInput,
+): Promise<{ customerId: string; merge: Merge | null }> {
+  await requireCustomer(db, actor.workspaceId, customerId);
+  const key = normalizeIdentity(input, '', await workspaceCountry(db, actor.workspaceId));
+  const result = await attachIdentity(db, actor, customerId, key, input.source ?? null);
+  return { customerId: result.customerId, merge: result.merge ? await getMerge(db, actor.workspaceId, result.merge.mergeId) : null };
+}
+
+/** Detaches an identity named as in the API (`kind`, `value`, and `system` for external ids). */
+export async function removeIdentityFromCustomer(db: Kysely<DB>, actor: Actor, customerId: string, input: IdentityInput): Promise<void> {
+  const key = normalizeIdentity(input, '', await workspaceCountry(db, actor.workspaceId));
+  await detachIdentity(db, actor, customerId, key);
 }

@@ -156,16 +156,33 @@ describe('identity resolution', () => {
 describe('households in a merge', () => {
   it('keeps the stronger role when both profiles are in one household, and keeps the merged one’s roles on record', async () => {
     const tenant = await createTenant(ctx.app);
-    const make = async (email: string) => (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { identities: [{ kind: 'email', value: email }] } })).json().id as string;
+    const make = async (email: string) =>
+      (await tenant.api({ method: 'POST', url: '/api/v1/customers', payload: { identities: [{ kind: 'email', value: email }] } })).json()
+        .id as string;
     const older = await make('older@example.com');
     const newer = await make('newer@example.com');
     const household = (
-      await tenant.api({ method: 'POST', url: '/api/v1/households', payload: { name: 'Family', kind: 'family_plan', members: [{ customerId: older, role: 'member' }, { customerId: newer, role: 'payer' }] } })
+      await tenant.api({
+        method: 'POST',
+        url: '/api/v1/households',
+        payload: {
+          name: 'Family',
+          kind: 'family_plan',
+          members: [
+            { customerId: older, role: 'member' },
+            { customerId: newer, role: 'payer' },
+          ],
+        },
+      })
     ).json().id;
     await tenant.api({ method: 'POST', url: `/api/v1/customers/${newer}/merge`, payload: { otherId: older } });
     const members = (await tenant.api({ url: `/api/v1/households/${household}` })).json().members;
     expect(members).toEqual([expect.objectContaining({ customerId: older, role: 'payer' })]);
-    const record = await ctx.database.db.selectFrom('customer_merges').select('merged_profile').where('merged_id', '=', newer).executeTakeFirstOrThrow();
+    const record = await ctx.database.db
+      .selectFrom('customer_merges')
+      .select('merged_profile')
+      .where('merged_id', '=', newer)
+      .executeTakeFirstOrThrow();
     expect(record.merged_profile.households).toEqual([{ household_id: household, role: 'payer' }]);
     const again = await tenant.api({ method: 'POST', url: `/api/v1/customers/${older}/merge`, payload: { otherId: newer } });
     expect(again.statusCode).toBe(409);

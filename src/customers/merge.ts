@@ -2,10 +2,11 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { actorColumns } from '../auth/actor.js';
 import type { CustomerRow, DB, JsonObject } from '../db/tables.js';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { requireCustomer, resolveCustomer } from './lookup.js';
+import { toMerge, type Merge } from './mappers.js';
 import { CUSTOMER_REFERENCES, NO_PERSONAL_DATA } from './references.js';
 
 /**
@@ -27,7 +28,12 @@ function roleRank(role: RawBuilder<unknown>): RawBuilder<number> {
  * order so that two concurrent merges of the same pair cannot deadlock. Locked rows stay
  * live until this transaction ends.
  */
-async function lockLiveProfiles(db: Kysely<DB>, workspaceId: string, firstId: string, secondId: string): Promise<[CustomerRow, CustomerRow]> {
+async function lockLiveProfiles(
+  db: Kysely<DB>,
+  workspaceId: string,
+  firstId: string,
+  secondId: string,
+): Promise<[CustomerRow, CustomerRow]> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const first = await resolveCustomer(db, workspaceId, firstId);
     const second = await resolveCustomer(db, workspaceId, secondId);
@@ -173,4 +179,39 @@ export async function mergeCustomers(
     changes: { mergedId: merged.id, reason: input.reason, mergeId },
   });
   return { mergeId, survivorId: survivor.id, mergedId: merged.id };
+}
+
+export async function getMerge(db: Kysely<DB>, workspaceId: string, mergeId: string): Promise<Merge> {
+  const row = await db
+    .selectFrom('customer_merges')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', mergeId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Merge', mergeId);
+  return toMerge(row);
+}
+
+/** The merges a live profile survived, newest first. */
+export async function listMergesBySurvivor(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<Merge[]> {
+  await requireCustomer(db, workspaceId, customerId);
+  const rows = await db
+    .selectFrom('customer_merges')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('survivor_id', '=', customerId)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toMerge);
+}
+
+/** An explicit merge of two profiles, answered with its record. */
+export async function mergeProfiles(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: { customerId: string; otherId: string; reason: string },
+): Promise<Merge> {
+  const result = await mergeCustomers(db, actor, input);
+  return getMerge(db, actor.workspaceId, result.mergeId);
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/tables.js';
+import { workspaceCountry } from './identities.js';
 import { normalizePhone } from './normalize.js';
 
 export interface SearchResult {
@@ -95,6 +96,17 @@ export async function searchCustomers(
   const ids = [...matches.keys()].slice(0, limit);
   if (ids.length === 0) return [];
   return listCustomerSummaries(db, workspaceId, ids, matches);
+}
+
+/** A search when there is a query, the newest customers when there is none. */
+export async function findCustomers(
+  db: Kysely<DB>,
+  options: { workspaceId: string; q?: string | undefined; limit: number },
+): Promise<SearchResult[]> {
+  const q = options.q?.trim();
+  if (!q) return listRecentCustomers(db, options.workspaceId, options.limit);
+  const defaultCountry = await workspaceCountry(db, options.workspaceId);
+  return searchCustomers(db, { workspaceId: options.workspaceId, q, limit: options.limit, defaultCountry });
 }
 
 /** Newest customers first, for an empty search. */

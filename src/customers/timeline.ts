@@ -3,6 +3,7 @@ import type { DB, JsonObject } from '../db/tables.js';
 import { decodeCursor, exactTime, nextCursor, olderThan, type Cursor } from '../db/cursor.js';
 import { invalid } from '../errors.js';
 import { toIso } from '../time.js';
+import { requireCustomer } from './lookup.js';
 
 /** One entry on a customer's timeline, whatever produced it. */
 export interface TimelineEntry {
@@ -80,8 +81,12 @@ export async function listTimeline(
   db: Kysely<DB>,
   options: { workspaceId: string; customerId: string; kinds?: string[] | undefined; before?: string | undefined; limit: number },
 ): Promise<{ data: TimelineEntry[]; nextCursor: string | null }> {
+  await requireCustomer(db, options.workspaceId, options.customerId);
   // `kinds` may repeat the parameter or separate kinds with commas.
-  const kinds = (options.kinds ?? []).flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+  const kinds = (options.kinds ?? [])
+    .flatMap((k) => k.split(','))
+    .map((k) => k.trim())
+    .filter(Boolean);
   const unknown = kinds.filter((kind) => !TIMELINE_SOURCES.some((s) => s.kind === kind));
   if (unknown.length)
     throw invalid('/kinds', `unknown kind ${unknown.join(', ')}; known: ${TIMELINE_SOURCES.map((s) => s.kind).join(', ')}`);
@@ -100,7 +105,13 @@ export async function listTimeline(
     select *, ${exactTime(sql`occurred_at`)} as cursor_at from (${union}) entries
     order by occurred_at desc, id desc limit ${options.limit}`.execute(db);
   return {
-    data: result.rows.map((row) => ({ kind: row.kind, id: row.id, occurredAt: toIso(row.occurred_at), action: row.action, data: row.data })),
+    data: result.rows.map((row) => ({
+      kind: row.kind,
+      id: row.id,
+      occurredAt: toIso(row.occurred_at),
+      action: row.action,
+      data: row.data,
+    })),
     nextCursor: nextCursor(
       result.rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
       options.limit,

@@ -43,6 +43,8 @@ export async function signIn(
   }
   const membership = await membershipQuery.executeTakeFirst();
   if (!membership) throw new AppError('forbidden', 'This account is not a member of that workspace');
+  // Expired sessions of this person go as a new one starts, so the table does not grow forever.
+  await db.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<=', new Date()).execute();
   const token = newToken('rs_');
   const expiresAt = new Date(Date.now() + input.ttlHours * 3600_000);
   await db

@@ -7,7 +7,7 @@ import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import type { Config } from './config.js';
 import { customerRoutes } from './customers/routes.js';
-import { openDatabase, type Database } from './db/database.js';
+import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { holdingRoutes } from './holdings/routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -33,7 +33,7 @@ or the session cookie set by \`POST /api/v1/auth/sign-in\`. Errors are \`{ "erro
 
 /** Builds the Fastify app: plugins, then the capability routes. Applies migrations first. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const database = options.database ?? (await openConfiguredDatabase(config));
   await migrate(database);
 
   const app = Fastify({

@@ -2,10 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSchema } from './test/database.js';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, 'cli.ts');
@@ -16,21 +15,11 @@ let cleanup: () => Promise<void>;
 beforeAll(async () => {
   const url = process.env.RAPPORT_TEST_DATABASE_URL;
   if (url) {
-    const schema = `cli_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query('create extension if not exists pg_trgm schema public').catch(() => undefined);
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
+    const { schema, drop } = await createTestSchema(url, 'cli');
     const withSchema = new URL(url);
     withSchema.searchParams.set('options', `-c search_path=${schema},public`);
     env = { ...process.env, DATABASE_URL: withSchema.toString(), LOG_LEVEL: 'silent' };
-    cleanup = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    };
+    cleanup = drop;
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'rapport-cli-'));
     env = { ...process.env, RAPPORT_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' };

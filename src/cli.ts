@@ -3,11 +3,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemActor } from './auth/actor.js';
 import { createApiKey } from './auth/service.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
+import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { Role } from './db/tables.js';
 import { AppError } from './errors.js';
-import { seedDemo, type SeedResult } from './seed/seed.js';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, seedDemo, type SeedResult } from './seed/seed.js';
 import { startServer } from './server.js';
 import { addMember, createWorkspace, findWorkspace } from './workspaces/service.js';
 
@@ -19,11 +19,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
-async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+/** Opens the configured database, brings its schema up to date, runs the work and closes it. */
+async function withDatabase<T>(config: Config, work: (database: Database, applied: number[]) => Promise<T>): Promise<T> {
+  const database = await openConfiguredDatabase(config);
   try {
-    await migrate(database);
-    return await work(database);
+    const applied = await migrate(database);
+    return await work(database, applied);
   } finally {
     await database.close();
   }
@@ -71,14 +72,13 @@ program
   .option('--seed-size <n>', 'customers in the demo workspace', positiveInt, DEFAULT_SEED_SIZE)
   .action(async (options: { port?: number; host?: string; demo?: boolean; seedSize: number }) => {
     const config = loadConfig(process.env, { ...(options.port ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) });
-    if (options.port || options.host) config.publicUrl = process.env.RAPPORT_PUBLIC_URL ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
     await startServer(config, {
       demo: options.demo ?? false,
       seedDemo: (database) => seedWithProgress(database, options.seedSize, 'demo', 1),
       onListening: (seeded) => {
         process.stdout.write(`\nRapport is running on ${describeDatabase(config)} at ${config.publicUrl} (API docs: ${config.publicUrl}/docs)\n`);
         if (seeded) printSignIn(seeded, config.publicUrl);
-        else if (options.demo) process.stdout.write(`  Demo workspace already present: sign in as admin@demo.rapport.dev with password rapport-demo-password\n`);
+        else if (options.demo) process.stdout.write(`  Demo workspace already present: sign in as ${DEMO_ADMIN_EMAIL} with password ${DEMO_PASSWORD}\n`);
       },
     });
   });
@@ -88,13 +88,8 @@ program
   .description('Apply pending database migrations and exit')
   .action(async () => {
     const config = loadConfig();
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    try {
-      const applied = await migrate(database);
-      process.stdout.write(applied.length ? `Applied migrations ${applied.join(', ')} on ${describeDatabase(config)}\n` : `Schema is up to date on ${describeDatabase(config)}\n`);
-    } finally {
-      await database.close();
-    }
+    const applied = await withDatabase(config, async (_database, applied) => applied);
+    process.stdout.write(applied.length ? `Applied migrations ${applied.join(', ')} on ${describeDatabase(config)}\n` : `Schema is up to date on ${describeDatabase(config)}\n`);
   });
 
 program

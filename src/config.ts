@@ -64,9 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel,
     cookieSecure: readBool(env, 'RAPPORT_COOKIE_SECURE', false),
     sessionTtlHours: readInt(env, 'RAPPORT_SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365),
-    publicUrl: env.RAPPORT_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    publicUrl: '',
     trustProxy: readBool(env, 'RAPPORT_TRUST_PROXY', false),
     ...overrides,
   };
+  // Derived after the overrides, so a --port or --host flag shows in the printed URL.
+  if (!config.publicUrl) config.publicUrl = env.RAPPORT_PUBLIC_URL ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   return config;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { DB, HouseholdKind, HouseholdRole } from '../db/tables.js';
-import { invalid, notFound } from '../errors.js';
+import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
@@ -80,8 +80,8 @@ export async function setHouseholdMember(
     .where('id', '=', householdId)
     .executeTakeFirst();
   if (!household) throw notFound('Household', householdId);
-  const customer = await resolveCustomer(db, actor.workspaceId, customerId).catch(() => {
-    throw invalid(path, `customer ${customerId} does not exist`);
+  const customer = await resolveCustomer(db, actor.workspaceId, customerId).catch((error: unknown) => {
+    throw error instanceof AppError && error.code === 'not_found' ? invalid(path, `customer ${customerId} does not exist`) : error;
   });
   await db
     .insertInto('household_members')

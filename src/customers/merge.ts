@@ -42,15 +42,15 @@ async function lockLiveProfiles(
     }
     const locked = await db
       .selectFrom('customers')
-      .select(['id', 'merged_into'])
+      .selectAll()
       .where('workspace_id', '=', workspaceId)
       .where('id', 'in', [first.id, second.id].sort())
       .orderBy('id')
       .forUpdate()
       .execute();
-    if (locked.length === 2 && locked.every((row) => row.merged_into === null)) {
-      return [await requireCustomer(db, workspaceId, first.id), await requireCustomer(db, workspaceId, second.id)];
-    }
+    const lockedFirst = locked.find((row) => row.id === first.id && row.merged_into === null && row.erased_at === null);
+    const lockedSecond = locked.find((row) => row.id === second.id && row.merged_into === null && row.erased_at === null);
+    if (lockedFirst && lockedSecond) return [lockedFirst, lockedSecond];
   }
   throw new AppError('conflict', 'The profiles kept changing while being merged; retry');
 }

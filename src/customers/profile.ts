@@ -234,8 +234,8 @@ export async function getCustomer360(
   customerId: string,
   now = new Date(),
 ): Promise<Customer360> {
-  const templates = templateCache.get(database.db) ?? customer360Query(database.db);
-  templateCache.set(database.db, templates);
+  let templates = templateCache.get(database.db);
+  if (!templates) templateCache.set(database.db, (templates = customer360Query(database.db)));
   const query = templates({ workspaceId, customerId });
   // The one hot read of the product: prepared, so PostgreSQL plans it once per connection.
   const [row] = await database.executePrepared('customer_360', query);

@@ -4,6 +4,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { PgliteDialect } from './pglite-driver.js';
+import type { Config } from '../config.js';
 import type { DB } from './tables.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -53,20 +54,16 @@ const OID_DATE = 1082;
 // dates as the 'YYYY-MM-DD' text they are, timestamps as Date.
 const toNumber = (value: string): number => Number(value);
 const asText = (value: string): string => value;
+const PARSERS: Record<number, (value: string) => unknown> = { [OID_INT8]: toNumber, [OID_NUMERIC]: toNumber, [OID_DATE]: asText };
 
 function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): Database {
-  const parsers: Record<number, (value: string) => unknown> = {
-    [OID_INT8]: toNumber,
-    [OID_NUMERIC]: toNumber,
-    [OID_DATE]: asText,
-  };
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
@@ -109,7 +106,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     extensions: { pg_trgm },
-    parsers: { [OID_INT8]: toNumber, [OID_NUMERIC]: toNumber, [OID_DATE]: asText },
+    parsers: PARSERS,
   });
   const db = new Kysely<DB>({ dialect: new PgliteDialect(pglite) });
   return {
@@ -139,4 +136,9 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres({ ...options, databaseUrl: options.databaseUrl });
   return openPglite(options);
+}
+
+/** The database the configuration names. */
+export function openConfiguredDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<Database> {
+  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
 }

@@ -35,7 +35,8 @@ export const DEMO_WORKSPACE_NAME = 'Demo Telecom';
 export const DEMO_PASSWORD = 'rapport-demo-password';
 export const DEFAULT_RANDOM_SEED = 1;
 
-const ADMIN = { email: 'admin@demo.rapport.dev', name: 'Alex Morgan', role: 'admin' } as const;
+export const DEMO_ADMIN_EMAIL = 'admin@demo.rapport.dev';
+const ADMIN = { email: DEMO_ADMIN_EMAIL, name: 'Alex Morgan', role: 'admin' } as const;
 const STAFF: ReadonlyArray<{ email: string; name: string; role: Role }> = [
   ADMIN,
   { email: 'lead@demo.rapport.dev', name: 'Priya Shah', role: 'lead' },

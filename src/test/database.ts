@@ -14,16 +14,7 @@ export async function openTestDatabase(): Promise<Database> {
     await migrate(database);
     return database;
   }
-  const schema = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    // Extensions are per database; put pg_trgm in public so every test schema sees it.
-    await admin.query('create extension if not exists pg_trgm schema public').catch(() => undefined);
-    await admin.query(`create schema ${schema}`);
-  } finally {
-    await admin.end();
-  }
+  const { schema, drop } = await createTestSchema(url, 'test');
   const database = await openDatabase({ databaseUrl: url, poolSize: 5, searchPath: `${schema},public` });
   await migrate(database);
   const close = database.close;
@@ -31,13 +22,30 @@ export async function openTestDatabase(): Promise<Database> {
     ...database,
     async close() {
       await close();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      try {
-        await cleanup.query(`drop schema ${schema} cascade`);
-      } finally {
-        await cleanup.end();
-      }
+      await drop();
     },
   };
+}
+
+/**
+ * A private schema on the PostgreSQL server for one test file, and a way to drop it.
+ * pg_trgm goes in public (extensions are per database), so every schema sees it.
+ */
+export async function createTestSchema(url: string, prefix: string): Promise<{ schema: string; drop: () => Promise<void> }> {
+  const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await withClient(url, async (client) => {
+    await client.query('create extension if not exists pg_trgm schema public').catch(() => undefined);
+    await client.query(`create schema ${schema}`);
+  });
+  return { schema, drop: () => withClient(url, (client) => client.query(`drop schema ${schema} cascade`).then(() => undefined)) };
+}
+
+async function withClient(url: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
 }

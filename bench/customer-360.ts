@@ -31,7 +31,10 @@ async function startServerProcess(port: number): Promise<ChildProcess> {
   });
   for (let i = 0; i < 100; i++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return child;
   }
   child.kill();
@@ -214,7 +217,9 @@ export async function benchCustomer360(): Promise<Customer360Result> {
   };
   const lines = [
     `customer 360 over HTTP (server in its own process) on PostgreSQL, ${size.toLocaleString()} customers, ${requests.toLocaleString()} random customers per side, one at a time`,
-    seeded ? `  seeding:            ${seeded.seconds.toFixed(1)} s, ${seeded.customersPerSecond.toLocaleString()} customers/s` : '  seeding:            reused',
+    seeded
+      ? `  seeding:            ${seeded.seconds.toFixed(1)} s, ${seeded.customersPerSecond.toLocaleString()} customers/s`
+      : '  seeding:            reused',
     `  HTTP 360:           ${formatLatency(http)}`,
     `  baseline SQL:       ${formatLatency(baseline)}`,
     `  ratio HTTP/baseline: median ×${(http.median / baseline.median).toFixed(2)}, p99 ×${(http.p99 / baseline.p99).toFixed(2)}`,

@@ -38,7 +38,19 @@ describe('the rapport CLI', () => {
     expect(migrated.stdout).toMatch(/Applied migrations 1|up to date/);
     const workspace = await rapport('create-workspace', '--name', 'Acme Telecom');
     expect(workspace.stdout).toMatch(/Created workspace Acme Telecom \(acme-telecom\) with id ws_/);
-    const user = await rapport('create-user', '--workspace', 'acme-telecom', '--email', 'Boss@Acme.test', '--name', 'Boss', '--role', 'admin', '--password', 'a long password');
+    const user = await rapport(
+      'create-user',
+      '--workspace',
+      'acme-telecom',
+      '--email',
+      'Boss@Acme.test',
+      '--name',
+      'Boss',
+      '--role',
+      'admin',
+      '--password',
+      'a long password',
+    );
     expect(user.stdout).toContain('Added boss@acme.test as admin');
     const key = await rapport('create-api-key', '--workspace', 'acme-telecom', '--kind', 'write');
     expect(key.stdout).toMatch(/^rk_write_\S+$/m);
@@ -49,7 +61,9 @@ describe('the rapport CLI', () => {
       code: 1,
       stderr: expect.stringContaining('Workspace no-such-place was not found'),
     });
-    await expect(rapport('create-user', '--workspace', 'x', '--email', 'a@b.example', '--name', 'A', '--role', 'boss')).rejects.toMatchObject({
+    await expect(
+      rapport('create-user', '--workspace', 'x', '--email', 'a@b.example', '--name', 'A', '--role', 'boss'),
+    ).rejects.toMatchObject({
       stderr: expect.stringMatching(/Allowed choices are admin, lead, analyst, agent/),
     });
   }, 120_000);

@@ -36,7 +36,10 @@ function describeDatabase(config: Config): string {
 
 /** Seeds with a progress bar on stderr. */
 async function seedWithProgress(database: Database, size: number, slug: string, randomSeed: number): Promise<SeedResult> {
-  const bar = new SingleBar({ format: 'Seeding  [{bar}] {percentage}% | {value}/{total} customers | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'Seeding  [{bar}] {percentage}% | {value}/{total} customers | {eta_formatted} left', stream: process.stderr },
+    Presets.shades_classic,
+  );
   bar.start(size, 0);
   try {
     return await seedDemo(database, { size, workspaceSlug: slug, randomSeed, onProgress: (done) => bar.update(done) });
@@ -71,14 +74,20 @@ program
   .option('--demo', 'seed a demo workspace first if there is none, and print how to sign in')
   .option('--seed-size <n>', 'customers in the demo workspace', positiveInt, DEFAULT_SEED_SIZE)
   .action(async (options: { port?: number; host?: string; demo?: boolean; seedSize: number }) => {
-    const config = loadConfig(process.env, { ...(options.port ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) });
+    const config = loadConfig(process.env, {
+      ...(options.port ? { port: options.port } : {}),
+      ...(options.host ? { host: options.host } : {}),
+    });
     await startServer(config, {
       demo: options.demo ?? false,
       seedDemo: (database) => seedWithProgress(database, options.seedSize, 'demo', 1),
       onListening: (seeded) => {
-        process.stdout.write(`\nRapport is running on ${describeDatabase(config)} at ${config.publicUrl} (API docs: ${config.publicUrl}/docs)\n`);
+        process.stdout.write(
+          `\nRapport is running on ${describeDatabase(config)} at ${config.publicUrl} (API docs: ${config.publicUrl}/docs)\n`,
+        );
         if (seeded) printSignIn(seeded, config.publicUrl);
-        else if (options.demo) process.stdout.write(`  Demo workspace already present: sign in as ${DEMO_ADMIN_EMAIL} with password ${DEMO_PASSWORD}\n`);
+        else if (options.demo)
+          process.stdout.write(`  Demo workspace already present: sign in as ${DEMO_ADMIN_EMAIL} with password ${DEMO_PASSWORD}\n`);
       },
     });
   });
@@ -89,7 +98,11 @@ program
   .action(async () => {
     const config = loadConfig();
     const applied = await withDatabase(config, async (_database, applied) => applied);
-    process.stdout.write(applied.length ? `Applied migrations ${applied.join(', ')} on ${describeDatabase(config)}\n` : `Schema is up to date on ${describeDatabase(config)}\n`);
+    process.stdout.write(
+      applied.length
+        ? `Applied migrations ${applied.join(', ')} on ${describeDatabase(config)}\n`
+        : `Schema is up to date on ${describeDatabase(config)}\n`,
+    );
   });
 
 program
@@ -122,7 +135,12 @@ program
   .option('--currency <code>', 'ISO 4217 default currency', 'GBP')
   .action(async (options: { name: string; slug?: string; country: string; currency: string }) => {
     const workspace = await withDatabase(loadConfig(), (database) =>
-      createWorkspace(database.db, { name: options.name, slug: options.slug, defaultCountry: options.country, defaultCurrency: options.currency }),
+      createWorkspace(database.db, {
+        name: options.name,
+        slug: options.slug,
+        defaultCountry: options.country,
+        defaultCurrency: options.currency,
+      }),
     );
     process.stdout.write(`Created workspace ${workspace.name} (${workspace.slug}) with id ${workspace.id}\n`);
   });
@@ -154,18 +172,25 @@ program
   .command('create-api-key')
   .description('Create an API key; it is printed once and stored hashed')
   .requiredOption('--workspace <id-or-slug>', 'workspace')
-  .addOption(new Option('--kind <kind>', 'secret: the whole API; write: sending events only').choices(['secret', 'write']).default('secret'))
+  .addOption(
+    new Option('--kind <kind>', 'secret: the whole API; write: sending events only').choices(['secret', 'write']).default('secret'),
+  )
   .option('--name <name>', 'what the key is for', 'CLI key')
   .action(async (options: { workspace: string; kind: 'secret' | 'write'; name: string }) => {
     const created = await withDatabase(loadConfig(), async (database) => {
       const workspace = await findWorkspace(database.db, options.workspace);
-      return database.db.transaction().execute((trx) => createApiKey(trx, systemActor(workspace.id, 'cli'), { kind: options.kind, name: options.name }));
+      return database.db
+        .transaction()
+        .execute((trx) => createApiKey(trx, systemActor(workspace.id, 'cli'), { kind: options.kind, name: options.name }));
     });
     process.stdout.write(`${created.apiKey.kind} key ${created.apiKey.id} (store it now, it is not shown again):\n${created.key}\n`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const message = error instanceof AppError || error instanceof InvalidArgumentError || error instanceof ConfigError ? error.message : String(error instanceof Error ? (error.stack ?? error.message) : error);
+  const message =
+    error instanceof AppError || error instanceof InvalidArgumentError || error instanceof ConfigError
+      ? error.message
+      : String(error instanceof Error ? (error.stack ?? error.message) : error);
   process.stderr.write(`rapport: ${message}\n`);
   if (error instanceof AppError && error.details.issues) {
     for (const issue of error.details.issues) process.stderr.write(`  ${issue.path}: ${issue.message}\n`);

@@ -69,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...overrides,
   };
   // Derived after the overrides, so a --port or --host flag shows in the printed URL.
-  if (!config.publicUrl) config.publicUrl = env.RAPPORT_PUBLIC_URL ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  if (!config.publicUrl)
+    config.publicUrl = env.RAPPORT_PUBLIC_URL ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   return config;
 }

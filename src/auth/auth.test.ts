@@ -29,7 +29,11 @@ describe('sign-in and sessions', () => {
     const tenant = await createTenant(ctx.app);
     const { email } = await tenant.signInAs('analyst');
     const wrong = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email, password: 'not the password' } });
-    const unknown = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: 'nobody@example.com', password: 'whatever12' } });
+    const unknown = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { email: 'nobody@example.com', password: 'whatever12' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json().error.message).toBe(unknown.json().error.message);
@@ -38,7 +42,8 @@ describe('sign-in and sessions', () => {
   it('slows down password guessing with 429 and Retry-After, per account', async () => {
     const tenant = await createTenant(ctx.app);
     const { email } = await tenant.signInAs('agent');
-    const attempt = (who: string) => ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: who, password: 'guess guess' } });
+    const attempt = (who: string) =>
+      ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { email: who, password: 'guess guess' } });
     for (let i = 0; i < 9; i++) expect((await attempt(email)).statusCode).toBe(401);
     const limited = await attempt(email.toUpperCase());
     expect(limited.statusCode).toBe(429);
@@ -82,7 +87,11 @@ describe('API keys', () => {
 
   it('lets a write key send events only, not read the API', async () => {
     const tenant = await createTenant(ctx.app);
-    const response = await ctx.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { authorization: `Bearer ${tenant.writeKey}` } });
+    const response = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/workspace',
+      headers: { authorization: `Bearer ${tenant.writeKey}` },
+    });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.message).toMatch(/write key/i);
   });
@@ -117,7 +126,9 @@ describe('roles and the audit log', () => {
     expect(added.json().email).toBe(`new-${tenant.workspace.slug}@example.com`);
 
     const audit = await ctx.app.inject({ method: 'GET', url: '/api/v1/audit-log?entityType=user', headers: { cookie: admin.cookie } });
-    const entry = audit.json().data.find((e: { action: string; changes: { role?: string } }) => e.action === 'member.added' && e.changes.role === 'lead');
+    const entry = audit
+      .json()
+      .data.find((e: { action: string; changes: { role?: string } }) => e.action === 'member.added' && e.changes.role === 'lead');
     expect(entry).toMatchObject({ actorKind: 'user' });
     const adminMe = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: admin.cookie } });
     expect(entry.actorId).toBe(adminMe.json().user.id);
@@ -129,7 +140,11 @@ describe('tenant boundaries for people', () => {
     const mine = await createTenant(ctx.app);
     const theirs = await createTenant(ctx.app);
     const stranger = await theirs.signInAs('agent');
-    const response = await mine.api({ method: 'POST', url: '/api/v1/members', payload: { email: stranger.email, name: 'Whoever', role: 'admin', password: 'any long password' } });
+    const response = await mine.api({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: { email: stranger.email, name: 'Whoever', role: 'admin', password: 'any long password' },
+    });
     expect(response.statusCode).toBe(409);
     expect(response.body).not.toContain('agent person');
     const members = (await mine.api({ url: '/api/v1/members' })).json().data;

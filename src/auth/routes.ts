@@ -23,7 +23,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         rateLimit: {
           max: SIGN_IN_ATTEMPTS_PER_MINUTE,
           timeWindow: '1 minute',
-          keyGenerator: (request) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
+          keyGenerator: (request) =>
+            `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? '')
+              .trim()
+              .toLowerCase()}`,
         },
       },
       schema: {
@@ -72,7 +75,14 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/auth/me',
-    { preHandler: requires(canReadWorkspace), schema: { tags: ['auth'], summary: 'The signed-in user, their role and workspace', response: { 200: Me, 401: ErrorBody, 403: ErrorBody } } },
+    {
+      preHandler: requires(canReadWorkspace),
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user, their role and workspace',
+        response: { 200: Me, 401: ErrorBody, 403: ErrorBody },
+      },
+    },
     async (request, reply) => {
       const actor = actorOf(request);
       if (actor.kind !== 'user') {

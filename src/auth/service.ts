@@ -54,7 +54,14 @@ export async function signIn(
   return {
     token,
     expiresAt,
-    actor: { kind: 'user', workspaceId: membership.workspace_id, userId: user.id, role: membership.role, name: user.name, email: user.email },
+    actor: {
+      kind: 'user',
+      workspaceId: membership.workspace_id,
+      userId: user.id,
+      role: membership.role,
+      name: user.name,
+      email: user.email,
+    },
   };
 }
 
@@ -109,7 +116,12 @@ export async function createApiKey(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(db, actor, { action: 'api_key.created', entityType: 'api_key', entityId: row.id, changes: { kind: row.kind, name: row.name } });
+  await recordAudit(db, actor, {
+    action: 'api_key.created',
+    entityType: 'api_key',
+    entityId: row.id,
+    changes: { kind: row.kind, name: row.name },
+  });
   return { key, apiKey: toApiKey(row) };
 }
 
@@ -166,7 +178,12 @@ export async function resolveApiKey(db: Kysely<DB>, key: string): Promise<Extrac
   if (!row) return undefined;
   const now = new Date();
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_PRECISION_MS) {
-    await db.updateTable('api_keys').set({ last_used_at: now }).where('workspace_id', '=', row.workspace_id).where('id', '=', row.id).execute();
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: now })
+      .where('workspace_id', '=', row.workspace_id)
+      .where('id', '=', row.id)
+      .execute();
   }
   return { kind: 'api_key', workspaceId: row.workspace_id, keyId: row.id, keyKind: row.kind };
 }

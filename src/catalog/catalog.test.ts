@@ -29,8 +29,16 @@ async function createProduct(tenant: TestTenant): Promise<{ lineId: string; prod
 }
 
 async function countRows(workspaceId: string): Promise<{ plans: number; audit: number }> {
-  const plans = await ctx.database.db.selectFrom('plans').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
-  const audit = await ctx.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  const plans = await ctx.database.db
+    .selectFrom('plans')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  const audit = await ctx.database.db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
   return { plans: Number(plans.n), audit: Number(audit.n) };
 }
 
@@ -55,8 +63,15 @@ describe('product lines, products and plans', () => {
     expect(new Date(plan.createdAt).toISOString()).toBe(plan.createdAt);
 
     expect((await tenant.api({ url: `/api/v1/plans/${plan.id}` })).json()).toEqual(plan);
-    expect((await tenant.api({ url: `/api/v1/product-lines/${lineId}` })).json()).toMatchObject({ id: lineId, code: 'MOBILE', name: 'Mobile' });
-    expect((await tenant.api({ url: `/api/v1/products/${productId}` })).json()).toMatchObject({ productLineId: lineId, kind: 'subscription' });
+    expect((await tenant.api({ url: `/api/v1/product-lines/${lineId}` })).json()).toMatchObject({
+      id: lineId,
+      code: 'MOBILE',
+      name: 'Mobile',
+    });
+    expect((await tenant.api({ url: `/api/v1/products/${productId}` })).json()).toMatchObject({
+      productLineId: lineId,
+      kind: 'subscription',
+    });
     expect((await tenant.api({ url: `/api/v1/products?productLineId=${lineId}` })).json().data).toHaveLength(1);
     expect((await tenant.api({ url: `/api/v1/plans?productLineId=${lineId}&onSale=true` })).json().data).toEqual([plan]);
     expect((await tenant.api({ url: `/api/v1/plans?productId=${productId}&onSale=false` })).json().data).toEqual([]);
@@ -68,7 +83,11 @@ describe('product lines, products and plans', () => {
     const line = await tenant.api({ method: 'POST', url: '/api/v1/product-lines', payload: { code: 'MOBILE', name: 'Mobile again' } });
     expect(line.statusCode).toBe(409);
     expect(line.json().error.message).toBe(`A product line with code "MOBILE" already exists (${lineId})`);
-    const product = await tenant.api({ method: 'POST', url: '/api/v1/products', payload: { productLineId: lineId, code: 'SIM-ONLY', name: 'x', kind: 'account' } });
+    const product = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/products',
+      payload: { productLineId: lineId, code: 'SIM-ONLY', name: 'x', kind: 'account' },
+    });
     expect(product.statusCode).toBe(409);
     await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId) });
     const plan = await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId, { name: 'Another' }) });
@@ -77,19 +96,29 @@ describe('product lines, products and plans', () => {
 
     // Codes are unique per workspace, not across workspaces.
     const other = await createTenant(ctx.app);
-    expect((await other.api({ method: 'POST', url: '/api/v1/product-lines', payload: { code: 'MOBILE', name: 'Mobile' } })).statusCode).toBe(201);
+    expect(
+      (await other.api({ method: 'POST', url: '/api/v1/product-lines', payload: { code: 'MOBILE', name: 'Mobile' } })).statusCode,
+    ).toBe(201);
   });
 
   it('rejects a currency that is not ISO 4217, naming the field, and stores nothing', async () => {
     const tenant = await createTenant(ctx.app);
     const { productId } = await createProduct(tenant);
     const before = await countRows(tenant.workspace.id);
-    const response = await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId, { price: { amountMinor: 100, currency: 'pounds' } }) });
+    const response = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/plans',
+      payload: planBody(productId, { price: { amountMinor: 100, currency: 'pounds' } }),
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.issues).toEqual([{ path: '/price/currency', message: '"pounds" is not an ISO 4217 currency code' }]);
     expect(await countRows(tenant.workspace.id)).toEqual(before);
 
-    const negative = await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId, { price: { amountMinor: -1, currency: 'GBP' } }) });
+    const negative = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/plans',
+      payload: planBody(productId, { price: { amountMinor: -1, currency: 'GBP' } }),
+    });
     expect(negative.statusCode).toBe(400);
     expect(negative.json().error.issues[0].path).toBe('/price/amountMinor');
   });
@@ -103,7 +132,9 @@ describe('product lines, products and plans', () => {
     expect((await stranger.api({ method: 'PATCH', url: `/api/v1/plans/${plan.id}`, payload: { onSale: false } })).statusCode).toBe(404);
     expect((await stranger.api({ url: `/api/v1/products/${productId}` })).statusCode).toBe(404);
     expect((await stranger.api({ url: `/api/v1/product-lines/${lineId}` })).statusCode).toBe(404);
-    expect((await stranger.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId, { code: 'MINE' }) })).statusCode).toBe(404);
+    expect((await stranger.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId, { code: 'MINE' }) })).statusCode).toBe(
+      404,
+    );
     expect((await stranger.api({ url: '/api/v1/plans' })).json().data).toEqual([]);
     expect((await owner.api({ url: `/api/v1/plans/${plan.id}` })).json().onSale).toBe(true);
   });
@@ -112,19 +143,31 @@ describe('product lines, products and plans', () => {
     const tenant = await createTenant(ctx.app);
     const { productId } = await createProduct(tenant);
     const analyst = await tenant.signInAs('analyst');
-    const denied = await ctx.app.inject({ method: 'POST', url: '/api/v1/plans', headers: { cookie: analyst.cookie }, payload: planBody(productId) });
+    const denied = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/plans',
+      headers: { cookie: analyst.cookie },
+      payload: planBody(productId),
+    });
     expect(denied.statusCode).toBe(403);
     expect(denied.json().error.message).toBe('The analyst role cannot change the catalog');
     expect((await ctx.app.inject({ url: '/api/v1/plans', headers: { cookie: analyst.cookie } })).statusCode).toBe(200);
     const lead = await tenant.signInAs('lead');
-    expect((await ctx.app.inject({ method: 'POST', url: '/api/v1/plans', headers: { cookie: lead.cookie }, payload: planBody(productId) })).statusCode).toBe(201);
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: '/api/v1/plans', headers: { cookie: lead.cookie }, payload: planBody(productId) }))
+        .statusCode,
+    ).toBe(201);
   });
 
   it('reprices a plan and keeps the old price in the audit log', async () => {
     const tenant = await createTenant(ctx.app);
     const { productId } = await createProduct(tenant);
     const plan = (await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId) })).json();
-    const patched = await tenant.api({ method: 'PATCH', url: `/api/v1/plans/${plan.id}`, payload: { price: { amountMinor: 1200, currency: 'GBP' }, onSale: false } });
+    const patched = await tenant.api({
+      method: 'PATCH',
+      url: `/api/v1/plans/${plan.id}`,
+      payload: { price: { amountMinor: 1200, currency: 'GBP' }, onSale: false },
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ price: { amountMinor: 1200, currency: 'GBP' }, onSale: false, name: plan.name });
     // The same change again is no change, and is not audited twice.
@@ -144,7 +187,9 @@ describe('toPlan', () => {
     const tenant = await createTenant(ctx.app);
     const { productId } = await createProduct(tenant);
     const plan = (await tenant.api({ method: 'POST', url: '/api/v1/plans', payload: planBody(productId) })).json();
-    const result = await sql<{ plans: PlanRow[] }>`select json_agg(p) as plans from plans p where workspace_id = ${tenant.workspace.id}`.execute(ctx.database.db);
+    const result = await sql<{
+      plans: PlanRow[];
+    }>`select json_agg(p) as plans from plans p where workspace_id = ${tenant.workspace.id}`.execute(ctx.database.db);
     const rows = result.rows[0]?.plans ?? [];
     expect(typeof rows[0]?.created_at).toBe('string');
     expect(rows.map(toPlan)).toEqual([plan]);

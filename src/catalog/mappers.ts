@@ -20,7 +20,14 @@ export function toProductLine(row: ProductLineRow): ProductLine {
 }
 
 export function toProduct(row: ProductRow): Product {
-  return { id: row.id, productLineId: row.product_line_id, code: row.code, name: row.name, kind: row.kind, createdAt: toIso(row.created_at) };
+  return {
+    id: row.id,
+    productLineId: row.product_line_id,
+    code: row.code,
+    name: row.name,
+    kind: row.kind,
+    createdAt: toIso(row.created_at),
+  };
 }
 
 export function toPlan(row: PlanRow): Plan {

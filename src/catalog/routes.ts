@@ -38,23 +38,36 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/product-lines',
     {
       preHandler: requires(canManageCatalog),
-      schema: { tags, summary: 'Create a product line (mobile, broadband, insurance…)', body: ProductLineInput, response: { 201: ProductLineSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Create a product line (mobile, broadband, insurance…)',
+        body: ProductLineInput,
+        response: { 201: ProductLineSchema, ...errorResponses },
+      },
     },
     async (request, reply) => {
-      const line = await db().transaction().execute((trx) => createProductLine(trx, actorOf(request), request.body));
+      const line = await db()
+        .transaction()
+        .execute((trx) => createProductLine(trx, actorOf(request), request.body));
       return reply.status(201).send(line);
     },
   );
 
   app.get(
     '/product-lines',
-    { preHandler: requires(canReadCatalog), schema: { tags, summary: 'Product lines, by code', response: { 200: ProductLineList, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCatalog),
+      schema: { tags, summary: 'Product lines, by code', response: { 200: ProductLineList, ...errorResponses } },
+    },
     async (request) => ({ data: await listProductLines(db(), actorOf(request).workspaceId) }),
   );
 
   app.get(
     '/product-lines/:id',
-    { preHandler: requires(canReadCatalog), schema: { tags, summary: 'One product line', params: IdParams, response: { 200: ProductLineSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCatalog),
+      schema: { tags, summary: 'One product line', params: IdParams, response: { 200: ProductLineSchema, ...errorResponses } },
+    },
     async (request) => getProductLine(db(), actorOf(request).workspaceId, request.params.id),
   );
 
@@ -62,10 +75,17 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/products',
     {
       preHandler: requires(canManageCatalog),
-      schema: { tags, summary: 'Create a product within a product line', body: ProductInput, response: { 201: ProductSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Create a product within a product line',
+        body: ProductInput,
+        response: { 201: ProductSchema, ...errorResponses },
+      },
     },
     async (request, reply) => {
-      const product = await db().transaction().execute((trx) => createProduct(trx, actorOf(request), request.body));
+      const product = await db()
+        .transaction()
+        .execute((trx) => createProduct(trx, actorOf(request), request.body));
       return reply.status(201).send(product);
     },
   );
@@ -74,14 +94,22 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/products',
     {
       preHandler: requires(canReadCatalog),
-      schema: { tags, summary: 'Products, optionally of one product line', querystring: ProductQuery, response: { 200: ProductList, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Products, optionally of one product line',
+        querystring: ProductQuery,
+        response: { 200: ProductList, ...errorResponses },
+      },
     },
     async (request) => ({ data: await listProducts(db(), actorOf(request).workspaceId, request.query) }),
   );
 
   app.get(
     '/products/:id',
-    { preHandler: requires(canReadCatalog), schema: { tags, summary: 'One product', params: IdParams, response: { 200: ProductSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCatalog),
+      schema: { tags, summary: 'One product', params: IdParams, response: { 200: ProductSchema, ...errorResponses } },
+    },
     async (request) => getProduct(db(), actorOf(request).workspaceId, request.params.id),
   );
 
@@ -89,10 +117,17 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/plans',
     {
       preHandler: requires(canManageCatalog),
-      schema: { tags, summary: 'Create a plan: price, allowances and overage rates', body: PlanInput, response: { 201: PlanSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Create a plan: price, allowances and overage rates',
+        body: PlanInput,
+        response: { 201: PlanSchema, ...errorResponses },
+      },
     },
     async (request, reply) => {
-      const plan = await db().transaction().execute((trx) => createPlan(trx, actorOf(request), request.body));
+      const plan = await db()
+        .transaction()
+        .execute((trx) => createPlan(trx, actorOf(request), request.body));
       return reply.status(201).send(plan);
     },
   );
@@ -101,14 +136,22 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/plans',
     {
       preHandler: requires(canReadCatalog),
-      schema: { tags, summary: 'Plans by product, product line or whether they are on sale', querystring: PlanQuery, response: { 200: PlanList, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Plans by product, product line or whether they are on sale',
+        querystring: PlanQuery,
+        response: { 200: PlanList, ...errorResponses },
+      },
     },
     async (request) => ({ data: await listPlans(db(), actorOf(request).workspaceId, request.query) }),
   );
 
   app.get(
     '/plans/:id',
-    { preHandler: requires(canReadCatalog), schema: { tags, summary: 'One plan', params: IdParams, response: { 200: PlanSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCatalog),
+      schema: { tags, summary: 'One plan', params: IdParams, response: { 200: PlanSchema, ...errorResponses } },
+    },
     async (request) => getPlan(db(), actorOf(request).workspaceId, request.params.id),
   );
 
@@ -124,6 +167,9 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PlanSchema, ...errorResponses },
       },
     },
-    async (request) => db().transaction().execute((trx) => updatePlan(trx, actorOf(request), request.params.id, request.body)),
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => updatePlan(trx, actorOf(request), request.params.id, request.body)),
   );
 };

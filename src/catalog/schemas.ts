@@ -18,7 +18,12 @@ export const MoneyInput = Type.Object(
 );
 
 export const ProductKindSchema = Type.Union([Type.Literal('subscription'), Type.Literal('one_off'), Type.Literal('account')]);
-export const BillingPeriodSchema = Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year'), Type.Literal('one_off')]);
+export const BillingPeriodSchema = Type.Union([
+  Type.Literal('month'),
+  Type.Literal('quarter'),
+  Type.Literal('year'),
+  Type.Literal('one_off'),
+]);
 
 export const ProductLineSchema = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), createdAt: DateTime });
 export type ProductLine = Static<typeof ProductLineSchema>;
@@ -53,11 +58,15 @@ export type Plan = Static<typeof PlanSchema>;
 export const ProductLineInput = Type.Object({ code: Code, name: Name }, { additionalProperties: false });
 export type ProductLineInput = Static<typeof ProductLineInput>;
 
-export const ProductInput = Type.Object({ productLineId: Type.String({ minLength: 1 }), code: Code, name: Name, kind: ProductKindSchema }, { additionalProperties: false });
+export const ProductInput = Type.Object(
+  { productLineId: Type.String({ minLength: 1 }), code: Code, name: Name, kind: ProductKindSchema },
+  { additionalProperties: false },
+);
 export type ProductInput = Static<typeof ProductInput>;
 
 /** An allowance as sent: a count, or null for unlimited. */
-const AllowanceInput = (maximum: number) => Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum, description: 'Null or absent means unlimited' })));
+const AllowanceInput = (maximum: number) =>
+  Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum, description: 'Null or absent means unlimited' })));
 const OverageInput = Type.Optional(MinorUnits);
 
 export const PlanInput = Type.Object(

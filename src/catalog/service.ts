@@ -18,8 +18,14 @@ const LABELS = { product_lines: 'product line', products: 'product', plans: 'pla
 
 /** Codes are unique per workspace; say so plainly rather than through a constraint name. */
 async function assertCodeFree(db: Kysely<DB>, table: keyof typeof LABELS, workspaceId: string, code: string): Promise<void> {
-  const existing = await db.selectFrom(table).select('id').where('workspace_id', '=', workspaceId).where('code', '=', code).executeTakeFirst();
-  if (existing) throw new AppError('conflict', `A ${LABELS[table]} with code "${code}" already exists (${existing.id})`, { existingId: existing.id });
+  const existing = await db
+    .selectFrom(table)
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (existing)
+    throw new AppError('conflict', `A ${LABELS[table]} with code "${code}" already exists (${existing.id})`, { existingId: existing.id });
 }
 
 // ─── Product lines ──────────────────────────────────────────────────────────
@@ -32,12 +38,22 @@ export async function createProductLine(db: Kysely<DB>, actor: Actor, input: Pro
     .values({ workspace_id: actor.workspaceId, id: newId('pl'), code: input.code, name })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(db, actor, { action: 'product_line.created', entityType: 'product_line', entityId: row.id, changes: { code: row.code, name } });
+  await recordAudit(db, actor, {
+    action: 'product_line.created',
+    entityType: 'product_line',
+    entityId: row.id,
+    changes: { code: row.code, name },
+  });
   return toProductLine(row);
 }
 
 export async function getProductLine(db: Kysely<DB>, workspaceId: string, id: string): Promise<ProductLine> {
-  const row = await db.selectFrom('product_lines').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('product_lines')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('Product line', id);
   return toProductLine(row);
 }
@@ -62,7 +78,14 @@ export async function createProduct(db: Kysely<DB>, actor: Actor, input: Product
   await assertCodeFree(db, 'products', actor.workspaceId, input.code);
   const row = await db
     .insertInto('products')
-    .values({ workspace_id: actor.workspaceId, id: newId('prd'), product_line_id: input.productLineId, code: input.code, name, kind: input.kind })
+    .values({
+      workspace_id: actor.workspaceId,
+      id: newId('prd'),
+      product_line_id: input.productLineId,
+      code: input.code,
+      name,
+      kind: input.kind,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(db, actor, {
@@ -78,7 +101,11 @@ export async function getProduct(db: Kysely<DB>, workspaceId: string, id: string
   return toProduct(await requireProductRow(db, workspaceId, id));
 }
 
-export async function listProducts(db: Kysely<DB>, workspaceId: string, filter: { productLineId?: string | undefined }): Promise<Product[]> {
+export async function listProducts(
+  db: Kysely<DB>,
+  workspaceId: string,
+  filter: { productLineId?: string | undefined },
+): Promise<Product[]> {
   let query = db.selectFrom('products').selectAll().where('workspace_id', '=', workspaceId).orderBy('code');
   if (filter.productLineId) query = query.where('product_line_id', '=', filter.productLineId);
   return (await query.execute()).map(toProduct);
@@ -124,7 +151,14 @@ export async function createPlan(db: Kysely<DB>, actor: Actor, input: PlanInput)
     action: 'plan.created',
     entityType: 'plan',
     entityId: plan.id,
-    changes: { productId: plan.productId, code: plan.code, name, price: plan.price, billingPeriod: plan.billingPeriod, onSale: plan.onSale },
+    changes: {
+      productId: plan.productId,
+      code: plan.code,
+      name,
+      price: plan.price,
+      billingPeriod: plan.billingPeriod,
+      onSale: plan.onSale,
+    },
   });
   return plan;
 }
@@ -135,7 +169,13 @@ export async function getPlan(db: Kysely<DB>, workspaceId: string, id: string): 
 
 /** Plans by product, product line or whether they are on sale; cheapest first within a product. */
 export async function listPlans(db: Kysely<DB>, workspaceId: string, filter: PlanFilter): Promise<Plan[]> {
-  let query = db.selectFrom('plans').selectAll().where('workspace_id', '=', workspaceId).orderBy('product_id').orderBy('price_minor').orderBy('code');
+  let query = db
+    .selectFrom('plans')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('product_id')
+    .orderBy('price_minor')
+    .orderBy('code');
   if (filter.productId) query = query.where('product_id', '=', filter.productId);
   if (filter.onSale !== undefined) query = query.where('on_sale', '=', filter.onSale);
   if (filter.productLineId) {
@@ -153,7 +193,9 @@ export async function updatePlan(db: Kysely<DB>, actor: Actor, id: string, input
   const after: Plan = {
     ...before,
     name: input.name === undefined ? before.name : requireText(input.name, '/name'),
-    price: input.price ? { amountMinor: input.price.amountMinor, currency: normalizeCurrency(input.price.currency, '/price/currency') } : before.price,
+    price: input.price
+      ? { amountMinor: input.price.amountMinor, currency: normalizeCurrency(input.price.currency, '/price/currency') }
+      : before.price,
     onSale: input.onSale ?? before.onSale,
   };
   const changes: JsonObject = {};

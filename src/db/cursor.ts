@@ -26,7 +26,13 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(text: string, path: string): Cursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && EXACT_TIME.test(value[0])) {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      EXACT_TIME.test(value[0])
+    ) {
       return { at: value[0], id: value[1] };
     }
   } catch {

@@ -7,7 +7,10 @@ const ctx = useTestApp();
 // The customers API is written alongside this one, so customers are inserted directly.
 async function insertCustomer(tenant: TestTenant, name: string, mergedInto: string | null = null): Promise<string> {
   const id = newId('cus');
-  await ctx.database.db.insertInto('customers').values({ workspace_id: tenant.workspace.id, id, display_name: name, merged_into: mergedInto }).execute();
+  await ctx.database.db
+    .insertInto('customers')
+    .values({ workspace_id: tenant.workspace.id, id, display_name: name, merged_into: mergedInto })
+    .execute();
   return id;
 }
 
@@ -24,13 +27,32 @@ async function createCatalog(tenant: TestTenant) {
   const broadband = await post(tenant, '/products', { productLineId: line.id, code: 'BB', name: 'Broadband', kind: 'subscription' });
   const plan = (code: string, productId: string, amountMinor: number) =>
     post(tenant, '/plans', { productId, code, name: code, price: { amountMinor, currency: 'GBP' }, billingPeriod: 'month' });
-  return { sim, broadband, small: await plan('SIM-5', sim.id, 800), large: await plan('SIM-50', sim.id, 2000), fibre: await plan('FIBRE', broadband.id, 3500) };
+  return {
+    sim,
+    broadband,
+    small: await plan('SIM-5', sim.id, 800),
+    large: await plan('SIM-50', sim.id, 2000),
+    fibre: await plan('FIBRE', broadband.id, 3500),
+  };
 }
 
 async function countRows(workspaceId: string) {
   const count = async (table: 'holdings' | 'audit_log' | 'usage_records' | 'transactions') =>
-    Number((await ctx.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow()).n);
-  return { holdings: await count('holdings'), audit: await count('audit_log'), usage: await count('usage_records'), transactions: await count('transactions') };
+    Number(
+      (
+        await ctx.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('workspace_id', '=', workspaceId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    holdings: await count('holdings'),
+    audit: await count('audit_log'),
+    usage: await count('usage_records'),
+    transactions: await count('transactions'),
+  };
 }
 
 const STARTED = '2024-01-15T09:00:00.000Z';
@@ -41,8 +63,20 @@ describe('holdings', () => {
     const catalog = await createCatalog(tenant);
     const parent = await insertCustomer(tenant, 'Parent');
     const child = await insertCustomer(tenant, 'Child');
-    const own = await post(tenant, '/holdings', { customerId: parent, productId: catalog.broadband.id, planId: catalog.fibre.id, startedAt: STARTED });
-    expect(own).toMatchObject({ customerId: parent, planId: catalog.fibre.id, status: 'active', price: { amountMinor: 3500, currency: 'GBP' }, startedAt: STARTED, endedAt: null });
+    const own = await post(tenant, '/holdings', {
+      customerId: parent,
+      productId: catalog.broadband.id,
+      planId: catalog.fibre.id,
+      startedAt: STARTED,
+    });
+    expect(own).toMatchObject({
+      customerId: parent,
+      planId: catalog.fibre.id,
+      status: 'active',
+      price: { amountMinor: 3500, currency: 'GBP' },
+      startedAt: STARTED,
+      endedAt: null,
+    });
     const paid = await post(tenant, '/holdings', {
       customerId: child,
       payerCustomerId: parent,
@@ -66,7 +100,11 @@ describe('holdings', () => {
     const customer = await insertCustomer(tenant, 'Ada');
     const before = await countRows(tenant.workspace.id);
     const attempt = (changes: object) =>
-      tenant.api({ method: 'POST', url: '/api/v1/holdings', payload: { customerId: customer, productId: catalog.sim.id, startedAt: STARTED, ...changes } });
+      tenant.api({
+        method: 'POST',
+        url: '/api/v1/holdings',
+        payload: { customerId: customer, productId: catalog.sim.id, startedAt: STARTED, ...changes },
+      });
 
     const wrongPlan = await attempt({ planId: catalog.fibre.id });
     expect(wrongPlan.statusCode).toBe(400);
@@ -94,7 +132,12 @@ describe('holdings', () => {
     const catalog = await createCatalog(tenant);
     const survivor = await insertCustomer(tenant, 'Survivor');
     const merged = await insertCustomer(tenant, 'Duplicate', survivor);
-    const holding = await post(tenant, '/holdings', { customerId: merged, productId: catalog.sim.id, planId: catalog.small.id, startedAt: STARTED });
+    const holding = await post(tenant, '/holdings', {
+      customerId: merged,
+      productId: catalog.sim.id,
+      planId: catalog.small.id,
+      startedAt: STARTED,
+    });
     expect(holding.customerId).toBe(survivor);
     expect((await tenant.api({ url: `/api/v1/holdings?customerId=${merged}` })).json().data).toEqual([holding]);
   });
@@ -103,7 +146,12 @@ describe('holdings', () => {
     const tenant = await createTenant(ctx.app);
     const catalog = await createCatalog(tenant);
     const customer = await insertCustomer(tenant, 'Grace');
-    const holding = await post(tenant, '/holdings', { customerId: customer, productId: catalog.sim.id, planId: catalog.small.id, startedAt: STARTED });
+    const holding = await post(tenant, '/holdings', {
+      customerId: customer,
+      productId: catalog.sim.id,
+      planId: catalog.small.id,
+      startedAt: STARTED,
+    });
     const changed = await tenant.api({ method: 'PATCH', url: `/api/v1/holdings/${holding.id}`, payload: { planId: catalog.large.id } });
     expect(changed.statusCode).toBe(200);
     expect(changed.json()).toMatchObject({ planId: catalog.large.id, price: { amountMinor: 2000, currency: 'GBP' } });
@@ -121,15 +169,31 @@ describe('holdings', () => {
     const discounted = await tenant.api({
       method: 'PATCH',
       url: `/api/v1/holdings/${holding.id}`,
-      payload: { planId: catalog.small.id, price: { amountMinor: 600, currency: 'GBP' }, status: 'cancelled', endedAt: '2024-06-30T00:00:00Z' },
+      payload: {
+        planId: catalog.small.id,
+        price: { amountMinor: 600, currency: 'GBP' },
+        status: 'cancelled',
+        endedAt: '2024-06-30T00:00:00Z',
+      },
     });
-    expect(discounted.json()).toMatchObject({ planId: catalog.small.id, price: { amountMinor: 600 }, status: 'cancelled', endedAt: '2024-06-30T00:00:00.000Z' });
-    const wrongProduct = await tenant.api({ method: 'PATCH', url: `/api/v1/holdings/${holding.id}`, payload: { planId: catalog.fibre.id } });
+    expect(discounted.json()).toMatchObject({
+      planId: catalog.small.id,
+      price: { amountMinor: 600 },
+      status: 'cancelled',
+      endedAt: '2024-06-30T00:00:00.000Z',
+    });
+    const wrongProduct = await tenant.api({
+      method: 'PATCH',
+      url: `/api/v1/holdings/${holding.id}`,
+      payload: { planId: catalog.fibre.id },
+    });
     expect(wrongProduct.statusCode).toBe(400);
 
     const stranger = await createTenant(ctx.app);
     expect((await stranger.api({ url: `/api/v1/holdings/${holding.id}` })).statusCode).toBe(404);
-    expect((await stranger.api({ method: 'PATCH', url: `/api/v1/holdings/${holding.id}`, payload: { status: 'suspended' } })).statusCode).toBe(404);
+    expect(
+      (await stranger.api({ method: 'PATCH', url: `/api/v1/holdings/${holding.id}`, payload: { status: 'suspended' } })).statusCode,
+    ).toBe(404);
   });
 
   it('lets an analyst read holdings but not change them', async () => {
@@ -138,8 +202,12 @@ describe('holdings', () => {
     const customer = await insertCustomer(tenant, 'Linus');
     const analyst = await tenant.signInAs('analyst');
     const payload = { customerId: customer, productId: catalog.sim.id, planId: catalog.small.id, startedAt: STARTED };
-    expect((await ctx.app.inject({ method: 'POST', url: '/api/v1/holdings', headers: { cookie: analyst.cookie }, payload })).statusCode).toBe(403);
-    expect((await ctx.app.inject({ url: `/api/v1/holdings?customerId=${customer}`, headers: { cookie: analyst.cookie } })).statusCode).toBe(200);
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: '/api/v1/holdings', headers: { cookie: analyst.cookie }, payload })).statusCode,
+    ).toBe(403);
+    expect((await ctx.app.inject({ url: `/api/v1/holdings?customerId=${customer}`, headers: { cookie: analyst.cookie } })).statusCode).toBe(
+      200,
+    );
   });
 });
 
@@ -152,7 +220,9 @@ describe('usage', () => {
   async function createHolding(tenant: TestTenant): Promise<string> {
     const catalog = await createCatalog(tenant);
     const customer = await insertCustomer(tenant, 'Usage');
-    return (await post(tenant, '/holdings', { customerId: customer, productId: catalog.sim.id, planId: catalog.small.id, startedAt: STARTED })).id;
+    return (
+      await post(tenant, '/holdings', { customerId: customer, productId: catalog.sim.id, planId: catalog.small.id, startedAt: STARTED })
+    ).id;
   }
 
   it('upserts per period, changes nothing when the same body is sent again, and lists newest first', async () => {
@@ -167,7 +237,12 @@ describe('usage', () => {
     expect(again.json().changed).toBe(0);
     expect(await countRows(tenant.workspace.id)).toEqual(after);
 
-    const corrected = await put({ periods: [{ ...periods[1], dataMb: 5200 }, { periodStart: '2024-03-01', periodEnd: '2024-04-01', dataMb: 0 }] });
+    const corrected = await put({
+      periods: [
+        { ...periods[1], dataMb: 5200 },
+        { periodStart: '2024-03-01', periodEnd: '2024-04-01', dataMb: 0 },
+      ],
+    });
     expect(corrected.json().changed).toBe(2);
     const listed = (await tenant.api({ url: `/api/v1/holdings/${holding}/usage` })).json().data;
     expect(listed.map((p: { periodStart: string; dataMb: number }) => [p.periodStart, p.dataMb])).toEqual([
@@ -201,9 +276,17 @@ describe('usage', () => {
       { path: '/periods/3/periodStart', message: 'repeats /periods/1/periodStart (2024-04-01)' },
       { path: '/periods/4/periodStart', message: 'overlaps the stored period 2024-01-01 to 2024-02-01' },
     ]);
-    const negative = await put({ periods: [{ ...periods[1], dataMb: -1 }, { periodStart: '2024-02-30', periodEnd: '2024-03-01' }] });
+    const negative = await put({
+      periods: [
+        { ...periods[1], dataMb: -1 },
+        { periodStart: '2024-02-30', periodEnd: '2024-03-01' },
+      ],
+    });
     expect(negative.statusCode).toBe(400);
-    expect(negative.json().error.issues.map((issue: { path: string }) => issue.path)).toEqual(['/periods/0/dataMb', '/periods/1/periodStart']);
+    expect(negative.json().error.issues.map((issue: { path: string }) => issue.path)).toEqual([
+      '/periods/0/dataMb',
+      '/periods/1/periodStart',
+    ]);
     expect(await countRows(tenant.workspace.id)).toEqual(before);
 
     const stranger = await createTenant(ctx.app);
@@ -215,10 +298,23 @@ describe('transactions', () => {
   it('records a transaction once per source and external id, and lists newest first', async () => {
     const tenant = await createTenant(ctx.app);
     const customer = await insertCustomer(tenant, 'Payer');
-    const body = { customerId: customer, kind: 'payment', amount: { amountMinor: 1999, currency: 'gbp' }, occurredAt: '2024-02-01T10:00:00Z', source: 'billing', externalId: 'inv-1' };
+    const body = {
+      customerId: customer,
+      kind: 'payment',
+      amount: { amountMinor: 1999, currency: 'gbp' },
+      occurredAt: '2024-02-01T10:00:00Z',
+      source: 'billing',
+      externalId: 'inv-1',
+    };
     const first = await tenant.api({ method: 'POST', url: '/api/v1/transactions', payload: body });
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toMatchObject({ customerId: customer, kind: 'payment', amount: { amountMinor: 1999, currency: 'GBP' }, holdingId: null, externalId: 'inv-1' });
+    expect(first.json()).toMatchObject({
+      customerId: customer,
+      kind: 'payment',
+      amount: { amountMinor: 1999, currency: 'GBP' },
+      holdingId: null,
+      externalId: 'inv-1',
+    });
     const after = await countRows(tenant.workspace.id);
     const replay = await tenant.api({ method: 'POST', url: '/api/v1/transactions', payload: body });
     expect(replay.statusCode).toBe(200);
@@ -226,14 +322,24 @@ describe('transactions', () => {
     expect(await countRows(tenant.workspace.id)).toEqual(after);
 
     // Concurrent imports of one transaction record it once.
-    const racing = await Promise.all([1, 2, 3].map(() => tenant.api({ method: 'POST', url: '/api/v1/transactions', payload: { ...body, externalId: 'inv-race', occurredAt: '2024-02-02T10:00:00Z' } })));
+    const racing = await Promise.all(
+      [1, 2, 3].map(() =>
+        tenant.api({
+          method: 'POST',
+          url: '/api/v1/transactions',
+          payload: { ...body, externalId: 'inv-race', occurredAt: '2024-02-02T10:00:00Z' },
+        }),
+      ),
+    );
     expect(racing.map((response) => response.statusCode).sort()).toEqual([200, 200, 201]);
     expect(new Set(racing.map((response) => response.json().id)).size).toBe(1);
 
     // Another workspace may use the same external id for its own transaction.
     const stranger = await createTenant(ctx.app);
     const theirs = await insertCustomer(stranger, 'Theirs');
-    expect((await stranger.api({ method: 'POST', url: '/api/v1/transactions', payload: { ...body, customerId: theirs } })).statusCode).toBe(201);
+    expect((await stranger.api({ method: 'POST', url: '/api/v1/transactions', payload: { ...body, customerId: theirs } })).statusCode).toBe(
+      201,
+    );
     expect((await stranger.api({ url: `/api/v1/transactions/${first.json().id}` })).statusCode).toBe(404);
 
     const older = await post(tenant, '/transactions', { ...body, kind: 'fee', externalId: 'inv-0', occurredAt: '2024-01-01T10:00:00Z' });
@@ -241,7 +347,8 @@ describe('transactions', () => {
     expect(listed.map((t: { externalId: string }) => t.externalId)).toEqual(['inv-race', 'inv-1', 'inv-0']);
     expect(listed[2].id).toBe(older.id);
     // Paging one at a time visits every transaction once, ties in time included.
-    for (const n of [1, 2, 3]) await post(tenant, '/transactions', { ...body, kind: 'fee', externalId: `tie-${n}`, occurredAt: '2024-01-15T10:00:00.123456Z' });
+    for (const n of [1, 2, 3])
+      await post(tenant, '/transactions', { ...body, kind: 'fee', externalId: `tie-${n}`, occurredAt: '2024-01-15T10:00:00.123456Z' });
     const all = (await tenant.api({ url: `/api/v1/transactions?customerId=${customer}` })).json().data.map((t: { id: string }) => t.id);
     const paged: string[] = [];
     let cursor: string | null = null;
@@ -261,7 +368,12 @@ describe('transactions', () => {
     const catalog = await createCatalog(tenant);
     const customer = await insertCustomer(tenant, 'Buyer');
     const someoneElse = await insertCustomer(tenant, 'Someone else');
-    const holding = await post(tenant, '/holdings', { customerId: someoneElse, productId: catalog.sim.id, planId: catalog.small.id, startedAt: STARTED });
+    const holding = await post(tenant, '/holdings', {
+      customerId: someoneElse,
+      productId: catalog.sim.id,
+      planId: catalog.small.id,
+      startedAt: STARTED,
+    });
     const before = await countRows(tenant.workspace.id);
     const attempt = (changes: object) =>
       tenant.api({
@@ -269,7 +381,9 @@ describe('transactions', () => {
         url: '/api/v1/transactions',
         payload: { customerId: customer, kind: 'charge', amount: { amountMinor: 100, currency: 'GBP' }, occurredAt: STARTED, ...changes },
       });
-    expect((await attempt({ externalId: 'x-1' })).json().error.issues).toEqual([{ path: '/source', message: 'is required with externalId: the pair identifies the transaction' }]);
+    expect((await attempt({ externalId: 'x-1' })).json().error.issues).toEqual([
+      { path: '/source', message: 'is required with externalId: the pair identifies the transaction' },
+    ]);
     expect((await attempt({ amount: { amountMinor: 100, currency: 'QQQ' } })).json().error.issues[0].path).toBe('/amount/currency');
     const wrongHolding = await attempt({ holdingId: holding.id });
     expect(wrongHolding.statusCode).toBe(400);

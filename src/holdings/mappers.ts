@@ -9,7 +9,9 @@ export { HoldingSchema, TransactionSchema, UsagePeriodSchema, type Holding, type
 // inside a json aggregate (timestamps as ISO text), so timestamps accept either and the
 // workspace id, never part of an API object, is not required.
 
-type Timestamps<T, K extends keyof T> = Omit<T, K | 'workspace_id'> & { [P in K]: null extends T[P] ? Date | string | null : Date | string };
+type Timestamps<T, K extends keyof T> = Omit<T, K | 'workspace_id'> & {
+  [P in K]: null extends T[P] ? Date | string | null : Date | string;
+};
 
 export type HoldingRow = Timestamps<Selectable<HoldingsTable>, 'started_at' | 'ended_at' | 'created_at' | 'updated_at'>;
 export type TransactionRow = Timestamps<Selectable<TransactionsTable>, 'occurred_at' | 'created_at'>;

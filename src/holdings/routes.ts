@@ -28,10 +28,17 @@ export const holdingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/holdings',
     {
       preHandler: requires(canEditHoldings),
-      schema: { tags: ['holdings'], summary: 'Record that a customer holds a product', body: HoldingInput, response: { 201: HoldingSchema, ...errorResponses } },
+      schema: {
+        tags: ['holdings'],
+        summary: 'Record that a customer holds a product',
+        body: HoldingInput,
+        response: { 201: HoldingSchema, ...errorResponses },
+      },
     },
     async (request, reply) => {
-      const holding = await db().transaction().execute((trx) => createHolding(trx, actorOf(request), request.body));
+      const holding = await db()
+        .transaction()
+        .execute((trx) => createHolding(trx, actorOf(request), request.body));
       return reply.status(201).send(holding);
     },
   );
@@ -52,7 +59,10 @@ export const holdingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/holdings/:id',
-    { preHandler: requires(canReadCustomers), schema: { tags: ['holdings'], summary: 'One holding', params: IdParams, response: { 200: HoldingSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCustomers),
+      schema: { tags: ['holdings'], summary: 'One holding', params: IdParams, response: { 200: HoldingSchema, ...errorResponses } },
+    },
     async (request) => getHolding(db(), actorOf(request).workspaceId, request.params.id),
   );
 
@@ -68,7 +78,10 @@ export const holdingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: HoldingSchema, ...errorResponses },
       },
     },
-    async (request) => db().transaction().execute((trx) => updateHolding(trx, actorOf(request), request.params.id, request.body)),
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => updateHolding(trx, actorOf(request), request.params.id, request.body)),
   );
 
   app.put(
@@ -83,7 +96,10 @@ export const holdingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: UsageWritten, ...errorResponses },
       },
     },
-    async (request) => db().transaction().execute((trx) => recordUsage(trx, actorOf(request), request.params.id, request.body.periods)),
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => recordUsage(trx, actorOf(request), request.params.id, request.body.periods)),
   );
 
   app.get(
@@ -113,7 +129,9 @@ export const holdingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { transaction, created } = await db().transaction().execute((trx) => recordTransaction(trx, actorOf(request), request.body));
+      const { transaction, created } = await db()
+        .transaction()
+        .execute((trx) => recordTransaction(trx, actorOf(request), request.body));
       return reply.status(created ? 201 : 200).send(transaction);
     },
   );
@@ -134,7 +152,15 @@ export const holdingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/transactions/:id',
-    { preHandler: requires(canReadCustomers), schema: { tags: ['transactions'], summary: 'One transaction', params: IdParams, response: { 200: TransactionSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCustomers),
+      schema: {
+        tags: ['transactions'],
+        summary: 'One transaction',
+        params: IdParams,
+        response: { 200: TransactionSchema, ...errorResponses },
+      },
+    },
     async (request) => getTransaction(db(), actorOf(request).workspaceId, request.params.id),
   );
 };

@@ -12,7 +12,12 @@ const OptionalText = (maxLength: number) => Type.Optional(Nullable(Type.String({
 export const DateOnly = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD' });
 const Count = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
 
-export const HoldingStatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('suspended'), Type.Literal('cancelled')]);
+export const HoldingStatusSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('active'),
+  Type.Literal('suspended'),
+  Type.Literal('cancelled'),
+]);
 export const TransactionKindSchema = Type.Union([
   Type.Literal('purchase'),
   Type.Literal('charge'),
@@ -68,7 +73,9 @@ export const HoldingInput = Type.Object(
     customerId: Ref,
     productId: Ref,
     planId: OptionalRef,
-    payerCustomerId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'Who pays, when it is not the holder' }))),
+    payerCustomerId: Type.Optional(
+      Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'Who pays, when it is not the holder' })),
+    ),
     householdId: OptionalRef,
     status: Type.Optional(HoldingStatusSchema),
     startedAt: DateTime,
@@ -84,7 +91,13 @@ export type HoldingInput = Static<typeof HoldingInput>;
 export const HoldingChanges = Type.Object(
   {
     status: Type.Optional(HoldingStatusSchema),
-    planId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "A plan of the same product; the holding takes its price unless a price is given" })),
+    planId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'A plan of the same product; the holding takes its price unless a price is given',
+      }),
+    ),
     price: Type.Optional(MoneyInput),
     endedAt: Type.Optional(Nullable(DateTime)),
     payerCustomerId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
@@ -108,7 +121,10 @@ export const UsagePeriodInput = Type.Object(
 );
 export type UsagePeriodInput = Static<typeof UsagePeriodInput>;
 
-export const UsageInput = Type.Object({ periods: Type.Array(UsagePeriodInput, { minItems: 1, maxItems: 500 }) }, { additionalProperties: false });
+export const UsageInput = Type.Object(
+  { periods: Type.Array(UsagePeriodInput, { minItems: 1, maxItems: 500 }) },
+  { additionalProperties: false },
+);
 export const UsageQuery = Type.Object(
   {
     from: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or after this date' })),
@@ -129,11 +145,22 @@ export const TransactionInput = Type.Object(
     customerId: Ref,
     holdingId: OptionalRef,
     kind: TransactionKindSchema,
-    amount: Type.Object(MoneyInput.properties, { additionalProperties: false, description: 'Never negative: the kind says which way the money went' }),
+    amount: Type.Object(MoneyInput.properties, {
+      additionalProperties: false,
+      description: 'Never negative: the kind says which way the money went',
+    }),
     description: OptionalText(500),
     occurredAt: DateTime,
     source: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100, description: 'The system it came from (billing, shop…)' }))),
-    externalId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200, description: 'Its id in that system; posting the same source and id again returns the first' }))),
+    externalId: Type.Optional(
+      Nullable(
+        Type.String({
+          minLength: 1,
+          maxLength: 200,
+          description: 'Its id in that system; posting the same source and id again returns the first',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -18,7 +18,12 @@ export async function requireHoldingRow(db: Kysely<DB>, workspaceId: string, id:
 }
 
 async function requireHousehold(db: Kysely<DB>, workspaceId: string, id: string): Promise<void> {
-  const row = await db.selectFrom('households').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('households')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('Household', id);
 }
 
@@ -129,7 +134,8 @@ export async function updateHolding(db: Kysely<DB>, actor: Actor, id: string, in
     after.planId = plan.id;
     after.price = { amountMinor: plan.price_minor, currency: plan.currency };
   }
-  if (input.price) after.price = { amountMinor: input.price.amountMinor, currency: normalizeCurrency(input.price.currency, '/price/currency') };
+  if (input.price)
+    after.price = { amountMinor: input.price.amountMinor, currency: normalizeCurrency(input.price.currency, '/price/currency') };
   if (input.endedAt !== undefined) {
     assertEndsAfterStart(before.startedAt, input.endedAt);
     after.endedAt = input.endedAt === null ? null : new Date(input.endedAt).toISOString();

@@ -26,7 +26,11 @@ async function findByExternalId(db: Kysely<DB>, workspaceId: string, source: str
  * Records a transaction. One with a (source, externalId) already recorded is not
  * recorded again: the first is returned with `created: false`, so imports can be re-run.
  */
-export async function recordTransaction(db: Kysely<DB>, actor: Actor, input: TransactionInput): Promise<{ transaction: Transaction; created: boolean }> {
+export async function recordTransaction(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: TransactionInput,
+): Promise<{ transaction: Transaction; created: boolean }> {
   const workspaceId = actor.workspaceId;
   const source = input.source ?? null;
   const externalId = input.externalId ?? null;
@@ -81,7 +85,12 @@ export async function recordTransaction(db: Kysely<DB>, actor: Actor, input: Tra
 }
 
 export async function getTransaction(db: Kysely<DB>, workspaceId: string, id: string): Promise<Transaction> {
-  const row = await db.selectFrom('transactions').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('transactions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('Transaction', id);
   return toTransaction(row);
 }

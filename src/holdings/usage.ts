@@ -22,7 +22,12 @@ const nameSpan = (span: Span): string =>
  * Every problem with a batch of usage periods, each named by its row: an end not after
  * its start, a start sent twice, or a period overlapping another (sent or stored).
  */
-async function findPeriodIssues(db: Kysely<DB>, workspaceId: string, holdingId: string, periods: UsagePeriodInput[]): Promise<FieldIssue[]> {
+async function findPeriodIssues(
+  db: Kysely<DB>,
+  workspaceId: string,
+  holdingId: string,
+  periods: UsagePeriodInput[],
+): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
   const spans: Span[] = [];
   const firstByStart = new Map<string, number>();

@@ -7,9 +7,7 @@ export const ErrorBody = Type.Object(
       {
         code: Type.String(),
         message: Type.String(),
-        issues: Type.Optional(
-          Type.Array(Type.Object({ path: Type.String(), in: Type.Optional(Type.String()), message: Type.String() })),
-        ),
+        issues: Type.Optional(Type.Array(Type.Object({ path: Type.String(), in: Type.Optional(Type.String()), message: Type.String() }))),
       },
       { additionalProperties: true },
     ),

@@ -39,8 +39,7 @@ export async function createTenant(app: FastifyInstance, name = 'Test Co'): Prom
     workspace,
     secretKey: secret.key,
     writeKey: write.key,
-    api: (options) =>
-      app.inject({ ...options, headers: { authorization: `Bearer ${secret.key}`, ...(options.headers ?? {}) } }),
+    api: (options) => app.inject({ ...options, headers: { authorization: `Bearer ${secret.key}`, ...(options.headers ?? {}) } }),
     async signInAs(role) {
       const email = `${role}-${randomBytes(4).toString('hex')}@example.com`;
       await addMember(db, actor, { email, name: `${role} person`, role, password: TEST_PASSWORD });

@@ -10,8 +10,22 @@ export async function insertCatalog(db: Kysely<DB>, workspaceId: string) {
   const mobile = { workspace_id: workspaceId, id: newId('pl'), code: 'mobile', name: 'Mobile' };
   const broadband = { workspace_id: workspaceId, id: newId('pl'), code: 'broadband', name: 'Broadband' };
   await db.insertInto('product_lines').values([mobile, broadband]).execute();
-  const sim = { workspace_id: workspaceId, id: newId('prd'), product_line_id: mobile.id, code: 'sim-only', name: 'SIM only', kind: 'subscription' as const };
-  const fibre = { workspace_id: workspaceId, id: newId('prd'), product_line_id: broadband.id, code: 'fibre', name: 'Fibre', kind: 'subscription' as const };
+  const sim = {
+    workspace_id: workspaceId,
+    id: newId('prd'),
+    product_line_id: mobile.id,
+    code: 'sim-only',
+    name: 'SIM only',
+    kind: 'subscription' as const,
+  };
+  const fibre = {
+    workspace_id: workspaceId,
+    id: newId('prd'),
+    product_line_id: broadband.id,
+    code: 'fibre',
+    name: 'Fibre',
+    kind: 'subscription' as const,
+  };
   await db.insertInto('products').values([sim, fibre]).execute();
   const plan = (product: string, code: string, name: string, price: number, dataMb: number | null) => ({
     workspace_id: workspaceId,
@@ -36,7 +50,16 @@ export async function insertCatalog(db: Kysely<DB>, workspaceId: string) {
 export async function insertHolding(
   db: Kysely<DB>,
   workspaceId: string,
-  values: { customerId: string; productId: string; planId: string; priceMinor: number; payerId?: string; householdId?: string; startedAt?: string; externalRef?: string },
+  values: {
+    customerId: string;
+    productId: string;
+    planId: string;
+    priceMinor: number;
+    payerId?: string;
+    householdId?: string;
+    startedAt?: string;
+    externalRef?: string;
+  },
 ): Promise<string> {
   const id = newId('hld');
   await db
@@ -60,17 +83,39 @@ export async function insertHolding(
   return id;
 }
 
-export async function insertUsage(db: Kysely<DB>, workspaceId: string, holdingId: string, months: Array<{ start: string; end: string; dataMb: number }>) {
+export async function insertUsage(
+  db: Kysely<DB>,
+  workspaceId: string,
+  holdingId: string,
+  months: Array<{ start: string; end: string; dataMb: number }>,
+) {
   await db
     .insertInto('usage_records')
-    .values(months.map((m) => ({ workspace_id: workspaceId, holding_id: holdingId, period_start: m.start, period_end: m.end, data_mb: m.dataMb, minutes: 100, texts: 10 })))
+    .values(
+      months.map((m) => ({
+        workspace_id: workspaceId,
+        holding_id: holdingId,
+        period_start: m.start,
+        period_end: m.end,
+        data_mb: m.dataMb,
+        minutes: 100,
+        texts: 10,
+      })),
+    )
     .execute();
 }
 
 export async function insertTransaction(
   db: Kysely<DB>,
   workspaceId: string,
-  values: { customerId: string; holdingId?: string; kind: 'purchase' | 'fee' | 'refund' | 'credit'; amountMinor: number; occurredAt: string; description?: string },
+  values: {
+    customerId: string;
+    holdingId?: string;
+    kind: 'purchase' | 'fee' | 'refund' | 'credit';
+    amountMinor: number;
+    occurredAt: string;
+    description?: string;
+  },
 ): Promise<string> {
   const id = newId('txn');
   await db

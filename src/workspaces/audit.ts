@@ -42,7 +42,13 @@ export interface AuditRecord {
 /** Newest first, optionally for one entity; `before` is the `nextCursor` of the previous page. */
 export async function listAuditEntries(
   db: Kysely<DB>,
-  options: { workspaceId: string; entityType?: string | undefined; entityId?: string | undefined; limit: number; before?: string | undefined },
+  options: {
+    workspaceId: string;
+    entityType?: string | undefined;
+    entityId?: string | undefined;
+    limit: number;
+    before?: string | undefined;
+  },
 ): Promise<{ data: AuditRecord[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('audit_log')

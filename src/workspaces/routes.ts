@@ -16,7 +16,13 @@ const WorkspaceSchema = Type.Object({
   defaultCurrency: Type.String(),
   createdAt: DateTime,
 });
-const MemberSchema = Type.Object({ userId: Type.String(), email: Type.String(), name: Type.String(), role: RoleSchema, createdAt: DateTime });
+const MemberSchema = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  createdAt: DateTime,
+});
 const ApiKeySchema = Type.Object({
   id: Type.String(),
   kind: Type.Union([Type.Literal('write'), Type.Literal('secret')]),
@@ -42,13 +48,23 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/workspace',
-    { preHandler: requires(canReadWorkspace), schema: { tags: ['workspace'], summary: 'The current workspace', response: { 200: WorkspaceSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadWorkspace),
+      schema: { tags: ['workspace'], summary: 'The current workspace', response: { 200: WorkspaceSchema, ...errorResponses } },
+    },
     async (request) => getWorkspace(db(), actorOf(request).workspaceId),
   );
 
   app.get(
     '/members',
-    { preHandler: requires(canReadWorkspace), schema: { tags: ['workspace'], summary: 'People in this workspace and their roles', response: { 200: Type.Object({ data: Type.Array(MemberSchema) }), ...errorResponses } } },
+    {
+      preHandler: requires(canReadWorkspace),
+      schema: {
+        tags: ['workspace'],
+        summary: 'People in this workspace and their roles',
+        response: { 200: Type.Object({ data: Type.Array(MemberSchema) }), ...errorResponses },
+      },
+    },
     async (request) => ({ data: await listMembers(db(), actorOf(request).workspaceId) }),
   );
 
@@ -60,14 +76,21 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['workspace'],
         summary: 'Add a person with a role (a new person needs a password)',
         body: Type.Object(
-          { email: Type.String({ maxLength: 254 }), name: Type.String({ minLength: 1, maxLength: 200 }), role: RoleSchema, password: Type.Optional(Type.String({ maxLength: 1024 })) },
+          {
+            email: Type.String({ maxLength: 254 }),
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            role: RoleSchema,
+            password: Type.Optional(Type.String({ maxLength: 1024 })),
+          },
           { additionalProperties: false },
         ),
         response: { 201: MemberSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const member = await db().transaction().execute((trx) => addMember(trx, actorOf(request), request.body));
+      const member = await db()
+        .transaction()
+        .execute((trx) => addMember(trx, actorOf(request), request.body));
       return reply.status(201).send(member);
     },
   );
@@ -84,12 +107,22 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: MemberSchema, ...errorResponses },
       },
     },
-    async (request) => db().transaction().execute((trx) => changeMemberRole(trx, actorOf(request), request.params.id, request.body.role)),
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => changeMemberRole(trx, actorOf(request), request.params.id, request.body.role)),
   );
 
   app.get(
     '/api-keys',
-    { preHandler: requires(canManageAccess), schema: { tags: ['workspace'], summary: 'API keys (never their secret)', response: { 200: Type.Object({ data: Type.Array(ApiKeySchema) }), ...errorResponses } } },
+    {
+      preHandler: requires(canManageAccess),
+      schema: {
+        tags: ['workspace'],
+        summary: 'API keys (never their secret)',
+        response: { 200: Type.Object({ data: Type.Array(ApiKeySchema) }), ...errorResponses },
+      },
+    },
     async (request) => ({ data: await listApiKeys(db(), actorOf(request).workspaceId) }),
   );
 
@@ -108,15 +141,23 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const created = await db().transaction().execute((trx) => createApiKey(trx, actorOf(request), request.body));
+      const created = await db()
+        .transaction()
+        .execute((trx) => createApiKey(trx, actorOf(request), request.body));
       return reply.status(201).send(created);
     },
   );
 
   app.delete(
     '/api-keys/:id',
-    { preHandler: requires(canManageAccess), schema: { tags: ['workspace'], summary: 'Revoke a key', params: IdParams, response: { 200: ApiKeySchema, ...errorResponses } } },
-    async (request) => db().transaction().execute((trx) => revokeApiKey(trx, actorOf(request), request.params.id)),
+    {
+      preHandler: requires(canManageAccess),
+      schema: { tags: ['workspace'], summary: 'Revoke a key', params: IdParams, response: { 200: ApiKeySchema, ...errorResponses } },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => revokeApiKey(trx, actorOf(request), request.params.id)),
   );
 
   app.get(

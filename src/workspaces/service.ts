@@ -58,7 +58,14 @@ export async function createWorkspace(
   return toWorkspace(row);
 }
 
-function toWorkspace(row: { id: string; name: string; slug: string; default_country: string; default_currency: string; created_at: Date }): Workspace {
+function toWorkspace(row: {
+  id: string;
+  name: string;
+  slug: string;
+  default_country: string;
+  default_currency: string;
+  created_at: Date;
+}): Workspace {
   return {
     id: row.id,
     name: row.name,
@@ -105,7 +112,10 @@ export async function addMember(
   // hand (the CLI): a workspace admin must not be able to pull in, or look up, people
   // from other tenants.
   if (user && actor.kind !== 'system') {
-    throw new AppError('conflict', `${email} already has a Rapport account; an operator adds existing accounts with \`rapport create-user\``);
+    throw new AppError(
+      'conflict',
+      `${email} already has a Rapport account; an operator adds existing accounts with \`rapport create-user\``,
+    );
   }
   if (!user) {
     if (!input.password) throw invalid('/password', 'is required for a new user');
@@ -167,13 +177,13 @@ export async function changeMemberRole(db: Kysely<DB>, actor: Actor, userId: str
       .executeTakeFirstOrThrow();
     if (Number(admins.n) <= 1) throw new AppError('conflict', 'This is the last admin of the workspace; make someone else admin first');
   }
-  await db
-    .updateTable('memberships')
-    .set({ role })
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('user_id', '=', userId)
-    .execute();
-  await recordAudit(db, actor, { action: 'member.role_changed', entityType: 'user', entityId: userId, changes: { from: before.role, to: role } });
+  await db.updateTable('memberships').set({ role }).where('workspace_id', '=', actor.workspaceId).where('user_id', '=', userId).execute();
+  await recordAudit(db, actor, {
+    action: 'member.role_changed',
+    entityType: 'user',
+    entityId: userId,
+    changes: { from: before.role, to: role },
+  });
   const member = (await listMembers(db, actor.workspaceId)).find((m) => m.userId === userId);
   if (!member) throw notFound('Member', userId);
   return member;

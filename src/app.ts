@@ -13,6 +13,7 @@ import { holdingRoutes } from './holdings/routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerValidation } from './http/validation.js';
+import { serviceRoutes } from './service/routes.js';
 import { ErrorBody } from './http/schemas.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 
@@ -74,5 +75,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(customerRoutes, { prefix: '/api/v1' });
   await app.register(catalogRoutes, { prefix: '/api/v1' });
   await app.register(holdingRoutes, { prefix: '/api/v1' });
+  await app.register(serviceRoutes, { prefix: '/api/v1' });
   return app;
 }

@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { resolveCustomer } from './lookup.js';
-import { CUSTOMER_REFERENCES, NO_PERSONAL_DATA } from './references.js';
+import { CUSTOMER_REFERENCES, ERASABLE_TEXT, NO_PERSONAL_DATA } from './references.js';
 
 /** Ids of a customer and every profile merged into it: personal data may sit under any of them. */
 async function profileIds(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<string[]> {
@@ -181,6 +181,10 @@ export async function eraseCustomer(
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', 'in', ids)
     .execute();
+  for (const text of ERASABLE_TEXT) {
+    await sql`update ${sql.table(text.table)} set ${sql.ref(text.column)} = ${text.empty}
+      where workspace_id = ${workspaceId} and customer_id in (${sql.join(ids)})`.execute(db);
+  }
   await db
     .updateTable('customer_merges')
     .set({ merged_profile: '{}', identity: null })

@@ -10,6 +10,7 @@ import { customerRoutes } from './customers/routes.js';
 import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { holdingRoutes } from './holdings/routes.js';
+import { ingestRoutes } from './ingest/routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerValidation } from './http/validation.js';
@@ -74,5 +75,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(customerRoutes, { prefix: '/api/v1' });
   await app.register(catalogRoutes, { prefix: '/api/v1' });
   await app.register(holdingRoutes, { prefix: '/api/v1' });
+  await app.register(ingestRoutes);
   return app;
 }

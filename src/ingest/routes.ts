@@ -47,7 +47,8 @@ function presentedKey(request: FastifyRequest): string | undefined {
     if (bearer?.[1]) return bearer[1];
   }
   const writeKeyHeader = request.headers['x-write-key'];
-  if (typeof writeKeyHeader === 'string' && writeKeyHeader) return writeKeyHeader;
+  // Jitsu keys are `id:secret`; the secret part is the Rapport write key (`rapport:rk_write_…`).
+  if (typeof writeKeyHeader === 'string' && writeKeyHeader) return writeKeyHeader.split(':', 2)[1] ?? writeKeyHeader;
   const body = request.body;
   if (isObject(body)) {
     if (typeof body.writeKey === 'string' && body.writeKey) return body.writeKey;

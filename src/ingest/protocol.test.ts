@@ -39,6 +39,17 @@ describe('the Segment protocol', () => {
     expect(none.statusCode).toBe(401);
   });
 
+  it('answers a browser preflight from any origin', async () => {
+    const response = await ctx.app.inject({
+      method: 'OPTIONS',
+      url: '/v1/t',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(response.headers['access-control-allow-headers']).toBe('authorization,content-type');
+  });
+
   it('stores a retried message once: the retry is acknowledged, not duplicated', async () => {
     const tenant = await createTenant(ctx.app);
     const userId = 'retry-user';

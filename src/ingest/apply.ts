@@ -114,7 +114,8 @@ async function applyTimelineEvent(db: Kysely<DB>, actor: Actor, row: IngestRow):
 /** `alias`: the previous id (an anonymous visitor, or an older user id) is the same person as the user id. */
 async function applyAlias(db: Kysely<DB>, actor: Actor, row: IngestRow): Promise<string> {
   const previous = row.previous_id as string;
-  let previousKind: IdentityKind = 'anonymous_id';
+  // Not seen yet: an anonymous visitor, except from PostHog, whose distinct ids are all read as user ids.
+  let previousKind: IdentityKind = row.source === 'posthog' ? 'user_id' : 'anonymous_id';
   for (const kind of ['anonymous_id', 'user_id'] as const) {
     if (await findIdentityOwner(db, actor.workspaceId, { kind, namespace: '', value: previous })) {
       previousKind = kind;

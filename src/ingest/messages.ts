@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IngestEventType, JsonObject, JsonValue } from '../db/tables.js';
 import { EVENT_LIMIT_BYTES } from './body.js';
 
-/** One accepted event in the form every protocol is reduced to (the Segment spec's). */
+/**
+ * One accepted event in the form every protocol is reduced to (the Segment spec's). The
+ * message itself travels as the JSON text it was measured as, so the acknowledgement path
+ * serialises each event once; the database takes properties, traits and context out of it.
+ */
 export interface IngestEvent {
   messageId: string;
   type: IngestEventType;
@@ -11,12 +15,10 @@ export interface IngestEvent {
   name: string | null;
   groupId: string | null;
   previousId: string | null;
-  properties: JsonObject | null;
-  traits: JsonObject | null;
-  context: JsonObject;
   occurredAt: string;
   sentAt: string | null;
-  receivedAt: string;
+  /** The message as sent (JSON text). */
+  json: string;
 }
 
 /** An event of a batch that was not kept, by its index in the batch, with the reason. */
@@ -85,26 +87,27 @@ function occurredAt(message: JsonObject, facts: RequestFacts): { occurredAt: str
   return { occurredAt: new Date(received - (sent - timestamp)).toISOString(), sentAt };
 }
 
-function byteSize(message: unknown): number {
+function serialise(message: JsonObject): string {
   const json = JSON.stringify(message);
   // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that could matter.
-  return json.length * 3 <= EVENT_LIMIT_BYTES ? json.length : Buffer.byteLength(json);
+  const size = json.length * 3 <= EVENT_LIMIT_BYTES ? json.length : Buffer.byteLength(json);
+  if (size > EVENT_LIMIT_BYTES) throw new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
+  return json;
 }
 
-function contextOf(message: JsonObject, facts: RequestFacts): JsonObject {
-  const own = optionalObject(message, 'context') ?? {};
+/**
+ * What the server adds to an event's context when the client did not say (the spec fills the
+ * address, and a browser's agent, from the request); the event's own context wins, key by key.
+ */
+export function contextDefaults(facts: RequestFacts): JsonObject {
   const shared = isObject(facts.batchContext) ? facts.batchContext : {};
-  const context: JsonObject = { ...shared, ...own };
-  // The spec fills the address (and a browser's agent) from the request when the client did not.
-  if (context.ip === undefined) context.ip = facts.ip;
-  if (context.userAgent === undefined && facts.userAgent) context.userAgent = facts.userAgent;
-  return context;
+  return { ip: facts.ip, ...(facts.userAgent ? { userAgent: facts.userAgent } : {}), ...shared };
 }
 
 /** Checks one Segment-spec message and reduces it to an IngestEvent; throws a Rejection with the reason. */
 function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: RequestFacts): IngestEvent {
   if (!isObject(raw)) throw new Rejection('an event must be a JSON object');
-  if (byteSize(raw) > EVENT_LIMIT_BYTES) throw new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
+  const json = serialise(raw);
   const type = (raw.type ?? defaultType) as IngestEventType;
   if (typeof type !== 'string' || !TYPES.has(type)) throw new Rejection(`type must be one of ${[...TYPES].join(', ')}`);
   const userId = optionalId(raw, 'userId');
@@ -122,22 +125,8 @@ function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: 
   if (type === 'group' && !groupId) throw new Rejection('groupId is required for group');
   if (type === 'alias' && (!previousId || !userId)) throw new Rejection('previousId and userId are required for alias');
   const messageId = optionalId(raw, 'messageId') ?? randomUUID();
-  const traits = optionalObject(raw, 'traits');
-  const properties = optionalObject(raw, 'properties');
-  return {
-    messageId,
-    type,
-    userId,
-    anonymousId,
-    name,
-    groupId,
-    previousId,
-    properties: type === 'track' || type === 'page' || type === 'screen' ? (properties ?? {}) : properties,
-    traits,
-    context: contextOf(raw, facts),
-    ...occurredAt(raw, facts),
-    receivedAt: facts.receivedAt.toISOString(),
-  };
+  for (const field of ['traits', 'properties', 'context']) optionalObject(raw, field);
+  return { messageId, type, userId, anonymousId, name, groupId, previousId, ...occurredAt(raw, facts), json };
 }
 
 export interface ReadBatch {

@@ -3,6 +3,9 @@ import { systemActor } from '../auth/actor.js';
 import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { applyEvent, type IngestRow } from './apply.js';
+import { applyKnownTimelineEvents } from './apply-known.js';
+
+const TIMELINE_TYPES = new Set(['track', 'page', 'screen']);
 
 const RETRYABLE = new Set(['23505', '40001', '40P01']);
 
@@ -37,7 +40,7 @@ export async function processPendingEvents(db: Kysely<DB>, limit = 200): Promise
       order by seq limit ${limit} for update skip locked`.execute(trx);
     const done: string[][] = [];
     let failed = 0;
-    for (const row of rows.rows) {
+    const applyOne = async (row: IngestRow) => {
       await sql`savepoint ingest_event`.execute(trx);
       try {
         await applyEvent(trx, systemActor(row.workspace_id, 'ingest'), row);
@@ -54,7 +57,27 @@ export async function processPendingEvents(db: Kysely<DB>, limit = 200): Promise
           .execute();
         failed++;
       }
+    };
+    // In arrival order, so that what an event means never depends on how a claim was cut;
+    // consecutive timeline events of known people go in one statement, the rest one by one.
+    let run: IngestRow[] = [];
+    const flushRun = async () => {
+      const known = await applyKnownTimelineEvents(trx, run);
+      for (const row of run) {
+        if (known.has(row)) done.push([row.workspace_id, row.message_id]);
+        else await applyOne(row);
+      }
+      run = [];
+    };
+    for (const row of rows.rows) {
+      if (TIMELINE_TYPES.has(row.type)) {
+        run.push(row);
+        continue;
+      }
+      await flushRun();
+      await applyOne(row);
     }
+    await flushRun();
     if (done.length) {
       await sql`update ingest_events e set status = 'done', processed_at = now(), properties = null, traits = null, context = null
         from jsonb_to_recordset(${JSON.stringify(done.map(([w, m]) => ({ w, m })))}::jsonb) as d(w text, m text)

@@ -115,14 +115,14 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
-  async function accept(request: FastifyRequest, source: IngestSource, read: ReadBatch, reply: FastifyReply, single = false) {
+  async function accept(request: FastifyRequest, source: IngestSource, facts: RequestFacts, read: ReadBatch, reply: FastifyReply, single = false) {
     if (single && read.rejected[0]) {
       throw new AppError('validation_failed', `The event was not accepted: ${read.rejected[0].reason}`, {
         issues: [{ path: '/', message: read.rejected[0].reason }],
       });
     }
     const workspaceId = request.actor?.workspaceId as string;
-    await storeEvents(db(), workspaceId, source, read.events);
+    await storeEvents(db(), workspaceId, source, read.events, facts);
     worker?.wake();
     return reply.send({ success: true, accepted: read.events.length, rejected: read.rejected });
   }
@@ -137,8 +137,8 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         schema: { tags, summary: 'Segment-spec batch (Segment, RudderStack, analytics.js)', security: [], body: BatchBody, response: responses },
       },
       async (request, reply) => {
-        const body = request.body;
-        return accept(request, 'segment', readMessages(body.batch, factsOf(request, body.sentAt, body.context)), reply);
+        const facts = factsOf(request, request.body.sentAt, request.body.context);
+        return accept(request, 'segment', facts, readMessages(request.body.batch, facts), reply);
       },
     );
   }
@@ -153,7 +153,10 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         preHandler: authenticateWriteKey,
         schema: { tags, summary: `Segment-spec ${type} call`, security: [], body: AnyObject, response: responses },
       },
-      async (request, reply) => accept(request, 'segment', readMessages([request.body], factsOf(request), type), reply, true),
+      async (request, reply) => {
+        const facts = factsOf(request);
+        return accept(request, 'segment', facts, readMessages([request.body], facts, type), reply, true);
+      },
     );
   }
 
@@ -167,8 +170,8 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         schema: { tags, summary: 'PostHog batch (posthog-node, posthog-js)', security: [], body: BatchBody, response: responses },
       },
       async (request, reply) => {
-        const body = request.body;
-        return accept(request, 'posthog', readMessages(body.batch.map(fromPostHog), factsOf(request, body.sent_at)), reply);
+        const facts = factsOf(request, request.body.sent_at);
+        return accept(request, 'posthog', facts, readMessages(request.body.batch.map(fromPostHog), facts), reply);
       },
     );
   }
@@ -182,7 +185,10 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         preHandler: authenticateWriteKey,
         schema: { tags, summary: 'Jitsu event (@jitsu/js)', security: [], params: JitsuParams, body: AnyObject, response: responses },
       },
-      async (request, reply) => accept(request, 'jitsu', readMessages([request.body], factsOf(request), request.params.type), reply, true),
+      async (request, reply) => {
+        const facts = factsOf(request);
+        return accept(request, 'jitsu', facts, readMessages([request.body], facts, request.params.type), reply, true);
+      },
     );
   }
 };

@@ -92,6 +92,8 @@ function serialise(message: JsonObject): string {
   // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that could matter.
   const size = json.length * 3 <= EVENT_LIMIT_BYTES ? json.length : Buffer.byteLength(json);
   if (size > EVENT_LIMIT_BYTES) throw new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
+  // PostgreSQL's jsonb cannot hold a NUL character; one such event must not sink its batch.
+  if (json.includes('\\u0000')) throw new Rejection('the event contains a NUL character (\\u0000), which cannot be stored');
   return json;
 }
 

@@ -82,6 +82,7 @@ describe('the Segment protocol', () => {
           { type: 'teleport', userId: 'partial-user' },
           track('partial-user', 'bad-3', { timestamp: 'yesterday-ish' }),
           track('partial-user', 'bad-4', { properties: { blob: 'x'.repeat(33 * 1024) } }),
+          track('partial-user', 'bad-5', { properties: { note: 'nul \u0000 here' } }),
           track('partial-user', 'ok-2'),
         ],
       },
@@ -96,6 +97,7 @@ describe('the Segment protocol', () => {
       { index: 4, reason: expect.stringMatching(/^type must be one of/) },
       { index: 5, messageId: 'bad-3', reason: 'timestamp is not a valid ISO 8601 time' },
       { index: 6, messageId: 'bad-4', reason: 'the event is larger than 32 KB, the limit per event' },
+      { index: 7, messageId: 'bad-5', reason: 'the event contains a NUL character (\\u0000), which cannot be stored' },
     ]);
     const profile = await profileByIdentity(ctx.app, tenant, 'partial-user');
     expect(profile.recentEvents).toHaveLength(2);

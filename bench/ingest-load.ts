@@ -24,9 +24,19 @@ function message(i: number, users: number): Record<string, unknown> {
   if (kind < 3) {
     const first = FIRST[i % FIRST.length] as string;
     const last = LAST[(i >> 3) % LAST.length] as string;
-    return { ...common, type: 'identify', traits: { name: `${first} ${last}`, email: `${user}@example.com`, plan: 'sim-10gb', tenureMonths: i % 60 } };
+    return {
+      ...common,
+      type: 'identify',
+      traits: { name: `${first} ${last}`, email: `${user}@example.com`, plan: 'sim-10gb', tenureMonths: i % 60 },
+    };
   }
-  if (kind < 5) return { ...common, type: 'page', name: 'Pricing', properties: { path: '/pricing', url: 'https://shop.example/pricing', title: 'Pricing' } };
+  if (kind < 5)
+    return {
+      ...common,
+      type: 'page',
+      name: 'Pricing',
+      properties: { path: '/pricing', url: 'https://shop.example/pricing', title: 'Pricing' },
+    };
   return {
     ...common,
     type: 'track',
@@ -36,7 +46,12 @@ function message(i: number, users: number): Record<string, unknown> {
 }
 
 /** `count` batches of `size` messages, serialised as analytics-node does (`{ batch, writeKey, sentAt }`). */
-export function makeBatches(count: number, size: number, users: number, offset = 0): { bodies: Buffer[]; messages: Record<string, unknown>[] } {
+export function makeBatches(
+  count: number,
+  size: number,
+  users: number,
+  offset = 0,
+): { bodies: Buffer[]; messages: Record<string, unknown>[] } {
   const bodies: Buffer[] = [];
   const messages: Record<string, unknown>[] = [];
   for (let b = 0; b < count; b++) {
@@ -77,7 +92,13 @@ function post(agent: Agent, port: number, auth: string, body: Buffer): Promise<{
 }
 
 /** Posts every body with `concurrency` requests in flight; each acknowledgement is timed. */
-export async function drive(port: number, writeKey: string, bodies: Buffer[], eventsPerBody: number, concurrency: number): Promise<DriveResult> {
+export async function drive(
+  port: number,
+  writeKey: string,
+  bodies: Buffer[],
+  eventsPerBody: number,
+  concurrency: number,
+): Promise<DriveResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
   const latenciesMs: number[] = [];
@@ -118,9 +139,7 @@ export function copyCsv(workspaceId: string, messages: Record<string, unknown>[]
     const context = { ...contextDefaults(facts), ...message.context };
     const fields: unknown[] = [workspaceId, e.messageId, e.type, e.userId, e.anonymousId, e.name, e.groupId, e.previousId];
     fields.push(properties, message.traits, context, e.occurredAt, e.sentAt, facts.receivedAt.toISOString(), 'segment');
-    return fields
-      .map(csvField)
-      .join(',');
+    return fields.map(csvField).join(',');
   });
   return lines.join('\n') + '\n';
 }

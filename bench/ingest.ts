@@ -36,7 +36,10 @@ const soakSeconds = Number(process.env.RAPPORT_BENCH_SOAK_SECONDS ?? 0);
 const USERS = 20_000;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function ensureDatabase(): Promise<void> {
   const name = new URL(url).pathname.slice(1);
@@ -52,14 +55,14 @@ async function ensureDatabase(): Promise<void> {
 }
 
 /** A fresh workspace with a write key, in a migrated database. */
-async function prepare(target: { databaseUrl?: string; dataDir?: string }): Promise<{ workspaceId: string; copyWorkspaceId: string; writeKey: string }> {
+async function prepare(target: { databaseUrl?: string; dataDir?: string }): Promise<{ copyWorkspaceId: string; writeKey: string }> {
   const database = await openDatabase(target);
   try {
     await migrate(database);
     const workspace = await createWorkspace(database.db, { name: 'Bench', slug: `bench-${Date.now()}` });
     const copyTarget = await createWorkspace(database.db, { name: 'Bench COPY', slug: `bench-copy-${Date.now()}` });
     const key = await createApiKey(database.db, systemActor(workspace.id), { kind: 'write', name: 'bench' });
-    return { workspaceId: workspace.id, copyWorkspaceId: copyTarget.id, writeKey: key.key };
+    return { copyWorkspaceId: copyTarget.id, writeKey: key.key };
   } finally {
     await database.close();
   }
@@ -72,7 +75,13 @@ async function startServer(env: Record<string, string>, port: number): Promise<C
   });
   for (let i = 0; i < 150; i++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
   }
   child.kill();
   throw new Error('the server did not become ready');
@@ -98,7 +107,11 @@ export interface SideResult {
   failures: number;
 }
 
-async function measureHttp(port: number, writeKey: string, count: number): Promise<{ http: Awaited<ReturnType<typeof drive>>; messages: Record<string, unknown>[] }> {
+async function measureHttp(
+  port: number,
+  writeKey: string,
+  count: number,
+): Promise<{ http: Awaited<ReturnType<typeof drive>>; messages: Record<string, unknown>[] }> {
   const warm = makeBatches(Math.max(20, Math.round(2000 / batchSize)), batchSize, USERS, 10_000_000);
   await drive(port, writeKey, warm.bodies, batchSize, concurrency);
   const { bodies, messages } = makeBatches(Math.ceil(count / batchSize), batchSize, USERS);
@@ -116,7 +129,9 @@ function summarise(label: string, http: Awaited<ReturnType<typeof drive>>, copyS
     ratioToCopy: eventsPerSecond / copyEventsPerSecond,
     failures: http.failures,
   };
-  log(`${label}: HTTP ${Math.round(eventsPerSecond)} events/s (${http.events} events in ${http.seconds.toFixed(1)} s, ${http.failures} failed requests)`);
+  log(
+    `${label}: HTTP ${Math.round(eventsPerSecond)} events/s (${http.events} events in ${http.seconds.toFixed(1)} s, ${http.failures} failed requests)`,
+  );
   log(`${label}: ack latency per batch of ${batchSize}: ${formatLatency(result.ackLatency)}`);
   log(`${label}: COPY baseline ${Math.round(copyEventsPerSecond)} events/s; HTTP/COPY = ${result.ratioToCopy.toFixed(2)}`);
   return result;
@@ -124,7 +139,7 @@ function summarise(label: string, http: Awaited<ReturnType<typeof drive>>, copyS
 
 async function benchPostgres(): Promise<{ side: SideResult; processor: { eventsPerSecond: number; seconds: number; applied: number } }> {
   await ensureDatabase();
-  const { workspaceId, copyWorkspaceId, writeKey } = await prepare({ databaseUrl: url });
+  const { copyWorkspaceId, writeKey } = await prepare({ databaseUrl: url });
   // The baseline first, so the HTTP side writes into the fuller table.
   const rows = copyCsv(copyWorkspaceId, makeBatches(Math.ceil(events / batchSize), batchSize, USERS, 50_000_000).messages);
   const client = new pg.Client({ connectionString: url });
@@ -164,7 +179,9 @@ async function benchPostgres(): Promise<{ side: SideResult; processor: { eventsP
   const elapsed = (Date.now() - started) / 1000;
   await database.close();
   const processor = { eventsPerSecond: applied / elapsed, seconds: elapsed, applied };
-  log(`PostgreSQL: background processor (2 workers) applied ${applied} events in ${elapsed.toFixed(1)} s = ${Math.round(processor.eventsPerSecond)} events/s`);
+  log(
+    `PostgreSQL: background processor (2 workers) applied ${applied} events in ${elapsed.toFixed(1)} s = ${Math.round(processor.eventsPerSecond)} events/s`,
+  );
   return { side, processor };
 }
 
@@ -209,7 +226,11 @@ async function soak(): Promise<Array<{ second: number; rssMb: number; eventsPerS
     sent += result.events;
     const second = (Date.now() - started) / 1000;
     if (second >= nextSample) {
-      const sample = { second: Math.round(second), rssMb: Math.round(rssMb(server.pid as number)), eventsPerSecond: Math.round(sent / second) };
+      const sample = {
+        second: Math.round(second),
+        rssMb: Math.round(rssMb(server.pid as number)),
+        eventsPerSecond: Math.round(sent / second),
+      };
       samples.push(sample);
       log(`soak ${sample.second}s: server RSS ${sample.rssMb} MB, ${sent} events sent (${sample.eventsPerSecond}/s), load ${load()}`);
       nextSample += interval;
@@ -226,7 +247,14 @@ export async function benchIngest() {
   const pglite = await benchPglite();
   log(`load average ${load()}`);
   const soakSamples = soakSeconds > 0 ? await soak() : null;
-  return { batchSize, concurrency, postgres, pglite, soak: soakSamples ? { seconds: soakSeconds, samples: soakSamples } : null, loadAverageAfter: loadavg() };
+  return {
+    batchSize,
+    concurrency,
+    postgres,
+    pglite,
+    soak: soakSamples ? { seconds: soakSeconds, samples: soakSamples } : null,
+    loadAverageAfter: loadavg(),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

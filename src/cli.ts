@@ -130,7 +130,9 @@ program
   .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'ndjson']))
   .option('--report <file>', 'where refused rows are written (default <file>.rejected.csv)')
   .action(async (file: string, options: { workspace: string; type: ImportType; format?: ImportFormat; report?: string }) => {
-    const result = await withDatabase(loadConfig(), (database) => importFile(database, file, { ...options, progress: process.stderr.isTTY }));
+    const result = await withDatabase(loadConfig(), (database) =>
+      importFile(database, file, { ...options, progress: process.stderr.isTTY }),
+    );
     process.stdout.write(
       `Imported ${result.rows} ${result.type} rows: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected} rejected\n`,
     );

@@ -20,7 +20,9 @@ function idsOf(row: IngestRow): Array<{ kind: 'user_id' | 'anonymous_id'; value:
  * Node). Returns the rows applied; the rest need identity resolution one by one.
  */
 export async function applyKnownTimelineEvents(db: Kysely<DB>, rows: IngestRow[]): Promise<Set<IngestRow>> {
-  const candidates = rows.filter((row) => TIMELINE_TYPES.has(row.type) && !(row.type === 'track' && row.name && trackHandlersFor(row.name).length));
+  const candidates = rows.filter(
+    (row) => TIMELINE_TYPES.has(row.type) && !(row.type === 'track' && row.name && trackHandlersFor(row.name).length),
+  );
   if (candidates.length === 0) return new Set();
   const keys = candidates.flatMap((row) => idsOf(row).map((id) => ({ w: row.workspace_id, k: id.kind, v: id.value })));
   const owners = await sql<{ w: string; k: string; v: string; customer_id: string }>`

@@ -149,7 +149,10 @@ async function applyGroup(db: Kysely<DB>, actor: Actor, row: IngestRow): Promise
   if (!householdId) {
     householdId = newId('hh');
     await db.insertInto('households').values({ workspace_id: actor.workspaceId, id: householdId, name, kind }).execute();
-    await db.insertInto('ingest_groups').values({ workspace_id: actor.workspaceId, group_id: groupId, household_id: householdId }).execute();
+    await db
+      .insertInto('ingest_groups')
+      .values({ workspace_id: actor.workspaceId, group_id: groupId, household_id: householdId })
+      .execute();
   } else if (stringTrait(traits, 'name')) {
     await db
       .updateTable('households')

@@ -34,7 +34,10 @@ export function limitExceeded(limit: BodyLimit): AppError {
     limit.name === 'batch'
       ? `The batch is larger than ${kb} KB, the limit per request; send fewer events per batch`
       : `The event is larger than ${kb} KB, the limit per event`;
-  return new AppError('validation_failed', message, { limit: limit.name, issues: [{ path: '/', message: `exceeds the ${kb} KB ${limit.name} limit` }] });
+  return new AppError('validation_failed', message, {
+    limit: limit.name,
+    issues: [{ path: '/', message: `exceeds the ${kb} KB ${limit.name} limit` }],
+  });
 }
 
 async function readRaw(stream: NodeJS.ReadableStream, limit: BodyLimit): Promise<Buffer> {

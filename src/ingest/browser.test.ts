@@ -22,7 +22,9 @@ function startSite(): Promise<Server> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Shop</title><script src="/ajs/index.js"></script>');
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><title>Shop</title><script src="/ajs/index.js"></script>');
       return;
     }
     const file = normalize(join(bundleDir, path.replace(/^\/ajs\//, '')));
@@ -64,58 +66,64 @@ describe('analytics.js in Chromium', () => {
   it.each([
     ['one request per event', null],
     ['batching to /v1/b', { strategy: 'batching', config: { size: 3, timeout: 200 } }],
-  ])('sends identify, track and page cross-origin as text/plain (%s)', async (_label, deliveryStrategy) => {
-    const tenant = await createTenant(ctx.app);
-    const userId = `browser-${Math.random().toString(36).slice(2, 8)}`;
-    const page = await browser.newPage();
-    const sent: Sent[] = [];
-    page.on('request', (request) => {
-      if (request.url().includes('/v1/')) sent.push({ url: request.url(), method: request.method(), contentType: request.headers()['content-type'] });
-    });
-    try {
-      await page.goto(siteUrl);
-      const failures = await page.evaluate(
-        async ({ writeKey, apiHost, userId, deliveryStrategy }) => {
-          const errors: string[] = [];
-          const { AnalyticsBrowser } = (globalThis as unknown as { AnalyticsNext: { AnalyticsBrowser: AnalyticsBrowserLike } }).AnalyticsNext;
-          const segmentSettings = { apiKey: writeKey, apiHost, protocol: 'http', ...(deliveryStrategy ? { deliveryStrategy } : {}) };
-          const [analytics] = await AnalyticsBrowser.load({ writeKey, cdnSettings: { integrations: { 'Segment.io': segmentSettings } } });
-          analytics.on('error', (error: unknown) => errors.push(JSON.stringify(error)));
-          await Promise.all([
-            analytics.identify(userId, { name: 'Dorothy Vaughan', email: `${userId}@example.com` }),
-            analytics.track('Plan Viewed', { plan: 'Fibre 500' }),
-            analytics.page('Pricing'),
-          ]);
-          return errors;
+  ])(
+    'sends identify, track and page cross-origin as text/plain (%s)',
+    async (_label, deliveryStrategy) => {
+      const tenant = await createTenant(ctx.app);
+      const userId = `browser-${Math.random().toString(36).slice(2, 8)}`;
+      const page = await browser.newPage();
+      const sent: Sent[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/v1/'))
+          sent.push({ url: request.url(), method: request.method(), contentType: request.headers()['content-type'] });
+      });
+      try {
+        await page.goto(siteUrl);
+        const failures = await page.evaluate(
+          async ({ writeKey, apiHost, userId, deliveryStrategy }) => {
+            const errors: string[] = [];
+            const { AnalyticsBrowser } = (globalThis as unknown as { AnalyticsNext: { AnalyticsBrowser: AnalyticsBrowserLike } })
+              .AnalyticsNext;
+            const segmentSettings = { apiKey: writeKey, apiHost, protocol: 'http', ...(deliveryStrategy ? { deliveryStrategy } : {}) };
+            const [analytics] = await AnalyticsBrowser.load({ writeKey, cdnSettings: { integrations: { 'Segment.io': segmentSettings } } });
+            analytics.on('error', (error: unknown) => errors.push(JSON.stringify(error)));
+            await Promise.all([
+              analytics.identify(userId, { name: 'Dorothy Vaughan', email: `${userId}@example.com` }),
+              analytics.track('Plan Viewed', { plan: 'Fibre 500' }),
+              analytics.page('Pricing'),
+            ]);
+            return errors;
 
-          interface AnalyticsLike {
-            on(event: string, handler: (error: unknown) => void): void;
-            identify(id: string, traits: object): Promise<unknown>;
-            track(name: string, properties: object): Promise<unknown>;
-            page(name: string): Promise<unknown>;
-          }
-          interface AnalyticsBrowserLike {
-            load(settings: object): Promise<[AnalyticsLike, unknown]>;
-          }
-        },
-        { writeKey: tenant.writeKey, apiHost, userId, deliveryStrategy },
-      );
-      expect(failures).toEqual([]);
-      await expect.poll(() => sent.filter((s) => s.method === 'POST').length, { timeout: 10_000 }).toBeGreaterThan(0);
+            interface AnalyticsLike {
+              on(event: string, handler: (error: unknown) => void): void;
+              identify(id: string, traits: object): Promise<unknown>;
+              track(name: string, properties: object): Promise<unknown>;
+              page(name: string): Promise<unknown>;
+            }
+            interface AnalyticsBrowserLike {
+              load(settings: object): Promise<[AnalyticsLike, unknown]>;
+            }
+          },
+          { writeKey: tenant.writeKey, apiHost, userId, deliveryStrategy },
+        );
+        expect(failures).toEqual([]);
+        await expect.poll(() => sent.filter((s) => s.method === 'POST').length, { timeout: 10_000 }).toBeGreaterThan(0);
 
-      const profile = await profileByIdentity(ctx.app, tenant, userId);
-      expect(profile.customer.displayName).toBe('Dorothy Vaughan');
-      const names = profile.recentEvents.map((e) => `${e.type}:${e.name}`).sort();
-      expect(names).toEqual(['page:Pricing', 'track:Plan Viewed']);
-      const viewed = profile.recentEvents.find((e) => e.name === 'Plan Viewed');
-      expect(viewed?.properties).toEqual({ plan: 'Fibre 500' });
+        const profile = await profileByIdentity(ctx.app, tenant, userId);
+        expect(profile.customer.displayName).toBe('Dorothy Vaughan');
+        const names = profile.recentEvents.map((e) => `${e.type}:${e.name}`).sort();
+        expect(names).toEqual(['page:Pricing', 'track:Plan Viewed']);
+        const viewed = profile.recentEvents.find((e) => e.name === 'Plan Viewed');
+        expect(viewed?.properties).toEqual({ plan: 'Fibre 500' });
 
-      const posts = sent.filter((s) => s.method === 'POST');
-      expect(posts.every((s) => s.contentType === 'text/plain')).toBe(true);
-      const paths = posts.map((s) => new URL(s.url).pathname).sort();
-      expect(paths).toEqual(deliveryStrategy ? ['/v1/b'] : ['/v1/i', '/v1/p', '/v1/t']);
-    } finally {
-      await page.close();
-    }
-  }, 60_000);
+        const posts = sent.filter((s) => s.method === 'POST');
+        expect(posts.every((s) => s.contentType === 'text/plain')).toBe(true);
+        const paths = posts.map((s) => new URL(s.url).pathname).sort();
+        expect(paths).toEqual(deliveryStrategy ? ['/v1/b'] : ['/v1/i', '/v1/p', '/v1/t']);
+      } finally {
+        await page.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -42,7 +42,14 @@ export interface RequestFacts {
 const TYPES = new Set<IngestEventType>(['track', 'page', 'screen', 'identify', 'group', 'alias']);
 
 /** analytics.js abbreviates the type in its paths (`/v1/t`). */
-export const TYPE_BY_LETTER: Record<string, IngestEventType> = { t: 'track', p: 'page', s: 'screen', i: 'identify', g: 'group', a: 'alias' };
+export const TYPE_BY_LETTER: Record<string, IngestEventType> = {
+  t: 'track',
+  p: 'page',
+  s: 'screen',
+  i: 'identify',
+  g: 'group',
+  a: 'alias',
+};
 
 class Rejection extends Error {}
 

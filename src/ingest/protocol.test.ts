@@ -13,7 +13,15 @@ const ctx = useTestApp();
 const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
 function track(userId: string, messageId: string, extra: Record<string, unknown> = {}) {
-  return { type: 'track', userId, event: 'Data Boost Bought', messageId, properties: { gb: 5 }, timestamp: new Date().toISOString(), ...extra };
+  return {
+    type: 'track',
+    userId,
+    event: 'Data Boost Bought',
+    messageId,
+    properties: { gb: 5 },
+    timestamp: new Date().toISOString(),
+    ...extra,
+  };
 }
 
 async function countStored(workspaceId: string): Promise<number> {
@@ -43,7 +51,11 @@ describe('the Segment protocol', () => {
     const response = await ctx.app.inject({
       method: 'OPTIONS',
       url: '/v1/t',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(response.statusCode).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBe('https://shop.example');
@@ -55,7 +67,12 @@ describe('the Segment protocol', () => {
     const userId = 'retry-user';
     const payload = { batch: [track(userId, 'msg-1'), track(userId, 'msg-2'), track(userId, 'msg-1')] };
     for (let attempt = 0; attempt < 3; attempt++) {
-      const response = await ctx.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload });
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        headers: { authorization: basic(tenant.writeKey) },
+        payload,
+      });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ success: true, rejected: [] });
     }
@@ -112,7 +129,9 @@ describe('the Segment protocol', () => {
     expect(single.json().error).toMatchObject({ code: 'validation_failed', limit: 'event' });
     expect(single.json().error.message).toMatch(/larger than 32 KB/);
 
-    const batch = { batch: Array.from({ length: 20 }, (_, i) => track('limit-user', `b-${i}`, { properties: { blob: 'y'.repeat(30 * 1024) } })) };
+    const batch = {
+      batch: Array.from({ length: 20 }, (_, i) => track('limit-user', `b-${i}`, { properties: { blob: 'y'.repeat(30 * 1024) } })),
+    };
     const plain = await ctx.app.inject({ method: 'POST', url: '/v1/batch', headers, payload: batch });
     expect(plain.statusCode).toBe(400);
     expect(plain.json().error).toMatchObject({ limit: 'batch' });
@@ -164,7 +183,12 @@ describe('the Segment protocol', () => {
     const age = event.received_at.getTime() - event.occurred_at.getTime();
     expect(age).toBeGreaterThanOrEqual(9_000);
     expect(age).toBeLessThanOrEqual(11_000);
-    expect(event.context).toMatchObject({ library: { name: 'test' }, page: { path: '/plans' }, ip: '127.0.0.1', userAgent: 'test-agent/1.0' });
+    expect(event.context).toMatchObject({
+      library: { name: 'test' },
+      page: { path: '/plans' },
+      ip: '127.0.0.1',
+      userAgent: 'test-agent/1.0',
+    });
     expect(event.properties).toEqual({ gb: 5 });
   });
 
@@ -188,7 +212,14 @@ describe('the Segment protocol', () => {
       { type: 'page', anonymousId: 'anon-77', name: 'Broadband deals', messageId: 'p1' },
       { type: 'track', anonymousId: 'anon-77', event: 'Checkout Started', messageId: 't1' },
     ]);
-    await send([{ type: 'identify', userId: 'known-77', traits: { email: 'known77@example.com', firstName: 'Mary', lastName: 'Jackson' }, messageId: 'i1' }]);
+    await send([
+      {
+        type: 'identify',
+        userId: 'known-77',
+        traits: { email: 'known77@example.com', firstName: 'Mary', lastName: 'Jackson' },
+        messageId: 'i1',
+      },
+    ]);
     await drainIngestQueue(ctx.database.db);
     await send([{ type: 'identify', userId: 'known-77', anonymousId: 'anon-77', messageId: 'i2' }]);
     const profile = await profileByIdentity(ctx.app, tenant, 'known77@example.com');
@@ -240,7 +271,12 @@ describe('rate limits', () => {
       const busy = await createTenant(app);
       const quiet = await createTenant(app);
       const send = (key: string, i: number) =>
-        app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(key) }, payload: { batch: [track('rl', `rl-${i}`)] } });
+        app.inject({
+          method: 'POST',
+          url: '/v1/batch',
+          headers: { authorization: basic(key) },
+          payload: { batch: [track('rl', `rl-${i}`)] },
+        });
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await send(busy.writeKey, i)).statusCode);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);

@@ -18,11 +18,12 @@ const TYPES: IngestEventType[] = ['identify', 'track', 'page', 'screen', 'group'
 
 const Accepted = Type.Object({
   success: Type.Boolean(),
-  accepted: Type.Integer({ description: 'Events kept (including ones already received before: retries are acknowledged, not stored twice)' }),
-  rejected: Type.Array(
-    Type.Object({ index: Type.Integer(), messageId: Type.Optional(Type.String()), reason: Type.String() }),
-    { description: 'Events of the batch that were not kept, by index, with the reason' },
-  ),
+  accepted: Type.Integer({
+    description: 'Events kept (including ones already received before: retries are acknowledged, not stored twice)',
+  }),
+  rejected: Type.Array(Type.Object({ index: Type.Integer(), messageId: Type.Optional(Type.String()), reason: Type.String() }), {
+    description: 'Events of the batch that were not kept, by index, with the reason',
+  }),
 });
 const responses = { 200: Accepted, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody };
 const AnyObject = Type.Object({}, { additionalProperties: true });
@@ -115,7 +116,14 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
-  async function accept(request: FastifyRequest, source: IngestSource, facts: RequestFacts, read: ReadBatch, reply: FastifyReply, single = false) {
+  async function accept(
+    request: FastifyRequest,
+    source: IngestSource,
+    facts: RequestFacts,
+    read: ReadBatch,
+    reply: FastifyReply,
+    single = false,
+  ) {
     if (single && read.rejected[0]) {
       throw new AppError('validation_failed', `The event was not accepted: ${read.rejected[0].reason}`, {
         issues: [{ path: '/', message: read.rejected[0].reason }],
@@ -134,7 +142,13 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       {
         config: routeConfig(BATCH),
         preHandler: authenticateWriteKey,
-        schema: { tags, summary: 'Segment-spec batch (Segment, RudderStack, analytics.js)', security: [], body: BatchBody, response: responses },
+        schema: {
+          tags,
+          summary: 'Segment-spec batch (Segment, RudderStack, analytics.js)',
+          security: [],
+          body: BatchBody,
+          response: responses,
+        },
       },
       async (request, reply) => {
         const facts = factsOf(request, request.body.sentAt, request.body.context);
@@ -144,7 +158,10 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   // One event per request, by full or abbreviated type (analytics.js posts to `/v1/t`).
-  const singles: Array<[string, IngestEventType]> = [...TYPES.map((t): [string, IngestEventType] => [t, t]), ...Object.entries(TYPE_BY_LETTER)];
+  const singles: Array<[string, IngestEventType]> = [
+    ...TYPES.map((t): [string, IngestEventType] => [t, t]),
+    ...Object.entries(TYPE_BY_LETTER),
+  ];
   for (const [segment, type] of singles) {
     app.post(
       `/v1/${segment}`,

@@ -7,7 +7,13 @@ interface Profile {
   customer: { id: string; displayName: string | null; traits: Record<string, unknown> };
   identities: Array<{ kind: string; value: string }>;
   households: Array<{ id: string; name: string; kind: string; role: string }>;
-  recentEvents: Array<{ type: string; name: string | null; properties: Record<string, unknown>; occurredAt: string; source: string | null }>;
+  recentEvents: Array<{
+    type: string;
+    name: string | null;
+    properties: Record<string, unknown>;
+    occurredAt: string;
+    source: string | null;
+  }>;
 }
 
 /** The customer 360 of whoever holds an identity value, read through the API after the processor ran. */

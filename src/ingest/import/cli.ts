@@ -27,7 +27,11 @@ function formatOf(file: string, format: ImportFormat | undefined): ImportFormat 
 const csvCell = (value: string | number) => (typeof value === 'number' ? String(value) : `"${value.replace(/"/g, '""')}"`);
 
 /** `rapport import`: streams a file into a workspace with a progress bar on stderr and a report of refused rows. */
-export async function importFile(database: Database, file: string, options: ImportFileOptions): Promise<ImportSummary & { report: string | null }> {
+export async function importFile(
+  database: Database,
+  file: string,
+  options: ImportFileOptions,
+): Promise<ImportSummary & { report: string | null }> {
   if (!IMPORT_TYPES.includes(options.type)) throw new AppError('validation_failed', `--type must be one of ${IMPORT_TYPES.join(', ')}`);
   const format = formatOf(file, options.format);
   const size = statSync(file).size;
@@ -36,7 +40,10 @@ export async function importFile(database: Database, file: string, options: Impo
   let report: WriteStream | undefined;
   const bar = options.progress
     ? new SingleBar(
-        { format: `Importing ${options.type} [{bar}] {percentage}% | {value}/{total} bytes | {eta_formatted} left`, stream: process.stderr },
+        {
+          format: `Importing ${options.type} [{bar}] {percentage}% | {value}/{total} bytes | {eta_formatted} left`,
+          stream: process.stderr,
+        },
         Presets.shades_classic,
       )
     : undefined;

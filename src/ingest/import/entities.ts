@@ -51,7 +51,8 @@ const importCustomer: RowImporter = async (db, actor, country, row) => {
     if (value) identities.push({ kind, value, source: 'import' });
   }
   const externalId = optionalText(row, 'external_id', 320);
-  if (externalId) identities.push({ kind: 'external', value: externalId, system: requiredText(row, 'external_system', 64), source: 'import' });
+  if (externalId)
+    identities.push({ kind: 'external', value: externalId, system: requiredText(row, 'external_system', 64), source: 'import' });
   if (identities.length === 0) {
     throw invalid('/email', 'a customer needs an identity to be found again: email, phone, user_id or external_system + external_id');
   }
@@ -93,7 +94,12 @@ const importIdentity: RowImporter = async (db, actor, country, row) => {
 };
 
 async function holdingByRef(db: Kysely<DB>, workspaceId: string, ref: string, field: string) {
-  const row = await db.selectFrom('holdings').select(['id']).where('workspace_id', '=', workspaceId).where('external_ref', '=', ref).executeTakeFirst();
+  const row = await db
+    .selectFrom('holdings')
+    .select(['id'])
+    .where('workspace_id', '=', workspaceId)
+    .where('external_ref', '=', ref)
+    .executeTakeFirst();
   if (!row) throw invalid(`/${field}`, `no holding has external_ref ${ref}`);
   return row.id;
 }
@@ -110,11 +116,21 @@ const importHolding: RowImporter = async (db, actor, country, row) => {
   if (existing) return 'unchanged';
   const customerId = await locateCustomer(db, actor.workspaceId, country, row);
   const productCode = requiredText(row, 'product', 100);
-  const product = await db.selectFrom('products').select('id').where('workspace_id', '=', actor.workspaceId).where('code', '=', productCode).executeTakeFirst();
+  const product = await db
+    .selectFrom('products')
+    .select('id')
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('code', '=', productCode)
+    .executeTakeFirst();
   if (!product) throw invalid('/product', `no product has code ${productCode}`);
   const planCode = optionalText(row, 'plan', 100);
   const plan = planCode
-    ? await db.selectFrom('plans').select('id').where('workspace_id', '=', actor.workspaceId).where('code', '=', planCode).executeTakeFirst()
+    ? await db
+        .selectFrom('plans')
+        .select('id')
+        .where('workspace_id', '=', actor.workspaceId)
+        .where('code', '=', planCode)
+        .executeTakeFirst()
     : undefined;
   if (planCode && !plan) throw invalid('/plan', `no plan has code ${planCode}`);
   const priceMinor = optionalInteger(row, 'price_minor');

@@ -29,7 +29,8 @@ export function optionalInteger(row: ImportRow, field: string, min = 0): number 
   const text = optionalText(row, field, 40);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min) throw invalid(`/${field}`, `must be a whole number${min === 0 ? ' of 0 or more' : ''}, got "${text}"`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw invalid(`/${field}`, `must be a whole number${min === 0 ? ' of 0 or more' : ''}, got "${text}"`);
   return value;
 }
 
@@ -56,7 +57,8 @@ export function requiredTime(row: ImportRow, field: string): string {
 
 export function requiredDate(row: ImportRow, field: string): string {
   const text = requiredText(row, field, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !Number.isFinite(Date.parse(text))) throw invalid(`/${field}`, `must be a date YYYY-MM-DD, got "${text}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !Number.isFinite(Date.parse(text)))
+    throw invalid(`/${field}`, `must be a date YYYY-MM-DD, got "${text}"`);
   return text;
 }
 
@@ -108,5 +110,8 @@ export async function locateCustomer(db: Kysely<DB>, workspaceId: string, countr
     if (!owner) throw invalid(`/${field}`, `no customer has ${kind === 'external' ? `${system} id` : kind} ${value}`);
     return (await resolveCustomer(db, workspaceId, owner)).id;
   }
-  throw invalid('/customer_id', 'name the customer: customer_id, customer_email, customer_phone, customer_user_id or customer_external_system + customer_external_id');
+  throw invalid(
+    '/customer_id',
+    'name the customer: customer_id, customer_email, customer_phone, customer_user_id or customer_external_system + customer_external_id',
+  );
 }

@@ -89,7 +89,14 @@ describe('bulk import', () => {
       { row: 3, reason: expect.stringMatching(/^not valid JSON/) },
     ]);
     const holdings = [
-      JSON.stringify({ customer_external_system: 'crm', customer_external_id: 'CRM-77', product: catalog.sim.code, plan: catalog.sim10.code, started_at: '2024-02-01', external_ref: 'LINE-1' }),
+      JSON.stringify({
+        customer_external_system: 'crm',
+        customer_external_id: 'CRM-77',
+        product: catalog.sim.code,
+        plan: catalog.sim10.code,
+        started_at: '2024-02-01',
+        external_ref: 'LINE-1',
+      }),
       JSON.stringify({ customer_email: 'mary@example.com', product: 'no-such-product', started_at: '2024-02-01', external_ref: 'LINE-2' }),
     ].join('\n');
     const usage = `holding_ref,period_start,period_end,data_mb,minutes,texts
@@ -118,7 +125,9 @@ mary@example.com,,gift,1,GBP,2024-03-05T09:00:00Z,,billing,INV-3
 
     const customerId = (await tenant.api({ method: 'GET', url: '/api/v1/customers?q=CRM-77' })).json().data[0].id;
     const profile = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${customerId}` })).json();
-    expect(profile.holdings).toEqual([expect.objectContaining({ externalRef: 'LINE-1', latestUsage: expect.objectContaining({ dataMb: 5120 }) })]);
+    expect(profile.holdings).toEqual([
+      expect.objectContaining({ externalRef: 'LINE-1', latestUsage: expect.objectContaining({ dataMb: 5120 }) }),
+    ]);
     expect(profile.recentTransactions.map((t: { description: string }) => t.description)).toEqual(['Goodwill', 'March bill']);
 
     const before = await counts(tenant.workspace.id);

@@ -42,7 +42,8 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['ingest'],
-        summary: 'Bulk-import a CSV (text/csv) or NDJSON (application/x-ndjson) file of customers, identities, holdings, usage or transactions',
+        summary:
+          'Bulk-import a CSV (text/csv) or NDJSON (application/x-ndjson) file of customers, identities, holdings, usage or transactions',
         description:
           'Good rows load while refused ones are reported with their line and reason; importing the same file again changes nothing.',
         params: Type.Object({ type: Type.Union(IMPORT_TYPES.map((t) => Type.Literal(t))) }),

@@ -8,6 +8,7 @@ import { normalizeEmail, normalizePhone } from '../customers/normalize.js';
 import type { IdentityInput } from '../customers/schemas.js';
 import { identifyCustomer } from '../customers/service.js';
 import { newId } from '../ids.js';
+import { identifyKnownCustomer } from './identify-known.js';
 import { trackHandlersFor } from './track-handlers.js';
 
 export type IngestRow = Selectable<IngestEventsTable>;
@@ -66,6 +67,8 @@ async function applyIdentify(db: Kysely<DB>, actor: Actor, row: IngestRow): Prom
   const traits = row.traits ?? {};
   const identities = await identitiesOf(db, row, traits);
   const displayName = displayNameOf(traits);
+  const known = await identifyKnownCustomer(db, actor, { identities, traits, displayName });
+  if (known) return known;
   const result = await identifyCustomer(db, actor, {
     identities,
     ...(Object.keys(traits).length ? { traits } : {}),

@@ -227,6 +227,33 @@ describe('the Segment protocol', () => {
     expect(profile.recentEvents.map((e) => e.name).sort()).toEqual(['Broadband deals', 'Checkout Started']);
   });
 
+  it('a repeated identify of a known customer changes nothing; a changed trait is patched and audited', async () => {
+    const tenant = await createTenant(ctx.app);
+    const identify = (messageId: string, traits: Record<string, unknown>) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/v1/identify',
+        headers: { authorization: basic(tenant.writeKey) },
+        payload: { userId: 'repeat-user', messageId, traits },
+      });
+    const audit = async () =>
+      (await ctx.database.db.selectFrom('audit_log').select('action').where('workspace_id', '=', tenant.workspace.id).execute()).map(
+        (row) => row.action,
+      );
+    await identify('r1', { name: 'Ruth Teitelbaum', email: 'ruth@example.com', plan: 'sim-10gb', prefs: { sms: true } });
+    const first = await profileByIdentity(ctx.app, tenant, 'ruth@example.com');
+    const afterFirst = await audit();
+    await identify('r2', { name: 'Ruth Teitelbaum', email: 'ruth@example.com', plan: 'sim-10gb', prefs: { sms: true } });
+    await profileByIdentity(ctx.app, tenant, 'ruth@example.com');
+    expect(await audit()).toEqual(afterFirst);
+    await identify('r3', { email: 'ruth@example.com', plan: 'sim-50gb' });
+    const changed = await profileByIdentity(ctx.app, tenant, 'ruth@example.com');
+    expect(changed.customer.id).toBe(first.customer.id);
+    expect(changed.customer.traits).toMatchObject({ plan: 'sim-50gb', prefs: { sms: true } });
+    expect(changed.customer.displayName).toBe('Ruth Teitelbaum');
+    expect((await audit()).length).toBe(afterFirst.length + 1);
+  });
+
   it('runs registered track handlers, and marks an event whose handler refuses it as failed with the reason', async () => {
     const tenant = await createTenant(ctx.app);
     const seen: string[] = [];

@@ -10,6 +10,8 @@ import { customerRoutes } from './customers/routes.js';
 import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { holdingRoutes } from './holdings/routes.js';
+import { importRoutes } from './ingest/import/routes.js';
+import { ingestRoutes } from './ingest/routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerValidation } from './http/validation.js';
@@ -78,5 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(catalogRoutes, { prefix: '/api/v1' });
   await app.register(holdingRoutes, { prefix: '/api/v1' });
   await app.register(serviceRoutes, { prefix: '/api/v1' });
+  await app.register(ingestRoutes);
+  await app.register(importRoutes, { prefix: '/api/v1' });
   return app;
 }

@@ -7,6 +7,9 @@ import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { Role } from './db/tables.js';
 import { AppError } from './errors.js';
+import { importFile } from './ingest/import/cli.js';
+import { IMPORT_TYPES, type ImportType } from './ingest/import/entities.js';
+import type { ImportFormat } from './ingest/import/run-import.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, seedDemo, type SeedResult } from './seed/seed.js';
 import { startServer } from './server.js';
 import { addMember, createWorkspace, findWorkspace } from './workspaces/service.js';
@@ -121,9 +124,19 @@ program
 program
   .command('import')
   .description('Bulk-import customers, identities, holdings, usage and transactions from CSV or NDJSON files')
-  .argument('<file>', 'CSV or NDJSON file')
-  .action(() => {
-    throw new AppError('unavailable', 'Bulk import is not built yet: it arrives with the ingestion capability (issue #4).');
+  .argument('<file>', 'CSV or NDJSON file (any size: it is streamed)')
+  .requiredOption('--workspace <id-or-slug>', 'workspace')
+  .addOption(new Option('--type <type>', 'what the rows are').choices([...IMPORT_TYPES]).makeOptionMandatory())
+  .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'ndjson']))
+  .option('--report <file>', 'where refused rows are written (default <file>.rejected.csv)')
+  .action(async (file: string, options: { workspace: string; type: ImportType; format?: ImportFormat; report?: string }) => {
+    const result = await withDatabase(loadConfig(), (database) =>
+      importFile(database, file, { ...options, progress: process.stderr.isTTY }),
+    );
+    process.stdout.write(
+      `Imported ${result.rows} ${result.type} rows: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected} rejected\n`,
+    );
+    if (result.report) process.stdout.write(`Rejected rows (line and reason) are in ${result.report}\n`);
   });
 
 program

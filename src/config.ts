@@ -18,6 +18,10 @@ export interface Config {
   publicUrl: string;
   /** Trust X-Forwarded-For from a load balancer, so client addresses (rate limits, logs) are real. */
   trustProxy: boolean;
+  /** Requests per second one write key may send to the event endpoints before 429. */
+  ingestRateLimit: number;
+  /** Run the background processor that applies accepted events to profiles (off for API-only nodes). */
+  ingestWorker: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlHours: readInt(env, 'RAPPORT_SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365),
     publicUrl: '',
     trustProxy: readBool(env, 'RAPPORT_TRUST_PROXY', false),
+    ingestRateLimit: readInt(env, 'RAPPORT_INGEST_RATE_LIMIT', 1000, 1, 1_000_000),
+    ingestWorker: readBool(env, 'RAPPORT_INGEST_WORKER', true),
     ...overrides,
   };
   // Derived after the overrides, so a --port or --host flag shows in the printed URL.

@@ -509,3 +509,42 @@ export interface DB {
   service_rollups: ServiceRollupsTable;
   service_rollup_buckets: ServiceRollupBucketsTable;
 }
+
+// ─── Ingestion (issue 4) ───────────────────────────────────────────────────
+
+export type IngestEventType = 'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias';
+export type IngestStatus = 'pending' | 'done' | 'failed';
+
+export interface IngestEventsTable {
+  workspace_id: string;
+  message_id: string;
+  seq: Generated<number>;
+  type: IngestEventType;
+  user_id: string | null;
+  anonymous_id: string | null;
+  name: string | null;
+  group_id: string | null;
+  previous_id: string | null;
+  properties: Json | null;
+  traits: Json | null;
+  context: Json | null;
+  occurred_at: Timestamp;
+  sent_at: Timestamp | null;
+  received_at: Timestamp;
+  source: string;
+  status: Generated<IngestStatus>;
+  error: string | null;
+  processed_at: Timestamp | null;
+}
+
+export interface IngestGroupsTable {
+  workspace_id: string;
+  group_id: string;
+  household_id: string;
+}
+
+// Declaration merging keeps this capability's tables in one block.
+export interface DB {
+  ingest_events: IngestEventsTable;
+  ingest_groups: IngestGroupsTable;
+}

@@ -1,0 +1,263 @@
+// Benchmark: sustained ingestion through HTTP `POST /v1/batch` (batches shaped as
+// @segment/analytics-node sends them, an identify/track/page mix) into PostgreSQL and PGlite,
+// against a baseline in the same run that COPYs the same rows straight into the same table.
+// Also: the background processor's throughput, and (with RAPPORT_BENCH_SOAK_SECONDS) the
+// server's memory through a soak.
+//
+//   RAPPORT_BENCH_INGEST_DATABASE_URL  PostgreSQL (default postgres://rapport:rapport@localhost:5432/rapport_bench_ingest; created)
+//   RAPPORT_BENCH_EVENTS       events per side on PostgreSQL (default 200,000; PGlite runs a quarter)
+//   RAPPORT_BENCH_BATCH        events per batch (default 100; analytics-node sends up to flushAt, 15 by default)
+//   RAPPORT_BENCH_CONCURRENCY  requests in flight (default 16)
+//   RAPPORT_BENCH_SOAK_SECONDS soak length (default 0: no soak)
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { systemActor } from '../src/auth/actor.js';
+import { createApiKey } from '../src/auth/service.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { processPendingEvents } from '../src/ingest/processor.js';
+import { createWorkspace } from '../src/workspaces/service.js';
+import { COPY_COLUMNS, copyCsv, drive, makeBatches } from './ingest-load.js';
+import { formatLatency, latencySummary, type LatencySummary } from './stats.js';
+
+const url = process.env.RAPPORT_BENCH_INGEST_DATABASE_URL ?? 'postgres://rapport:rapport@localhost:5432/rapport_bench_ingest';
+const events = Number(process.env.RAPPORT_BENCH_EVENTS ?? 200_000);
+const batchSize = Number(process.env.RAPPORT_BENCH_BATCH ?? 100);
+const concurrency = Number(process.env.RAPPORT_BENCH_CONCURRENCY ?? 16);
+const soakSeconds = Number(process.env.RAPPORT_BENCH_SOAK_SECONDS ?? 0);
+const USERS = 20_000;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+async function ensureDatabase(): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount) await admin.query(`drop database ${pg.escapeIdentifier(name)} with (force)`);
+    await admin.query(`create database ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh workspace with a write key, in a migrated database. */
+async function prepare(target: { databaseUrl?: string; dataDir?: string }): Promise<{ copyWorkspaceId: string; writeKey: string }> {
+  const database = await openDatabase(target);
+  try {
+    await migrate(database);
+    const workspace = await createWorkspace(database.db, { name: 'Bench', slug: `bench-${Date.now()}` });
+    const copyTarget = await createWorkspace(database.db, { name: 'Bench COPY', slug: `bench-copy-${Date.now()}` });
+    const key = await createApiKey(database.db, systemActor(workspace.id), { kind: 'write', name: 'bench' });
+    return { copyWorkspaceId: copyTarget.id, writeKey: key.key };
+  } finally {
+    await database.close();
+  }
+}
+
+async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/rapport.js', import.meta.url)), 'serve', '--port', String(port)], {
+    env: { ...process.env, LOG_LEVEL: 'warn', RAPPORT_INGEST_RATE_LIMIT: '1000000', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 150; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (
+      await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
+  }
+  child.kill();
+  throw new Error('the server did not become ready');
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+export interface SideResult {
+  events: number;
+  eventsPerSecond: number;
+  ackLatency: LatencySummary;
+  copyEventsPerSecond: number;
+  ratioToCopy: number;
+  failures: number;
+}
+
+async function measureHttp(
+  port: number,
+  writeKey: string,
+  count: number,
+): Promise<{ http: Awaited<ReturnType<typeof drive>>; messages: Record<string, unknown>[] }> {
+  const warm = makeBatches(Math.max(20, Math.round(2000 / batchSize)), batchSize, USERS, 10_000_000);
+  await drive(port, writeKey, warm.bodies, batchSize, concurrency);
+  const { bodies, messages } = makeBatches(Math.ceil(count / batchSize), batchSize, USERS);
+  return { http: await drive(port, writeKey, bodies, batchSize, concurrency), messages };
+}
+
+function summarise(label: string, http: Awaited<ReturnType<typeof drive>>, copySeconds: number): SideResult {
+  const eventsPerSecond = http.events / http.seconds;
+  const copyEventsPerSecond = http.events / copySeconds;
+  const result = {
+    events: http.events,
+    eventsPerSecond,
+    ackLatency: latencySummary(http.latenciesMs),
+    copyEventsPerSecond,
+    ratioToCopy: eventsPerSecond / copyEventsPerSecond,
+    failures: http.failures,
+  };
+  log(
+    `${label}: HTTP ${Math.round(eventsPerSecond)} events/s (${http.events} events in ${http.seconds.toFixed(1)} s, ${http.failures} failed requests)`,
+  );
+  log(`${label}: ack latency per batch of ${batchSize}: ${formatLatency(result.ackLatency)}`);
+  log(`${label}: COPY baseline ${Math.round(copyEventsPerSecond)} events/s; HTTP/COPY = ${result.ratioToCopy.toFixed(2)}`);
+  return result;
+}
+
+async function benchPostgres(): Promise<{ side: SideResult; processor: { eventsPerSecond: number; seconds: number; applied: number } }> {
+  await ensureDatabase();
+  const { copyWorkspaceId, writeKey } = await prepare({ databaseUrl: url });
+  // The baseline first, so the HTTP side writes into the fuller table.
+  const rows = copyCsv(copyWorkspaceId, makeBatches(Math.ceil(events / batchSize), batchSize, USERS, 50_000_000).messages);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const copyStarted = process.hrtime.bigint();
+  await new Promise<void>((resolve, reject) => {
+    const stream = client.query(copyFrom(`copy ingest_events (${COPY_COLUMNS}) from stdin with (format csv)`));
+    stream.on('finish', resolve).on('error', reject);
+    stream.end(rows);
+  });
+  const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
+  await client.query(`update ingest_events set status = 'done' where workspace_id = $1`, [copyWorkspaceId]);
+  await client.end();
+
+  const port = 4700 + Math.floor(Math.random() * 1000);
+  const server = await startServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: '16', RAPPORT_INGEST_WORKER: 'false' }, port);
+  const { http } = await measureHttp(port, writeKey, events);
+  log(`PostgreSQL: server RSS after the run ${rssMb(server.pid as number).toFixed(0)} MB`);
+  await stopServer(server);
+  const side = summarise('PostgreSQL', http, copySeconds);
+
+  // The background processor: two workers claiming with SKIP LOCKED, for a fixed time.
+  const database = await openDatabase({ databaseUrl: url, poolSize: 4 });
+  const seconds = Number(process.env.RAPPORT_BENCH_PROCESS_SECONDS ?? 30);
+  const until = Date.now() + seconds * 1000;
+  const started = Date.now();
+  let applied = 0;
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (Date.now() < until) {
+        const result = await processPendingEvents(database.db, 100);
+        applied += result.done + result.failed;
+        if (result.claimed === 0) break;
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  await database.close();
+  const processor = { eventsPerSecond: applied / elapsed, seconds: elapsed, applied };
+  log(
+    `PostgreSQL: background processor (2 workers) applied ${applied} events in ${elapsed.toFixed(1)} s = ${Math.round(processor.eventsPerSecond)} events/s`,
+  );
+  return { side, processor };
+}
+
+async function benchPglite(): Promise<SideResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rapport-bench-ingest-'));
+  try {
+    const count = Math.round(events / 4);
+    const { copyWorkspaceId, writeKey } = await prepare({ dataDir });
+    const rows = copyCsv(copyWorkspaceId, makeBatches(Math.ceil(count / batchSize), batchSize, USERS, 50_000_000).messages);
+    const lite = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    const copyStarted = process.hrtime.bigint();
+    await lite.query(`copy ingest_events (${COPY_COLUMNS}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([rows]) });
+    const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
+    await lite.query(`update ingest_events set status = 'done' where workspace_id = $1`, [copyWorkspaceId]);
+    await lite.close();
+
+    const port = 4700 + Math.floor(Math.random() * 1000);
+    const server = await startServer({ DATABASE_URL: '', RAPPORT_DATA_DIR: dataDir, RAPPORT_INGEST_WORKER: 'false' }, port);
+    const { http } = await measureHttp(port, writeKey, count);
+    await stopServer(server);
+    return summarise('PGlite', http, copySeconds);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Sustained load at a steady pace with the processor running in the server; RSS printed as it goes. */
+async function soak(): Promise<Array<{ second: number; rssMb: number; eventsPerSecond: number }>> {
+  await ensureDatabase();
+  const { writeKey } = await prepare({ databaseUrl: url });
+  const port = 4700 + Math.floor(Math.random() * 1000);
+  const server = await startServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: '16' }, port);
+  const samples: Array<{ second: number; rssMb: number; eventsPerSecond: number }> = [];
+  const started = Date.now();
+  let sent = 0;
+  let round = 0;
+  const interval = Math.min(30, Math.max(5, Math.round(soakSeconds / 20)));
+  let nextSample = interval;
+  while ((Date.now() - started) / 1000 < soakSeconds) {
+    const { bodies } = makeBatches(50, batchSize, USERS, 100_000_000 + round++ * 50 * batchSize);
+    const result = await drive(port, writeKey, bodies, batchSize, concurrency);
+    sent += result.events;
+    const second = (Date.now() - started) / 1000;
+    if (second >= nextSample) {
+      const sample = {
+        second: Math.round(second),
+        rssMb: Math.round(rssMb(server.pid as number)),
+        eventsPerSecond: Math.round(sent / second),
+      };
+      samples.push(sample);
+      log(`soak ${sample.second}s: server RSS ${sample.rssMb} MB, ${sent} events sent (${sample.eventsPerSecond}/s), load ${load()}`);
+      nextSample += interval;
+    }
+  }
+  await stopServer(server);
+  return samples;
+}
+
+export async function benchIngest() {
+  log(`ingest bench: ${events} events per side on PostgreSQL, batches of ${batchSize}, ${concurrency} in flight; load average ${load()}`);
+  const postgres = await benchPostgres();
+  log(`load average ${load()}`);
+  const pglite = await benchPglite();
+  log(`load average ${load()}`);
+  const soakSamples = soakSeconds > 0 ? await soak() : null;
+  return {
+    batchSize,
+    concurrency,
+    postgres,
+    pglite,
+    soak: soakSamples ? { seconds: soakSeconds, samples: soakSamples } : null,
+    loadAverageAfter: loadavg(),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await benchIngest();
+  log(JSON.stringify(result, (key, value) => (key === 'latenciesMs' ? undefined : value), 2));
+}

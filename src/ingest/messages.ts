@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { IngestEventType, JsonObject, JsonValue } from '../db/tables.js';
+import { EVENT_LIMIT_BYTES } from './body.js';
+
+/**
+ * One accepted event in the form every protocol is reduced to (the Segment spec's). The
+ * message itself travels as the JSON text it was measured as, so the acknowledgement path
+ * serialises each event once; the database takes properties, traits and context out of it.
+ */
+export interface IngestEvent {
+  messageId: string;
+  type: IngestEventType;
+  userId: string | null;
+  anonymousId: string | null;
+  name: string | null;
+  groupId: string | null;
+  previousId: string | null;
+  occurredAt: string;
+  sentAt: string | null;
+  /** The message as sent (JSON text). */
+  json: string;
+}
+
+/** An event of a batch that was not kept, by its index in the batch, with the reason. */
+export interface RejectedEvent {
+  index: number;
+  messageId?: string;
+  reason: string;
+}
+
+/** What the request carried besides the events: stamped on each one. */
+export interface RequestFacts {
+  receivedAt: Date;
+  ip: string;
+  userAgent: string | undefined;
+  /** The batch's own sentAt (Segment `sentAt`, PostHog `sent_at`). */
+  batchSentAt?: unknown;
+  /** Context sent once for a whole batch (Segment allows it). */
+  batchContext?: unknown;
+}
+
+const TYPES = new Set<IngestEventType>(['track', 'page', 'screen', 'identify', 'group', 'alias']);
+
+/** analytics.js abbreviates the type in its paths (`/v1/t`). */
+export const TYPE_BY_LETTER: Record<string, IngestEventType> = {
+  t: 'track',
+  p: 'page',
+  s: 'screen',
+  i: 'identify',
+  g: 'group',
+  a: 'alias',
+};
+
+class Rejection extends Error {}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalId(message: JsonObject, field: string): string | null {
+  const value = message[field];
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') throw new Rejection(`${field} must be a string`);
+  if (value.length > 255) throw new Rejection(`${field} is longer than 255 characters`);
+  return value;
+}
+
+function optionalObject(message: JsonObject, field: string): JsonObject | null {
+  const value = message[field];
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) throw new Rejection(`${field} must be an object`);
+  return value;
+}
+
+function parseTime(value: unknown, field: string): number | null {
+  if (value === undefined || value === null || value === '') return null;
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+  if (!Number.isFinite(ms)) throw new Rejection(`${field} is not a valid ISO 8601 time`);
+  return ms;
+}
+
+/**
+ * When it happened, by the server's clock: the Segment spec corrects a client clock that is
+ * off by taking the event's age on the client (sentAt − timestamp) back from receivedAt.
+ */
+function occurredAt(message: JsonObject, facts: RequestFacts): { occurredAt: string; sentAt: string | null } {
+  const received = facts.receivedAt.getTime();
+  const timestamp = parseTime(message.timestamp ?? message.originalTimestamp, 'timestamp');
+  const sent = parseTime(message.sentAt ?? facts.batchSentAt, 'sentAt');
+  const sentAt = sent === null ? null : new Date(sent).toISOString();
+  if (timestamp === null) return { occurredAt: new Date(received).toISOString(), sentAt };
+  if (sent === null) return { occurredAt: new Date(timestamp).toISOString(), sentAt };
+  return { occurredAt: new Date(received - (sent - timestamp)).toISOString(), sentAt };
+}
+
+function serialise(message: JsonObject): string {
+  const json = JSON.stringify(message);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that could matter.
+  const size = json.length * 3 <= EVENT_LIMIT_BYTES ? json.length : Buffer.byteLength(json);
+  if (size > EVENT_LIMIT_BYTES) throw new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
+  // PostgreSQL's jsonb cannot hold a NUL character; one such event must not sink its batch.
+  if (json.includes('\\u0000')) throw new Rejection('the event contains a NUL character (\\u0000), which cannot be stored');
+  return json;
+}
+
+/**
+ * What the server adds to an event's context when the client did not say (the spec fills the
+ * address, and a browser's agent, from the request); the event's own context wins, key by key.
+ */
+export function contextDefaults(facts: RequestFacts): JsonObject {
+  const shared = isObject(facts.batchContext) ? facts.batchContext : {};
+  return { ip: facts.ip, ...(facts.userAgent ? { userAgent: facts.userAgent } : {}), ...shared };
+}
+
+/** Checks one Segment-spec message and reduces it to an IngestEvent; throws a Rejection with the reason. */
+function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: RequestFacts): IngestEvent {
+  if (!isObject(raw)) throw new Rejection('an event must be a JSON object');
+  const json = serialise(raw);
+  const type = (raw.type ?? defaultType) as IngestEventType;
+  if (typeof type !== 'string' || !TYPES.has(type)) throw new Rejection(`type must be one of ${[...TYPES].join(', ')}`);
+  const userId = optionalId(raw, 'userId');
+  const anonymousId = optionalId(raw, 'anonymousId');
+  const groupId = optionalId(raw, 'groupId');
+  const previousId = optionalId(raw, 'previousId');
+  if (!userId && !anonymousId && type !== 'group') throw new Rejection('userId or anonymousId is required');
+  let name: string | null = null;
+  if (type === 'track') {
+    name = optionalId(raw, 'event');
+    if (!name) throw new Rejection('event (the name of the tracked action) is required for track');
+  } else if (type === 'page' || type === 'screen') {
+    name = optionalId(raw, 'name');
+  }
+  if (type === 'group' && !groupId) throw new Rejection('groupId is required for group');
+  if (type === 'alias' && (!previousId || !userId)) throw new Rejection('previousId and userId are required for alias');
+  const messageId = optionalId(raw, 'messageId') ?? randomUUID();
+  for (const field of ['traits', 'properties', 'context']) optionalObject(raw, field);
+  return { messageId, type, userId, anonymousId, name, groupId, previousId, ...occurredAt(raw, facts), json };
+}
+
+export interface ReadBatch {
+  events: IngestEvent[];
+  rejected: RejectedEvent[];
+}
+
+/** Reads a list of messages; the valid ones are kept, the rest reported by index with the reason. */
+export function readMessages(messages: unknown[], facts: RequestFacts, defaultType?: IngestEventType): ReadBatch {
+  const events: IngestEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  messages.forEach((message, index) => {
+    try {
+      events.push(toEvent(message, defaultType, facts));
+    } catch (error) {
+      if (!(error instanceof Rejection)) throw error;
+      const messageId = isObject(message) && typeof message.messageId === 'string' ? message.messageId : undefined;
+      rejected.push({ index, ...(messageId ? { messageId } : {}), reason: error.message });
+    }
+  });
+  return { events, rejected };
+}
+
+/** Reads one message sent alone (`/v1/track`): it is kept, or the reason is thrown. */
+export function readSingleMessage(message: unknown, facts: RequestFacts, type: IngestEventType): IngestEvent | RejectedEvent {
+  const { events, rejected } = readMessages([message], facts, type);
+  return events[0] ?? (rejected[0] as RejectedEvent);
+}
+
+function text(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * A PostHog event as the Segment-spec message it means: `$identify`/`$set` identify,
+ * `$create_alias` aliases, `$groupidentify` groups, `$pageview`/`$screen` are pages and
+ * screens, anything else is a track. PostHog's `uuid` is the message id.
+ */
+export function fromPostHog(raw: unknown): unknown {
+  if (!isObject(raw)) return raw;
+  const properties = isObject(raw.properties) ? raw.properties : {};
+  const distinctId = raw.distinct_id ?? raw.distinctId;
+  const base: JsonObject = {
+    messageId: raw.uuid ?? null,
+    timestamp: raw.timestamp ?? null,
+    userId: distinctId ?? null,
+    context: { library: { name: text(properties.$lib) ?? 'posthog', version: text(properties.$lib_version) ?? null } },
+  };
+  const event = raw.event;
+  switch (event) {
+    case '$identify':
+    case '$set': {
+      const set = isObject(properties.$set) ? properties.$set : {};
+      const setOnce = isObject(properties.$set_once) ? properties.$set_once : {};
+      return { ...base, type: 'identify', anonymousId: properties.$anon_distinct_id ?? null, traits: { ...setOnce, ...set } };
+    }
+    case '$create_alias':
+      return { ...base, type: 'alias', previousId: properties.alias ?? null };
+    case '$groupidentify': {
+      const groupType = text(properties.$group_type) ?? 'group';
+      const groupKey = properties.$group_key ?? null;
+      // Without a person, posthog-node sends `$<type>_<key>` as the distinct id.
+      const personless = distinctId === `$${groupType}_${String(groupKey)}`;
+      const traits = { groupType, ...(isObject(properties.$group_set) ? properties.$group_set : {}) };
+      return { ...base, type: 'group', userId: personless ? null : (distinctId ?? null), groupId: groupKey, traits };
+    }
+    case '$pageview':
+      return { ...base, type: 'page', name: text(properties.title) ?? null, properties };
+    case '$screen':
+      return { ...base, type: 'screen', name: text(properties.$screen_name) ?? null, properties };
+    default:
+      return { ...base, type: 'track', event: event ?? null, properties };
+  }
+}

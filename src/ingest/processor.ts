@@ -1,0 +1,161 @@
+import { sql, type Kysely } from 'kysely';
+import { systemActor } from '../auth/actor.js';
+import type { DB } from '../db/tables.js';
+import { AppError } from '../errors.js';
+import { applyEvent, type IngestRow } from './apply.js';
+import { applyKnownTimelineEvents } from './apply-known.js';
+
+const TIMELINE_TYPES = new Set(['track', 'page', 'screen']);
+
+const RETRYABLE = new Set(['23505', '40001', '40P01']);
+
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof AppError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  return `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`.slice(0, 1000);
+}
+
+export interface ProcessResult {
+  claimed: number;
+  done: number;
+  failed: number;
+}
+
+/**
+ * Claims up to `limit` pending events (FOR UPDATE SKIP LOCKED: any number of workers can run)
+ * and applies them in arrival order inside one transaction, each behind a savepoint so that
+ * one bad event is marked failed with its reason without undoing the others. A lost race
+ * with a concurrent writer (unique violation, deadlock) rolls the whole claim back to be
+ * claimed again. Applied rows drop their payload: it lives on in the profile and timeline,
+ * where export and erasure find it; the message id stays to keep retries idempotent.
+ */
+export async function processPendingEvents(db: Kysely<DB>, limit = 200): Promise<ProcessResult> {
+  return db.transaction().execute(async (trx) => {
+    const rows = await sql<IngestRow>`select * from ingest_events where status = 'pending'
+      order by seq limit ${limit} for update skip locked`.execute(trx);
+    const done: string[][] = [];
+    let failed = 0;
+    const applyOne = async (row: IngestRow) => {
+      await sql`savepoint ingest_event`.execute(trx);
+      try {
+        await applyEvent(trx, systemActor(row.workspace_id, 'ingest'), row);
+        await sql`release savepoint ingest_event`.execute(trx);
+        done.push([row.workspace_id, row.message_id]);
+      } catch (error) {
+        if (isRetryable(error)) throw error;
+        await sql`rollback to savepoint ingest_event`.execute(trx);
+        await trx
+          .updateTable('ingest_events')
+          .set({ status: 'failed', error: reasonOf(error), processed_at: new Date() })
+          .where('workspace_id', '=', row.workspace_id)
+          .where('message_id', '=', row.message_id)
+          .execute();
+        failed++;
+      }
+    };
+    // In arrival order, so that what an event means never depends on how a claim was cut;
+    // consecutive timeline events of known people go in one statement, the rest one by one.
+    let run: IngestRow[] = [];
+    const flushRun = async () => {
+      const known = await applyKnownTimelineEvents(trx, run);
+      for (const row of run) {
+        if (known.has(row)) done.push([row.workspace_id, row.message_id]);
+        else await applyOne(row);
+      }
+      run = [];
+    };
+    for (const row of rows.rows) {
+      if (TIMELINE_TYPES.has(row.type)) {
+        run.push(row);
+        continue;
+      }
+      await flushRun();
+      await applyOne(row);
+    }
+    await flushRun();
+    if (done.length) {
+      await sql`update ingest_events e set status = 'done', processed_at = now(), properties = null, traits = null, context = null
+        from jsonb_to_recordset(${JSON.stringify(done.map(([w, m]) => ({ w, m })))}::jsonb) as d(w text, m text)
+        where e.workspace_id = d.w and e.message_id = d.m`.execute(trx);
+    }
+    return { claimed: rows.rows.length, done: done.length, failed };
+  });
+}
+
+/** Claims again after a lost race, a few times, before giving the error to the caller. */
+async function processWithRetry(db: Kysely<DB>, limit: number): Promise<ProcessResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await processPendingEvents(db, attempt > 3 ? 1 : limit);
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= 6) throw error;
+    }
+  }
+}
+
+/**
+ * Applies pending events until none are left, including those another worker holds
+ * (it waits for them). For tests, the CLI and benchmarks; the server runs `startIngestWorker`.
+ */
+export async function drainIngestQueue(db: Kysely<DB>, limit = 200): Promise<ProcessResult> {
+  const total: ProcessResult = { claimed: 0, done: 0, failed: 0 };
+  for (;;) {
+    const result = await processWithRetry(db, limit);
+    total.claimed += result.claimed;
+    total.done += result.done;
+    total.failed += result.failed;
+    if (result.claimed > 0) continue;
+    const pending = await db.selectFrom('ingest_events').select('message_id').where('status', '=', 'pending').limit(1).executeTakeFirst();
+    if (!pending) return total;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface IngestWorker {
+  /** Asks the worker to look for events now (called after a batch is stored). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/** The server's background processor: applies pending events as they arrive, polling when idle. */
+export function startIngestWorker(
+  db: Kysely<DB>,
+  options: { idleMs?: number; limit?: number; onError?: (error: unknown) => void } = {},
+): IngestWorker {
+  const idleMs = options.idleMs ?? 1000;
+  let stopped = false;
+  let wakeUp: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      let claimed = 0;
+      try {
+        claimed = (await processWithRetry(db, options.limit ?? 200)).claimed;
+      } catch (error) {
+        options.onError?.(error);
+      }
+      if (claimed === 0 && !stopped) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, idleMs);
+          wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeUp = undefined;
+      }
+    }
+  })();
+  return {
+    wake: () => wakeUp?.(),
+    async stop() {
+      stopped = true;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}

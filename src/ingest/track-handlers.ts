@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import type { DB, JsonObject } from '../db/tables.js';
+
+/** A track event after it landed on the customer's timeline. */
+export interface TrackedEvent {
+  messageId: string;
+  name: string;
+  properties: JsonObject;
+  context: JsonObject;
+  occurredAt: Date;
+  receivedAt: Date;
+  /** The protocol it came through (segment, posthog, jitsu). */
+  source: string;
+}
+
+/**
+ * Does what a named track event means beyond the timeline (an `Interaction Completed`
+ * records an interaction…). It runs in the processor's transaction, after the event is on
+ * the timeline, and must be idempotent: a message is applied once, but a batch that lost a
+ * race is applied again from the start. A thrown validation error marks the event failed
+ * with that reason and undoes what the handler did.
+ */
+export type TrackHandler = (db: Kysely<DB>, actor: Actor, customerId: string, event: TrackedEvent) => Promise<void>;
+
+const handlers = new Map<string, TrackHandler[]>();
+
+/** Registers a handler for track events of one name (exact, case-sensitive as clients send it). */
+export function registerTrackHandler(eventName: string, handler: TrackHandler): void {
+  handlers.set(eventName, [...(handlers.get(eventName) ?? []), handler]);
+}
+
+export function trackHandlersFor(eventName: string): readonly TrackHandler[] {
+  return handlers.get(eventName) ?? [];
+}

@@ -99,7 +99,7 @@ describe('the customer 360 in the browser', () => {
       const result = page.getByRole('list', { name: 'Search results' }).locator(`a[href="/customers/${customer.id}"]`);
       await result.waitFor();
       await page.getByLabel('Search customers').press('ArrowDown');
-      expect(await result.evaluate((link) => link === document.activeElement)).toBe(true);
+      expect(await result.evaluate((link) => link === link.ownerDocument.activeElement)).toBe(true);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: customer.name }).waitFor();
 

@@ -87,7 +87,9 @@ program
         );
         if (seeded) printSignIn(seeded, config.publicUrl);
         else if (options.demo)
-          process.stdout.write(`  Demo workspace already present: sign in at ${config.publicUrl} as ${DEMO_ADMIN_EMAIL} with password ${DEMO_PASSWORD}\n`);
+          process.stdout.write(
+            `  Demo workspace already present: sign in at ${config.publicUrl} as ${DEMO_ADMIN_EMAIL} with password ${DEMO_PASSWORD}\n`,
+          );
       },
     });
   });

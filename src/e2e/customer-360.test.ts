@@ -36,6 +36,11 @@ describe('the customer 360 in the browser', () => {
       expect(await household.textContent()).toContain(customer.household);
       await page.getByRole('region', { name: 'Consent' }).waitFor();
       await page.getByRole('list', { name: 'Timeline, newest first' }).waitFor();
+      // A holding's usage history opens on demand, as a chart of the last twelve months.
+      await holdings.getByText('Usage history').first().click();
+      const chart = holdings.getByRole('table', { name: /used per month/ });
+      await chart.waitFor({ state: 'attached' });
+      expect(await chart.getByRole('row').count()).toBe(12);
       await screenshot(page, 'customer-360.png');
 
       // The timeline is newest first; a kind filter shows only that kind.

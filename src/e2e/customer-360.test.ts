@@ -140,4 +140,35 @@ describe('the customer 360 in the browser', () => {
       await context.close();
     }
   });
+
+  it('opens the surviving profile when a merged customer is opened, with the merge on its timeline', async () => {
+    const api = (method: 'POST', url: string, payload: object) =>
+      server.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${server.seeded.secretKey}` }, payload });
+    const first = (
+      await api('POST', '/customers', { displayName: 'Morgan Merged', identities: [{ kind: 'email', value: 'mm1@example.com' }] })
+    ).json();
+    const second = (
+      await api('POST', '/customers', { displayName: 'Morgan M.', identities: [{ kind: 'email', value: 'mm2@example.com' }] })
+    ).json();
+    const merge = await api('POST', `/customers/${first.id}/merge`, { otherId: second.id, reason: 'same person' });
+    expect(merge.statusCode, merge.body).toBe(200);
+    const { survivorId, mergedId } = merge.json();
+
+    const { page, context, errors } = await openPage(server.browser);
+    try {
+      await page.goto(`${server.baseUrl}/customers/${mergedId}`);
+      await signIn(page);
+      await page.waitForURL(`${server.baseUrl}/customers/${survivorId}`);
+      await page.getByRole('heading', { level: 1, name: 'Morgan Merged' }).waitFor();
+      const identities = page.getByRole('region', { name: 'Identities' });
+      await expect.poll(() => identities.textContent()).toContain('mm2@example.com');
+      await page.getByRole('button', { name: 'Merges' }).click();
+      const merged = page.locator('.timeline__item[data-kind="merge"]');
+      await merged.waitFor();
+      expect(await merged.textContent()).toContain(mergedId);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -59,7 +59,7 @@ function printSignIn(result: SeedResult, url: string): void {
       .map(([table, n]) => `${n} ${table}`)
       .join(', ')}`,
     '',
-    `  Sign in as ${result.admin.email} with password ${result.admin.password} (POST ${url}/api/v1/auth/sign-in; API docs at ${url}/docs)`,
+    `  Sign in at ${url} as ${result.admin.email} with password ${result.admin.password} (API docs at ${url}/docs)`,
     `  Secret API key (shown once): ${result.secretKey}`,
     `  Try: curl -H "Authorization: Bearer ${result.secretKey}" "${url}/api/v1/customers?q=smith"`,
     '',
@@ -90,7 +90,9 @@ program
         );
         if (seeded) printSignIn(seeded, config.publicUrl);
         else if (options.demo)
-          process.stdout.write(`  Demo workspace already present: sign in as ${DEMO_ADMIN_EMAIL} with password ${DEMO_PASSWORD}\n`);
+          process.stdout.write(
+            `  Demo workspace already present: sign in at ${config.publicUrl} as ${DEMO_ADMIN_EMAIL} with password ${DEMO_PASSWORD}\n`,
+          );
       },
     });
   });

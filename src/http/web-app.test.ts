@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,10 @@ describe('the browser app, served by the API server', () => {
     expect(bundle.headers['content-type']).toMatch(/javascript/);
     expect(bundle.headers['cache-control']).toContain('immutable');
     expect((await ctx.app.inject({ url: '/assets/missing-abc123.js' })).statusCode).toBe(404);
+    const icon = await ctx.app.inject({ url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect((await ctx.app.inject({ url: '/missing.png' })).statusCode).toBe(404);
     expect((await ctx.app.inject({ url: '/customers/logo.png' })).statusCode).toBe(404);
   });
 
@@ -40,6 +44,23 @@ describe('the browser app, served by the API server', () => {
     expect((await ctx.app.inject({ url: '/openapi.json' })).json().openapi).toBe('3.1.0');
     // Only GET falls back to the app.
     expect((await ctx.app.inject({ method: 'POST', url: '/customers' })).statusCode).toBe(404);
+  });
+
+  it('serves a new build without a restart', async () => {
+    const webDir = mkdtempSync(join(tmpdir(), 'rapport-web-'));
+    mkdirSync(join(webDir, 'assets'));
+    writeFileSync(join(webDir, 'index.html'), '<script src="/assets/app-1.js"></script>');
+    writeFileSync(join(webDir, 'assets/app-1.js'), 'first()');
+    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }, { databaseUrl: undefined }), { database: ctx.database, webDir });
+    try {
+      expect((await app.inject({ url: '/customers' })).body).toContain('app-1.js');
+      writeFileSync(join(webDir, 'index.html'), '<script src="/assets/app-2.js"></script>');
+      writeFileSync(join(webDir, 'assets/app-2.js'), 'second()');
+      expect((await app.inject({ url: '/customers' })).body).toContain('app-2.js');
+      expect((await app.inject({ url: '/assets/app-2.js' })).body).toBe('second()');
+    } finally {
+      await app.close();
+    }
   });
 
   it('explains how to build the app when it has not been built', async () => {

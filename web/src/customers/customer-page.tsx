@@ -66,25 +66,31 @@ function BackToSearch() {
   );
 }
 
-/** One line under the name: id, customer since, products and what they pay each month. */
+/** One line under the name: id, customer since, what they hold and what they pay each month. */
 function Summary({ data }: { data: Customer360 }) {
-  const held = data.holdings.filter((holding) => holding.relationship === 'holder' && holding.status === 'active');
+  const id = data.customer.id;
+  const active = data.holdings.filter((holding) => holding.status === 'active');
+  const held = active.filter((holding) => holding.relationship === 'holder');
+  const paidForOthers = active.filter((holding) => holding.relationship === 'payer');
+  // What this customer pays: their own lines nobody else pays for, and the lines they pay for others.
   const monthly = new Map<string, number>();
-  for (const holding of held) {
-    if (holding.plan?.billingPeriod !== 'month') continue;
+  for (const holding of active) {
+    const pays = holding.relationship === 'payer' || !holding.payer || holding.payer.customerId === id;
+    if (!pays || holding.plan?.billingPeriod !== 'month') continue;
     monthly.set(holding.price.currency, (monthly.get(holding.price.currency) ?? 0) + holding.price.amountMinor);
   }
-  const lines = new Set(held.map((holding) => holding.productLine.name));
+  const lines = [...new Set(held.map((holding) => holding.productLine.name))];
   return (
     <span className="summary">
-      <span className="mono">{data.customer.id}</span>
+      <span className="mono">{id}</span>
       <span>Customer since {formatDate(data.customer.createdAt)}</span>
       <span>
         {held.length} active {held.length === 1 ? 'product' : 'products'}
-        {lines.size > 0 && ` across ${[...lines].join(' and ')}`}
+        {lines.length > 0 && ` across ${lines.join(' and ')}`}
+        {paidForOthers.length > 0 && `, pays for ${paidForOthers.length} more`}
       </span>
       {[...monthly].map(([currency, amountMinor]) => (
-        <span key={currency}>{formatMoney({ amountMinor, currency })} a month</span>
+        <span key={currency}>Pays {formatMoney({ amountMinor, currency })} a month</span>
       ))}
     </span>
   );

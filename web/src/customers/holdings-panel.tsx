@@ -1,9 +1,11 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Customer360, HoldingView } from '../api-types';
 import { Badge, type Tone } from '../components/badge';
 import { formatDataMb, formatDate, formatNumber, formatPrice, formatTenure, humanize } from '../components/format';
 import { Meter } from '../components/meter';
 import { Section } from '../components/page';
+import { UsageHistory } from './usage-history';
 
 const STATUS_TONE: Record<string, Tone> = { active: 'positive', suspended: 'warning', ended: 'neutral', cancelled: 'neutral' };
 
@@ -29,6 +31,17 @@ export function HoldingsPanel({ data }: { data: Customer360 }) {
         </div>
       ))}
     </Section>
+  );
+}
+
+/** Twelve months of usage, loaded when the person opens it. */
+function UsageDisclosure({ holding }: { holding: HoldingView }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="disclosure" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>Usage history</summary>
+      {open && <UsageHistory holding={holding} />}
+    </details>
   );
 }
 
@@ -97,6 +110,7 @@ function HoldingCard({ holding, customerId }: { holding: HoldingView; customerId
       ) : (
         <p className="muted small">No usage recorded yet.</p>
       )}
+      {usage && <UsageDisclosure holding={holding} />}
     </article>
   );
 }

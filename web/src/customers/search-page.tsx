@@ -88,7 +88,8 @@ export default function SearchPage() {
                     <span className="result__name">{result.displayName ?? 'Unnamed customer'}</span>
                     <span className="result__meta">{[result.email, result.phone].filter(Boolean).join(' · ') || result.id}</span>
                   </span>
-                  <Badge tone="info">matched on {phrase(result.matchedOn)}</Badge>
+                  {/* A match on the name is plain to see; a match on an identity says which one. */}
+                  {result.matchedOn !== 'name' && <Badge tone="info">matched on {phrase(result.matchedOn)}</Badge>}
                 </Link>
               </li>
             ))}

@@ -85,7 +85,7 @@ function TimelineItem({ entry }: { entry: TimelineEntry }) {
   const kind = timelineKind(entry.kind);
   const detail = kind.detail?.(entry);
   return (
-    <li className={`timeline__item timeline__item--${kind.tone}`} data-kind={entry.kind}>
+    <li className={`timeline__item timeline__item--${kind.tone}`} data-kind={entry.kind} data-id={`${entry.kind}:${entry.id}`}>
       <span className="timeline__icon" aria-hidden="true">
         <Icon name={kind.icon} size={16} />
       </span>

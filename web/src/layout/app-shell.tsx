@@ -25,8 +25,8 @@ export function AppShell() {
   async function handleSignOut() {
     setSigningOut(true);
     try {
+      // Signed out, the shell's guard sends the person to sign-in.
       await signOut();
-      navigate('/sign-in', { replace: true });
     } catch {
       // The session is unchanged; the button is usable again.
       setSigningOut(false);

@@ -15,7 +15,8 @@ export function RequireSession({ children }: { children: ReactNode }) {
   if (state.status === 'loading') return <Loading label="Starting Rapport…" fullPage />;
   if (state.status === 'signed-out') {
     const next = `${location.pathname}${location.search}${location.hash}`;
-    return <Navigate to={next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`} replace />;
+    const back = next !== '/' && !state.ended;
+    return <Navigate to={back ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'} replace />;
   }
   return children;
 }

@@ -2,7 +2,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, setUnauthenticatedHandler } from '../api';
 import type { Me } from '../api-types';
 
-type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; me: Me };
+/** `ended`: the person signed out here, so sign-in need not lead back to where they were. */
+type SessionState = { status: 'loading' } | { status: 'signed-out'; ended?: boolean } | { status: 'signed-in'; me: Me };
 
 interface SessionContextValue {
   state: SessionState;
@@ -42,7 +43,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     await api.post<void>('/auth/sign-out');
-    setState({ status: 'signed-out' });
+    setState({ status: 'signed-out', ended: true });
   }, []);
 
   const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);

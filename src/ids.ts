@@ -6,7 +6,7 @@ const pool = Buffer.alloc(16 * 4096);
 let poolOffset = pool.length;
 
 /** Prefixes of public ids, one per entity. */
-export type IdPrefix = 'ws' | 'usr' | 'key' | 'aud' | 'cus' | 'mrg' | 'hh' | 'cns' | 'dsr' | 'pl' | 'prd' | 'pln' | 'hld' | 'txn' | 'evt';
+export type IdPrefix = 'ws' | 'usr' | 'key' | 'aud' | 'cus' | 'mrg' | 'hh' | 'cns' | 'dsr' | 'pl' | 'prd' | 'pln' | 'hld' | 'txn' | 'evt' | 'msg' | 'tpl' | 'mev';
 
 function encodeTime(ms: number, length: number): string {
   let out = '';

@@ -12,14 +12,25 @@ import { getSettings } from './settings.js';
 import { findTemplate, languageFallbacks } from './templates.js';
 
 /** The consent purpose a message purpose needs. Gifts are about the customer's own account, so they go as service. */
-const CONSENT_PURPOSE: Record<MessagePurpose, ConsentPurpose> = { service: 'service', gift: 'service', survey: 'surveys', marketing: 'marketing' };
+const CONSENT_PURPOSE: Record<MessagePurpose, ConsentPurpose> = {
+  service: 'service',
+  gift: 'service',
+  survey: 'surveys',
+  marketing: 'marketing',
+};
 /** Purposes that need consent granted; the others go unless it was withdrawn. */
 const OPT_IN: ReadonlySet<MessagePurpose> = new Set(['marketing', 'survey']);
 /** Purposes the contact-frequency cap does not count or stop. */
 const CAP_EXEMPT: ReadonlySet<MessagePurpose> = new Set(['service']);
 
 const CONSENT_CHANNEL: Record<MessageChannel, ConsentChannel> = { email: 'email', sms: 'sms', letter: 'post', webhook: 'in_app' };
-const FROM_PREFERENCE: Partial<Record<ConsentChannel, MessageChannel>> = { email: 'email', sms: 'sms', post: 'letter', in_app: 'webhook', push: 'webhook' };
+const FROM_PREFERENCE: Partial<Record<ConsentChannel, MessageChannel>> = {
+  email: 'email',
+  sms: 'sms',
+  post: 'letter',
+  in_app: 'webhook',
+  push: 'webhook',
+};
 /** When a customer states no preference. */
 const DEFAULT_ORDER: MessageChannel[] = ['email', 'sms', 'letter'];
 
@@ -43,7 +54,11 @@ async function addresses(db: Kysely<DB>, customer: CustomerRow): Promise<Partial
   if (phone) found.sms = phone.value;
   // A postal address is a trait: one string with line breaks or a list of lines.
   const address = customer.traits.address;
-  const lines = Array.isArray(address) ? address.filter((l): l is string => typeof l === 'string') : typeof address === 'string' ? address.split('\n') : [];
+  const lines = Array.isArray(address)
+    ? address.filter((l): l is string => typeof l === 'string')
+    : typeof address === 'string'
+      ? address.split('\n')
+      : [];
   if (lines.length) found.letter = [customer.display_name, ...lines].filter(Boolean).join('\n');
   return found;
 }
@@ -51,7 +66,12 @@ async function addresses(db: Kysely<DB>, customer: CustomerRow): Promise<Partial
 type Choice = { channel: MessageChannel; recipient: string } | { channel: null; reason: string };
 
 /** The first channel the customer prefers that has an address and the consent the purpose needs. */
-async function chooseChannel(db: Kysely<DB>, customer: CustomerRow, purpose: MessagePurpose, requested: MessageChannel | undefined): Promise<Choice> {
+async function chooseChannel(
+  db: Kysely<DB>,
+  customer: CustomerRow,
+  purpose: MessagePurpose,
+  requested: MessageChannel | undefined,
+): Promise<Choice> {
   const preferred = customer.preferred_channels.map((c) => FROM_PREFERENCE[c as ConsentChannel]).filter((c): c is MessageChannel => !!c);
   const candidates = requested ? [requested] : [...new Set(preferred.length ? preferred : DEFAULT_ORDER)];
   const [found, consent] = await Promise.all([addresses(db, customer), listCurrentConsent(db, customer.workspace_id, customer.id)]);
@@ -90,11 +110,21 @@ async function capReached(db: Kysely<DB>, customer: CustomerRow, cap: { count: n
  * go is stored as `suppressed` with the reason. Sending the same idempotency key again
  * returns the first message.
  */
-export async function enqueueMessage(db: Kysely<DB>, workspaceId: string, input: MessageInput, options: EnqueueOptions = {}): Promise<Message> {
+export async function enqueueMessage(
+  db: Kysely<DB>,
+  workspaceId: string,
+  input: MessageInput,
+  options: EnqueueOptions = {},
+): Promise<Message> {
   const now = options.now ?? new Date();
   const idempotencyKey = input.idempotencyKey ?? newId('msg', now.getTime());
   const replay = async () =>
-    db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
   if (input.idempotencyKey) {
     const existing = await replay();
     if (existing) return toMessage(existing);
@@ -111,7 +141,11 @@ export async function enqueueMessage(db: Kysely<DB>, workspaceId: string, input:
 
   const choice = await chooseChannel(db, customer, input.purpose, input.channel);
   let reason = choice.channel === null ? choice.reason : null;
-  if (!reason && !CAP_EXEMPT.has(input.purpose) && (await capReached(db, customer, { count: settings.capCount, days: settings.capDays }, now))) {
+  if (
+    !reason &&
+    !CAP_EXEMPT.has(input.purpose) &&
+    (await capReached(db, customer, { count: settings.capCount, days: settings.capDays }, now))
+  ) {
     reason = 'contact_cap';
   }
   const notBefore = input.notBefore ? new Date(input.notBefore) : now;

@@ -63,7 +63,9 @@ export async function buildContext(
     db
       .selectFrom('holdings as h')
       .innerJoin('products as p', (join) => join.onRef('p.workspace_id', '=', 'h.workspace_id').onRef('p.id', '=', 'h.product_id'))
-      .innerJoin('product_lines as l', (join) => join.onRef('l.workspace_id', '=', 'p.workspace_id').onRef('l.id', '=', 'p.product_line_id'))
+      .innerJoin('product_lines as l', (join) =>
+        join.onRef('l.workspace_id', '=', 'p.workspace_id').onRef('l.id', '=', 'p.product_line_id'),
+      )
       .leftJoin('plans as pl', (join) => join.onRef('pl.workspace_id', '=', 'h.workspace_id').onRef('pl.id', '=', 'h.plan_id'))
       .select(['p.name as product', 'pl.name as plan', 'l.name as product_line', 'h.started_at', 'h.price_minor', 'h.currency'])
       .where('h.workspace_id', '=', customer.workspace_id)

@@ -1,8 +1,18 @@
 import { Type, type Static } from 'typebox';
 import { DateTime, Limit, Nullable } from '../http/schemas.js';
 
-export const MessagePurposeSchema = Type.Union([Type.Literal('service'), Type.Literal('survey'), Type.Literal('marketing'), Type.Literal('gift')]);
-export const MessageChannelSchema = Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('webhook'), Type.Literal('letter')]);
+export const MessagePurposeSchema = Type.Union([
+  Type.Literal('service'),
+  Type.Literal('survey'),
+  Type.Literal('marketing'),
+  Type.Literal('gift'),
+]);
+export const MessageChannelSchema = Type.Union([
+  Type.Literal('email'),
+  Type.Literal('sms'),
+  Type.Literal('webhook'),
+  Type.Literal('letter'),
+]);
 export const MessageStatusSchema = Type.Union([
   Type.Literal('queued'),
   Type.Literal('sending'),
@@ -68,7 +78,9 @@ export const MessageInput = Type.Object(
     templateKey: TemplateKey,
     channel: Type.Optional(MessageChannelSchema),
     data: Type.Optional(Data),
-    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Sending the same key again returns the first message' })),
+    idempotencyKey: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Sending the same key again returns the first message' }),
+    ),
     notBefore: Type.Optional(DateTime),
   },
   { additionalProperties: false },
@@ -123,7 +135,9 @@ export const SettingsChanges = Type.Partial(SettingsSchema, { additionalProperti
 
 export const InboundInput = Type.Object(
   {
-    messageId: Type.Optional(Type.String({ maxLength: 200, description: 'Our message id (SMS reference, email In-Reply-To or X-Rapport-Message)' })),
+    messageId: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Our message id (SMS reference, email In-Reply-To or X-Rapport-Message)' }),
+    ),
     providerId: Type.Optional(Type.String({ maxLength: 200, description: "The provider's id for the message" })),
     event: Type.Union([Type.Literal('delivered'), Type.Literal('failed'), Type.Literal('bounced'), Type.Literal('reply')]),
     from: Type.Optional(Type.String({ maxLength: 320 })),
@@ -134,4 +148,9 @@ export const InboundInput = Type.Object(
   { additionalProperties: false },
 );
 export type InboundInput = Static<typeof InboundInput>;
-export const InboundResult = Type.Object({ messageId: Type.String(), customerId: Type.String(), status: MessageStatusSchema, recorded: Type.String() });
+export const InboundResult = Type.Object({
+  messageId: Type.String(),
+  customerId: Type.String(),
+  status: MessageStatusSchema,
+  recorded: Type.String(),
+});

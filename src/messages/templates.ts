@@ -54,13 +54,24 @@ export async function updateTemplate(db: Kysely<DB>, workspaceId: string, id: st
 }
 
 export async function getTemplate(db: Kysely<DB>, workspaceId: string, id: string): Promise<Template> {
-  const row = await db.selectFrom('message_templates').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('Template', id);
   return toTemplate(row);
 }
 
 export async function listTemplates(db: Kysely<DB>, workspaceId: string): Promise<Template[]> {
-  const rows = await db.selectFrom('message_templates').selectAll().where('workspace_id', '=', workspaceId).orderBy('key').orderBy('language').execute();
+  const rows = await db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('key')
+    .orderBy('language')
+    .execute();
   return rows.map(toTemplate);
 }
 
@@ -83,13 +94,21 @@ export async function findTemplate(
   key: string,
   languages: string[],
 ): Promise<Selectable<MessageTemplatesTable>> {
-  const rows = await db.selectFrom('message_templates').selectAll().where('workspace_id', '=', workspaceId).where('key', '=', key).execute();
+  const rows = await db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('key', '=', key)
+    .execute();
   for (const language of languages) {
     const row = rows.find((r) => r.language.toLowerCase() === language);
     if (row) return row;
   }
   if (rows.length === 0) throw new AppError('not_found', `Template ${key} was not found`);
-  throw new AppError('not_found', `Template ${key} has no version in ${languages.join(', ')} (it has ${rows.map((r) => r.language).join(', ')})`);
+  throw new AppError(
+    'not_found',
+    `Template ${key} has no version in ${languages.join(', ')} (it has ${rows.map((r) => r.language).join(', ')})`,
+  );
 }
 
 /** Renders a stored template or a draft for one customer, exactly as a message would read. */

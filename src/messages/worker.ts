@@ -29,7 +29,10 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
  * claim commits before anything is sent. SKIP LOCKED lets any number of workers claim at
  * once without waiting on, or taking, each other's rows.
  */
-export async function claimMessages(db: Kysely<DB>, options: { workerId: string; leaseSeconds: number; limit: number; now: Date }): Promise<MessageRow[]> {
+export async function claimMessages(
+  db: Kysely<DB>,
+  options: { workerId: string; leaseSeconds: number; limit: number; now: Date },
+): Promise<MessageRow[]> {
   const lease = new Date(options.now.getTime() + options.leaseSeconds * 1000);
   const result = await sql<MessageRow>`
     with due as (
@@ -97,8 +100,21 @@ async function complete(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOpti
       .updateTable('messages')
       .set(
         retry
-          ? { status: 'queued', next_attempt_at: new Date(now.getTime() + retryDelayMs(row.attempts)), claimed_by: null, lease_until: null, last_error: error.message, updated_at: now }
-          : { status: 'failed', reason: error.permanent ? 'rejected' : 'attempts_exhausted', lease_until: null, last_error: error.message, updated_at: now },
+          ? {
+              status: 'queued',
+              next_attempt_at: new Date(now.getTime() + retryDelayMs(row.attempts)),
+              claimed_by: null,
+              lease_until: null,
+              last_error: error.message,
+              updated_at: now,
+            }
+          : {
+              status: 'failed',
+              reason: error.permanent ? 'rejected' : 'attempts_exhausted',
+              lease_until: null,
+              last_error: error.message,
+              updated_at: now,
+            },
       )
       .where('workspace_id', '=', row.workspace_id)
       .where('id', '=', row.id)
@@ -129,9 +145,22 @@ async function complete(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOpti
  * others (email) it is marked failed with reason `outcome_unknown` and never sent again
  * by Rapport: an operator may requeue it knowing it may arrive twice.
  */
-export async function recoverExpiredLeases(db: Kysely<DB>, transports: Transports, now: Date = new Date()): Promise<{ requeued: number; unknown: number }> {
-  const idempotent = (Object.values(transports) as Array<{ channel: MessageChannel; idempotent: boolean }>).filter((t) => t.idempotent).map((t) => t.channel);
-  const expired = await sql<{ workspace_id: string; id: string; customer_id: string; channel: MessageChannel | null; attempts: number; claimed_by: string | null }>`
+export async function recoverExpiredLeases(
+  db: Kysely<DB>,
+  transports: Transports,
+  now: Date = new Date(),
+): Promise<{ requeued: number; unknown: number }> {
+  const idempotent = (Object.values(transports) as Array<{ channel: MessageChannel; idempotent: boolean }>)
+    .filter((t) => t.idempotent)
+    .map((t) => t.channel);
+  const expired = await sql<{
+    workspace_id: string;
+    id: string;
+    customer_id: string;
+    channel: MessageChannel | null;
+    attempts: number;
+    claimed_by: string | null;
+  }>`
     select workspace_id, id, customer_id, channel, attempts, claimed_by from messages
     where status = 'sending' and lease_until < ${now}
     for update skip locked`.execute(db);
@@ -142,7 +171,11 @@ export async function recoverExpiredLeases(db: Kysely<DB>, transports: Transport
     // claimed_by stays on a failed row so that a late success from that worker can still record itself.
     await db
       .updateTable('messages')
-      .set(again ? { status: 'queued', next_attempt_at: now, claimed_by: null, lease_until: null, updated_at: now } : { status: 'failed', reason: 'outcome_unknown', lease_until: null, updated_at: now })
+      .set(
+        again
+          ? { status: 'queued', next_attempt_at: now, claimed_by: null, lease_until: null, updated_at: now }
+          : { status: 'failed', reason: 'outcome_unknown', lease_until: null, updated_at: now },
+      )
       .where('workspace_id', '=', row.workspace_id)
       .where('id', '=', row.id)
       .execute();
@@ -167,7 +200,12 @@ export async function recoverExpiredLeases(db: Kysely<DB>, transports: Transport
 /** One round: claim a batch (committed), send it, record the outcomes. Returns how many were claimed. */
 export async function deliverBatch(db: Kysely<DB>, options: WorkerOptions): Promise<number> {
   const now = options.now ?? (() => new Date());
-  const claimed = await claimMessages(db, { workerId: options.workerId, leaseSeconds: options.leaseSeconds, limit: options.batchSize ?? 50, now: now() });
+  const claimed = await claimMessages(db, {
+    workerId: options.workerId,
+    leaseSeconds: options.leaseSeconds,
+    limit: options.batchSize ?? 50,
+    now: now(),
+  });
   if (claimed.length === 0) return 0;
   const outcomes = await Promise.all(claimed.map((row) => attempt(row, options)));
   await complete(db, outcomes, options, now());

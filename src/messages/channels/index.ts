@@ -11,10 +11,17 @@ export { TransportError } from './types.js';
 /** The adapters the configuration enables; a channel without its setting has none and is never sent. */
 export function createTransports(config: MessagesConfig, options: { pool?: boolean } = {}): Transports {
   const transports: Transports = {};
-  if (config.smtpUrl) transports.email = createEmailTransport({ smtpUrl: config.smtpUrl, from: config.emailFrom, pool: options.pool ?? true });
+  if (config.smtpUrl)
+    transports.email = createEmailTransport({ smtpUrl: config.smtpUrl, from: config.emailFrom, pool: options.pool ?? true });
   if (config.smsUrl)
-    transports.sms = createSmsTransport({ url: config.smsUrl, token: config.smsToken, from: config.smsFrom, idempotent: config.smsIdempotent });
-  if (config.webhookUrl && config.webhookSecret) transports.webhook = createWebhookTransport({ url: config.webhookUrl, secret: config.webhookSecret });
+    transports.sms = createSmsTransport({
+      url: config.smsUrl,
+      token: config.smsToken,
+      from: config.smsFrom,
+      idempotent: config.smsIdempotent,
+    });
+  if (config.webhookUrl && config.webhookSecret)
+    transports.webhook = createWebhookTransport({ url: config.webhookUrl, secret: config.webhookSecret });
   if (config.lettersDir) transports.letter = createLetterTransport({ dir: config.lettersDir });
   return transports;
 }

@@ -42,7 +42,12 @@ export function createWebhookTransport(options: WebhookOptions): Transport {
       };
       let response: Response;
       try {
-        response = await fetch(options.url, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+        response = await fetch(options.url, {
+          method: 'POST',
+          headers,
+          body: payload,
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
       } catch (error) {
         throw new TransportError(`Webhook endpoint unreachable: ${(error as Error).message}`, false);
       }

@@ -13,6 +13,8 @@ export interface WorkerOptions {
   leaseSeconds: number;
   /** Messages claimed per round. */
   batchSize?: number;
+  /** Serve one workspace only; by default a worker serves them all. */
+  workspaceId?: string;
   now?: () => Date;
 }
 
@@ -31,13 +33,14 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
  */
 export async function claimMessages(
   db: Kysely<DB>,
-  options: { workerId: string; leaseSeconds: number; limit: number; now: Date },
+  options: { workerId: string; leaseSeconds: number; limit: number; now: Date; workspaceId?: string | undefined },
 ): Promise<MessageRow[]> {
   const lease = new Date(options.now.getTime() + options.leaseSeconds * 1000);
   const result = await sql<MessageRow>`
     with due as (
       select workspace_id, id from messages
       where status = 'queued' and next_attempt_at <= ${options.now}
+        ${options.workspaceId ? sql`and workspace_id = ${options.workspaceId}` : sql``}
       order by next_attempt_at
       limit ${options.limit}
       for update skip locked
@@ -147,10 +150,10 @@ async function complete(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOpti
  */
 export async function recoverExpiredLeases(
   db: Kysely<DB>,
-  transports: Transports,
-  now: Date = new Date(),
+  options: { transports: Transports; now?: Date; workspaceId?: string | undefined },
 ): Promise<{ requeued: number; unknown: number }> {
-  const idempotent = (Object.values(transports) as Array<{ channel: MessageChannel; idempotent: boolean }>)
+  const now = options.now ?? new Date();
+  const idempotent = (Object.values(options.transports) as Array<{ channel: MessageChannel; idempotent: boolean }>)
     .filter((t) => t.idempotent)
     .map((t) => t.channel);
   const expired = await sql<{
@@ -163,6 +166,7 @@ export async function recoverExpiredLeases(
   }>`
     select workspace_id, id, customer_id, channel, attempts, claimed_by from messages
     where status = 'sending' and lease_until < ${now}
+      ${options.workspaceId ? sql`and workspace_id = ${options.workspaceId}` : sql``}
     for update skip locked`.execute(db);
   let requeued = 0;
   let unknown = 0;
@@ -205,6 +209,7 @@ export async function deliverBatch(db: Kysely<DB>, options: WorkerOptions): Prom
     leaseSeconds: options.leaseSeconds,
     limit: options.batchSize ?? 50,
     now: now(),
+    workspaceId: options.workspaceId,
   });
   if (claimed.length === 0) return 0;
   const outcomes = await Promise.all(claimed.map((row) => attempt(row, options)));
@@ -218,7 +223,9 @@ export async function runMessageWorker(db: Kysely<DB>, options: WorkerOptions & 
   while (!options.signal.aborted) {
     const now = options.now?.() ?? new Date();
     if (now.getTime() - lastSweep > (options.leaseSeconds * 1000) / 2) {
-      await db.transaction().execute((trx) => recoverExpiredLeases(trx, options.transports, now));
+      await db
+        .transaction()
+        .execute((trx) => recoverExpiredLeases(trx, { transports: options.transports, now, workspaceId: options.workspaceId }));
       lastSweep = now.getTime();
     }
     const claimed = await deliverBatch(db, options);

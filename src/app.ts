@@ -10,6 +10,8 @@ import { customerRoutes } from './customers/routes.js';
 import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { holdingRoutes } from './holdings/routes.js';
+import { messageRoutes } from './messages/routes.js';
+import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerValidation } from './http/validation.js';
@@ -74,5 +76,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(customerRoutes, { prefix: '/api/v1' });
   await app.register(catalogRoutes, { prefix: '/api/v1' });
   await app.register(holdingRoutes, { prefix: '/api/v1' });
+  await app.register(messageRoutes, { prefix: '/api/v1' });
+  await app.register(unsubscribeRoutes);
   return app;
 }

@@ -35,3 +35,6 @@ export const canManageAccess = permission('manage users and API keys', ['admin']
 export const canReadAuditLog = permission('read the audit log', ['admin', 'lead']);
 export const canReadWorkspace = permission('read the workspace', ['admin', 'lead', 'analyst', 'agent']);
 export const canIngestEvents = permission('send events', ['admin'], true, true);
+export const canSendMessages = permission('send messages to customers', ['admin', 'lead', 'agent']);
+export const canManageMessageTemplates = permission('change message templates and settings', ['admin', 'lead']);
+export const canRecordInboundMessages = permission('record message receipts and replies', ['admin'], true, true);

@@ -181,6 +181,27 @@ export async function eraseCustomer(
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', 'in', ids)
     .execute();
+  // Messages keep their purpose, channel and status for counts; what they said and where they went goes,
+  // and a message still waiting is never sent.
+  await db
+    .updateTable('messages')
+    .set({ recipient: null, subject: null, body: null, payload: '{}', unsubscribe_token: null, last_error: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', 'in', ids)
+    .execute();
+  await db
+    .updateTable('messages')
+    .set({ status: 'suppressed', reason: 'erased', updated_at: new Date() })
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', 'in', ids)
+    .where('status', '=', 'queued')
+    .execute();
+  await db
+    .updateTable('message_events')
+    .set({ detail: '{}' })
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', 'in', ids)
+    .execute();
   await db
     .updateTable('customer_merges')
     .set({ merged_profile: '{}', identity: null })

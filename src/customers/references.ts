@@ -15,6 +15,8 @@ export const CUSTOMER_REFERENCES: ReadonlyArray<{ table: string; column: string 
   { table: 'transactions', column: 'customer_id' },
   { table: 'customer_events', column: 'customer_id' },
   { table: 'dsr_requests', column: 'customer_id' },
+  { table: 'messages', column: 'customer_id' },
+  { table: 'message_events', column: 'customer_id' },
 ];
 
 /** Columns that name customers but are history, not pointers: merges keep both ids as they were. */

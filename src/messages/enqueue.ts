@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { listCurrentConsent } from '../customers/consent.js';
 import { resolveCustomer } from '../customers/lookup.js';
-import type { ConsentChannel, ConsentPurpose, CustomerRow, DB, MessageChannel, MessagePurpose } from '../db/tables.js';
+import type { ConsentChannel, CustomerRow, DB, MessageChannel, MessagePurpose } from '../db/tables.js';
+import { CAP_EXEMPT, CONSENT_CHANNEL, CONSENT_PURPOSE, FROM_PREFERENCE, OPT_IN } from './consent-rules.js';
 import { newId } from '../ids.js';
 import { toMessage } from './mappers.js';
 import { buildContext, renderTemplate } from './render.js';
@@ -11,26 +12,6 @@ import type { Message, MessageInput } from './schemas.js';
 import { getSettings } from './settings.js';
 import { findTemplate, languageFallbacks } from './templates.js';
 
-/** The consent purpose a message purpose needs. Gifts are about the customer's own account, so they go as service. */
-const CONSENT_PURPOSE: Record<MessagePurpose, ConsentPurpose> = {
-  service: 'service',
-  gift: 'service',
-  survey: 'surveys',
-  marketing: 'marketing',
-};
-/** Purposes that need consent granted; the others go unless it was withdrawn. */
-const OPT_IN: ReadonlySet<MessagePurpose> = new Set(['marketing', 'survey']);
-/** Purposes the contact-frequency cap does not count or stop. */
-const CAP_EXEMPT: ReadonlySet<MessagePurpose> = new Set(['service']);
-
-const CONSENT_CHANNEL: Record<MessageChannel, ConsentChannel> = { email: 'email', sms: 'sms', letter: 'post', webhook: 'in_app' };
-const FROM_PREFERENCE: Partial<Record<ConsentChannel, MessageChannel>> = {
-  email: 'email',
-  sms: 'sms',
-  post: 'letter',
-  in_app: 'webhook',
-  push: 'webhook',
-};
 /** When a customer states no preference. */
 const DEFAULT_ORDER: MessageChannel[] = ['email', 'sms', 'letter'];
 

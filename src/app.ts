@@ -15,6 +15,7 @@ import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerValidation } from './http/validation.js';
+import { serviceRoutes } from './service/routes.js';
 import { ErrorBody } from './http/schemas.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 
@@ -76,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(customerRoutes, { prefix: '/api/v1' });
   await app.register(catalogRoutes, { prefix: '/api/v1' });
   await app.register(holdingRoutes, { prefix: '/api/v1' });
+  await app.register(serviceRoutes, { prefix: '/api/v1' });
   await app.register(messageRoutes, { prefix: '/api/v1' });
   await app.register(unsubscribeRoutes);
   return app;

@@ -6,7 +6,34 @@ const pool = Buffer.alloc(16 * 4096);
 let poolOffset = pool.length;
 
 /** Prefixes of public ids, one per entity. */
-export type IdPrefix = 'ws' | 'usr' | 'key' | 'aud' | 'cus' | 'mrg' | 'hh' | 'cns' | 'dsr' | 'pl' | 'prd' | 'pln' | 'hld' | 'txn' | 'evt' | 'msg' | 'tpl' | 'mev';
+export type IdPrefix =
+  | 'ws'
+  | 'usr'
+  | 'key'
+  | 'aud'
+  | 'cus'
+  | 'mrg'
+  | 'hh'
+  | 'cns'
+  | 'dsr'
+  | 'pl'
+  | 'prd'
+  | 'pln'
+  | 'hld'
+  | 'txn'
+  | 'evt'
+  // service
+  | 'tm'
+  | 'job'
+  | 'sla'
+  | 'cas'
+  | 'cev'
+  | 'int'
+  | 'gw'
+  // messages
+  | 'msg'
+  | 'tpl'
+  | 'mev';
 
 function encodeTime(ms: number, length: number): string {
   let out = '';

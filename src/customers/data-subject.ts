@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { resolveCustomer } from './lookup.js';
-import { CUSTOMER_REFERENCES, NO_PERSONAL_DATA } from './references.js';
+import { CUSTOMER_REFERENCES, ERASABLE_TEXT, NO_PERSONAL_DATA } from './references.js';
 
 /** Ids of a customer and every profile merged into it: personal data may sit under any of them. */
 async function profileIds(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<string[]> {
@@ -181,26 +181,17 @@ export async function eraseCustomer(
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', 'in', ids)
     .execute();
-  // Messages keep their purpose, channel and status for counts; what they said and where they went goes,
-  // and a message still waiting is never sent.
-  await db
-    .updateTable('messages')
-    .set({ recipient: null, subject: null, body: null, payload: '{}', unsubscribe_token: null, last_error: null })
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', 'in', ids)
-    .execute();
+  for (const text of ERASABLE_TEXT) {
+    await sql`update ${sql.table(text.table)} set ${sql.ref(text.column)} = ${text.empty}
+      where workspace_id = ${workspaceId} and customer_id in (${sql.join(ids)})`.execute(db);
+  }
+  // A message still waiting for an erased customer is never sent.
   await db
     .updateTable('messages')
     .set({ status: 'suppressed', reason: 'erased', updated_at: new Date() })
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', 'in', ids)
     .where('status', '=', 'queued')
-    .execute();
-  await db
-    .updateTable('message_events')
-    .set({ detail: '{}' })
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', 'in', ids)
     .execute();
   await db
     .updateTable('customer_merges')

@@ -75,6 +75,23 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
       order by occurred_at desc, id desc limit ${a.limit}`,
   },
   {
+    kind: 'interaction',
+    query: (a) => sql`select 'interaction' as kind, i.id, i.started_at as occurred_at, i.direction as action,
+        jsonb_build_object('channel', i.channel, 'endedAt', i.ended_at, 'agentId', i.agent_user_id, 'teamId', i.team_id,
+          'jobId', i.job_id, 'jobName', j.name, 'caseId', i.case_id, 'outcome', i.outcome, 'note', i.note) as data
+      from interactions i left join service_jobs j on j.workspace_id = i.workspace_id and j.id = i.job_id
+      where i.workspace_id = ${a.workspaceId} and i.customer_id = ${a.customerId} ${page(sql`i.started_at`, a, sql`i.id`)}
+      order by i.started_at desc, i.id desc limit ${a.limit}`,
+  },
+  {
+    kind: 'case',
+    query: (a) => sql`select 'case' as kind, id, opened_at as occurred_at, state as action,
+        jsonb_build_object('subject', subject, 'priority', priority, 'channel', channel, 'jobId', job_id,
+          'complaint', is_complaint, 'resolvedAt', resolved_at, 'agentId', agent_user_id, 'teamId', team_id) as data
+      from cases where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId} ${page(sql`opened_at`, a)}
+      order by opened_at desc, id desc limit ${a.limit}`,
+  },
+  {
     // Messages sent, and what came back: receipts, bounces, replies, unsubscribes (retries stay on the message).
     kind: 'message',
     query: (a) => sql`(select 'message' as kind, id, created_at as occurred_at, status as action,

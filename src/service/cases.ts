@@ -1,0 +1,171 @@
+import { sql, type Kysely } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { resolveCustomer } from '../customers/lookup.js';
+import type { DB } from '../db/tables.js';
+import { AppError, invalid, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import { addBusinessSeconds } from './business-time.js';
+import { appendCaseEvent, loadCaseForUpdate, saveCase, transitionCase, type CaseAction } from './lifecycle.js';
+import { toCase, toCaseEvent, toInteraction, type CaseRow } from './mappers.js';
+import { applyRollupDelta, caseContribution } from './rollups.js';
+import type { Case, CaseActionBody, CaseInput, CaseQuery } from './schemas.js';
+import { calendarOf, findSlaPolicy, targetFor } from './sla.js';
+import { requireAgent, requireJob, requireProductLine, requireTeam, teamsOf } from './teams.js';
+
+/** Opens a case; its due instants come from the SLA policy's calendar and targets. */
+export async function openCase(db: Kysely<DB>, actor: Actor, input: CaseInput, now: Date = new Date()): Promise<CaseRow> {
+  const ws = actor.workspaceId;
+  const customer = await resolveCustomer(db, ws, input.customerId);
+  const openedAt = input.openedAt ? new Date(input.openedAt) : now;
+  if (openedAt.getTime() > now.getTime() + 60_000) throw invalid('/openedAt', 'must not be in the future');
+  if (input.complaintCategory && input.complaint === false) throw invalid('/complaintCategory', 'is only for a complaint');
+  const policy = await findSlaPolicy(db, ws, input.slaPolicyId);
+  const priority = input.priority ?? 'normal';
+  const target = policy ? targetFor(policy.targets, priority, input.channel) : undefined;
+  const calendar = policy ? calendarOf(policy) : undefined;
+  const agentId = input.agentId ? await requireAgent(db, ws, input.agentId, '/agentId') : null;
+  const teamId = input.teamId ? await requireTeam(db, ws, input.teamId, '/teamId') : null;
+  const complaint = input.complaint ?? Boolean(input.complaintCategory);
+  const row = await db
+    .insertInto('cases')
+    .values({
+      workspace_id: ws,
+      id: newId('cas'),
+      customer_id: customer.id,
+      subject: input.subject,
+      state: agentId || teamId ? 'assigned' : 'open',
+      priority,
+      channel: input.channel,
+      job_id: input.jobId ? await requireJob(db, ws, input.jobId, '/jobId') : null,
+      product_line_id: input.productLineId ? await requireProductLine(db, ws, input.productLineId, '/productLineId') : null,
+      team_id: teamId,
+      agent_user_id: agentId,
+      sla_policy_id: policy?.id ?? null,
+      is_complaint: complaint,
+      complaint_category: complaint ? (input.complaintCategory ?? null) : null,
+      opened_at: openedAt,
+      first_response_due_at: target && calendar ? addBusinessSeconds(openedAt, target.firstResponseMinutes * 60, calendar) : null,
+      resolution_due_at: target && calendar ? addBusinessSeconds(openedAt, target.resolutionMinutes * 60, calendar) : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await applyRollupDelta(db, ws, [], caseContribution(row));
+  await appendCaseEvent(db, actor, {
+    caseId: row.id,
+    kind: 'opened',
+    to: row.state,
+    data: { priority, channel: row.channel, agentId, teamId, slaPolicyId: row.sla_policy_id, complaint },
+    at: openedAt,
+  });
+  return row;
+}
+
+export async function requireCaseRow(db: Kysely<DB>, workspaceId: string, id: string): Promise<CaseRow> {
+  const row = await db.selectFrom('cases').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Case', id);
+  return row;
+}
+
+/** A case with its interactions (oldest first) and its full event history. */
+export async function getCaseDetail(db: Kysely<DB>, workspaceId: string, id: string) {
+  const row = await requireCaseRow(db, workspaceId, id);
+  const interactions = await db
+    .selectFrom('interactions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('case_id', '=', id)
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
+  const events = await db
+    .selectFrom('case_events')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('case_id', '=', id)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return { ...toCase(row), interactions: interactions.map(toInteraction), events: events.map(toCaseEvent) };
+}
+
+/** Applies one lifecycle action, under a row lock so concurrent actions serialise. */
+export async function actOnCase(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  action: CaseAction,
+  body: CaseActionBody,
+  now = new Date(),
+): Promise<Case> {
+  const row = await loadCaseForUpdate(db, actor.workspaceId, id);
+  const at = body.at ? new Date(body.at) : now;
+  if (at.getTime() > now.getTime() + 60_000) throw invalid('/at', 'must not be in the future');
+  const agentId =
+    action === 'assign' && body.agentId === undefined && body.teamId === undefined && actor.kind === 'user' ? actor.userId : body.agentId;
+  return toCase(await transitionCase(db, actor, row, action, { at, agentId, teamId: body.teamId, note: body.note }));
+}
+
+/** Flags a case as a complaint with a category, or clears the flag; both are kept in its history. */
+export async function setComplaint(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  complaint: boolean,
+  category: string | null | undefined,
+  now = new Date(),
+): Promise<Case> {
+  const row = await loadCaseForUpdate(db, actor.workspaceId, id);
+  if (!complaint && category) throw invalid('/category', 'is only for a complaint');
+  if (row.state === 'closed') throw new AppError('conflict', 'A closed case cannot change', { currentState: row.state });
+  const after = await saveCase(db, row, {
+    is_complaint: complaint,
+    complaint_category: complaint ? (category ?? row.complaint_category) : null,
+  });
+  await appendCaseEvent(db, actor, {
+    caseId: id,
+    kind: complaint ? 'complaint_flagged' : 'complaint_cleared',
+    data: { category: after.complaint_category },
+    at: now,
+  });
+  return toCase(after);
+}
+
+const LIVE = ['open', 'assigned', 'responded', 'pending', 'reopened'] as const;
+
+/**
+ * Cases for an inbox: mine, my teams', those breaching within `withinMinutes` (or already
+ * breached), or all; live cases only unless a state is asked for. Soonest due first.
+ */
+export async function listCases(db: Kysely<DB>, actor: Actor, query: CaseQuery, now = new Date()): Promise<Case[]> {
+  const ws = actor.workspaceId;
+  let q = db.selectFrom('cases').selectAll().where('workspace_id', '=', ws);
+  const view = query.view ?? 'all';
+  if (view === 'mine' || view === 'team') {
+    if (actor.kind !== 'user') throw invalid('/view', `"${view}" needs a signed-in user`);
+    if (view === 'mine') q = q.where('agent_user_id', '=', actor.userId);
+    else {
+      const teams = await teamsOf(db, ws, actor.userId);
+      if (teams.length === 0) return [];
+      q = q.where('team_id', 'in', teams);
+    }
+  }
+  if (view === 'breaching') {
+    const horizon = new Date(now.getTime() + query.withinMinutes * 60_000);
+    q = q.where((eb) =>
+      eb.or([
+        eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<=', horizon)]),
+        eb.and([eb('state', '!=', 'pending'), eb('resolution_due_at', '<=', horizon)]),
+      ]),
+    );
+  }
+  if (query.customerId) q = q.where('customer_id', '=', (await resolveCustomer(db, ws, query.customerId)).id);
+  if (query.agentId) q = q.where('agent_user_id', '=', query.agentId);
+  if (query.teamId) q = q.where('team_id', '=', query.teamId);
+  q = query.state ? q.where('state', '=', query.state) : q.where('state', 'in', [...LIVE]);
+  const rows = await q
+    .orderBy(sql`least(case when first_responded_at is null then first_response_due_at end, resolution_due_at)`, sql`asc nulls last`)
+    .orderBy('opened_at')
+    .limit(query.limit)
+    .execute();
+  return rows.map(toCase);
+}

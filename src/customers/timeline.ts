@@ -92,7 +92,7 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
       order by opened_at desc, id desc limit ${a.limit}`,
   },
   {
-    // Messages sent, and what came back: receipts, bounces, replies, unsubscribes (retries stay on the message).
+    // Messages sent, and unsubscribes from them; receipts and replies are interactions (src/messages/inbound.ts).
     kind: 'message',
     query: (a) => sql`(select 'message' as kind, id, created_at as occurred_at, status as action,
         jsonb_build_object('purpose', purpose, 'channel', channel, 'templateKey', template_key, 'subject', subject,
@@ -102,7 +102,7 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
       union all
       (select 'message' as kind, id, occurred_at, kind as action, jsonb_build_object('messageId', message_id) || detail as data
       from message_events where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId}
-        and kind in ('delivered', 'bounced', 'reply', 'unsubscribed') ${page(sql`occurred_at`, a)}
+        and kind = 'unsubscribed' ${page(sql`occurred_at`, a)}
       order by occurred_at desc, id desc limit ${a.limit})`,
   },
 ];

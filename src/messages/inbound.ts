@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import { recordConsent } from '../customers/consent.js';
-import type { DB, MessageEventKind, MessageStatus } from '../db/tables.js';
+import type { Channel, DB, MessageChannel, MessageEventKind, MessageStatus } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { CONSENT_CHANNEL } from './consent-rules.js';
 import type { InboundInput } from './schemas.js';
+import { recordInteraction } from '../service/interactions.js';
+
+/** The interaction channel a message channel is. */
+const INTERACTION_CHANNEL: Record<MessageChannel, Channel> = { email: 'email', sms: 'sms', letter: 'paper', webhook: 'app' };
 
 /** An SMS reply that is only one of these words withdraws opt-in consent on SMS. */
 const STOP_WORDS = /^\s*(stop|stopall|unsubscribe|end|quit|cancel)\s*$/i;
@@ -29,7 +33,7 @@ export async function recordInbound(
   const ours = input.messageId?.replace(/^<|@[^>]*>?$/g, '');
   const message = await db
     .selectFrom('messages')
-    .select(['id', 'customer_id', 'status', 'channel', 'purpose'])
+    .select(['id', 'customer_id', 'status', 'channel', 'purpose', 'subject'])
     .where('workspace_id', '=', workspaceId)
     .where((eb) =>
       eb.or([
@@ -79,6 +83,7 @@ export async function recordInbound(
       }
     }
   }
+  const eventId = newId('mev');
   const detail: Record<string, string> = {};
   if (input.from) detail.from = input.from;
   if (input.text) detail.text = input.text;
@@ -87,7 +92,7 @@ export async function recordInbound(
     .insertInto('message_events')
     .values({
       workspace_id: workspaceId,
-      id: newId('mev'),
+      id: eventId,
       message_id: message.id,
       customer_id: message.customer_id,
       kind,
@@ -95,5 +100,19 @@ export async function recordInbound(
       occurred_at: at,
     })
     .execute();
+  // On the customer's timeline as interactions: a reply is the customer contacting us; a receipt
+  // or bounce is our outbound contact, reached or not (once per message and outcome).
+  if (message.channel) {
+    await recordInteraction(db, workspaceId, {
+      customerId: message.customer_id,
+      channel: INTERACTION_CHANNEL[message.channel],
+      direction: kind === 'reply' ? 'inbound' : 'outbound',
+      startedAt: at.toISOString(),
+      outcome: kind === 'reply' ? 'reply' : kind,
+      note: kind === 'reply' ? (input.text ?? null) : (message.subject ?? null),
+      source: 'messages',
+      externalId: kind === 'reply' ? eventId : `${message.id}:${kind}`,
+    });
+  }
   return { messageId: message.id, customerId: message.customer_id, status, recorded: kind };
 }

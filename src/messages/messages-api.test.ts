@@ -186,9 +186,21 @@ describe('messages API', () => {
     const detail = (await json(tenant, 'GET', `/messages/${message.id}`)).body;
     expect(detail).toMatchObject({ status: 'delivered', deliveredAt: '2026-03-02T10:00:05.000Z' });
     expect(detail.events.map((e: { kind: string }) => e.kind)).toEqual(['delivered', 'reply', 'reply']);
-    const timeline = (await json(tenant, 'GET', `/customers/${customer}/timeline?kinds=message`)).body.data;
-    expect(timeline.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['delivered', 'reply']));
-    expect(timeline.find((e: { action: string; data: { text?: string } }) => e.data.text === 'Thanks, all working now')).toBeTruthy();
+
+    // On the timeline: the message itself, and the receipt and replies as interactions (once each, even if a provider repeats).
+    await inbound({ providerId: 'prov-123', event: 'delivered', occurredAt: '2026-03-02T10:00:05Z' });
+    const timeline = (await json(tenant, 'GET', `/customers/${customer}/timeline?kinds=message,interaction`)).body.data;
+    type Entry = { kind: string; action: string; data: { note?: string; outcome?: string; channel?: string } };
+    expect(timeline.filter((e: Entry) => e.kind === 'message')).toMatchObject([
+      { action: 'delivered', data: { channel: 'sms', purpose: 'service' } },
+    ]);
+    const interactions = timeline.filter((e: Entry) => e.kind === 'interaction');
+    expect(interactions).toHaveLength(3);
+    expect(interactions.find((e: Entry) => e.data.note === 'Thanks, all working now')).toMatchObject({
+      action: 'inbound',
+      data: { channel: 'sms', outcome: 'reply' },
+    });
+    expect(interactions.find((e: Entry) => e.action === 'outbound')).toMatchObject({ data: { outcome: 'delivered', channel: 'sms' } });
     const consent = (await json(tenant, 'GET', `/customers/${customer}/consent`)).body.data;
     expect(consent[0]).toMatchObject({ channel: 'sms', status: 'withdrawn', source: 'sms_stop_reply' });
 

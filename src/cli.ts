@@ -7,6 +7,7 @@ import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { Role } from './db/tables.js';
 import { AppError } from './errors.js';
+import { startMessageWorker } from './messages/background.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, seedDemo, type SeedResult } from './seed/seed.js';
 import { startServer } from './server.js';
 import { addMember, createWorkspace, findWorkspace } from './workspaces/service.js';
@@ -116,6 +117,23 @@ program
     if (options.size > 1_000_000) throw new InvalidArgumentError('--size is at most 1,000,000');
     const result = await withDatabase(config, (database) => seedWithProgress(database, options.size, options.slug, options.randomSeed));
     printSignIn(result, config.publicUrl);
+  });
+
+program
+  .command('messages-worker')
+  .description('Deliver queued messages until stopped (SIGINT/SIGTERM); run several on PostgreSQL')
+  .action(async () => {
+    const config = loadConfig();
+    await withDatabase(config, async (database) => {
+      const worker = startMessageWorker(database.db, config, (error) => process.stderr.write(`message worker: ${String(error)}\n`));
+      process.stdout.write(
+        `Delivering messages as ${worker.workerId} on ${describeDatabase(config)}; channels: ${worker.channels.join(', ') || 'none configured'}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      await worker.stop();
+    });
   });
 
 program

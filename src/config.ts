@@ -42,6 +42,8 @@ export interface MessagesConfig {
   maxAttempts: number;
   /** How long a worker holds a claimed message before it counts as crashed mid-send. */
   leaseSeconds: number;
+  /** Run a delivery worker inside `rapport serve` (needed on embedded PGlite; with PostgreSQL, `rapport messages-worker` processes may run instead). */
+  workerInProcess: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -90,6 +92,7 @@ function readMessagesConfig(env: NodeJS.ProcessEnv): MessagesConfig {
     lettersDir: env.RAPPORT_LETTERS_DIR ? resolve(env.RAPPORT_LETTERS_DIR) : undefined,
     maxAttempts: readInt(env, 'RAPPORT_MESSAGE_MAX_ATTEMPTS', 5, 1, 50),
     leaseSeconds: readInt(env, 'RAPPORT_MESSAGE_LEASE_SECONDS', 120, 5, 3600),
+    workerInProcess: readBool(env, 'RAPPORT_MESSAGE_WORKER', true),
   };
 }
 

@@ -4,7 +4,8 @@ import { createTenant, useTestApp } from '../test/app.js';
 import { insertCatalog, insertHolding } from '../test/fixtures.js';
 import { insertMessageCustomer, insertTemplate } from '../test/messages.js';
 import { enqueueMessage } from './enqueue.js';
-import { createTemplate } from './templates.js';
+import { createTemplate, previewTemplate } from './templates.js';
+import { seedMessageTemplates } from '../seed/messages.js';
 
 const ctx = useTestApp();
 const db = () => ctx.database.db;
@@ -192,5 +193,36 @@ describe('the outbox', () => {
     expect((error as AppError).details.issues?.[0]).toMatchObject({ path: '/data' });
     expect((error as AppError).message).toMatch(/amount/);
     expect(await messagesOf(workspace.id)).toHaveLength(0);
+  });
+
+  it('ships demo templates that read as if a person wrote them', async () => {
+    const { workspace } = await createTenant(ctx.app, 'Demo Telecom');
+    const catalog = await insertCatalog(db(), workspace.id);
+    expect(await seedMessageTemplates(db(), workspace.id)).toBeGreaterThan(5);
+    const customer = await insertMessageCustomer(db(), workspace.id, {
+      displayName: 'Megan Jones',
+      email: 'm@example.com',
+      language: 'en-GB',
+    });
+    await insertHolding(db(), workspace.id, {
+      customerId: customer,
+      productId: catalog.sim.id,
+      planId: catalog.sim10.id,
+      priceMinor: 1200,
+    });
+    const gift = await previewTemplate(db(), workspace.id, {
+      customerId: customer,
+      templateKey: 'tariff_change',
+      data: { new_plan: 'SIM 5 GB', saving_minor: 400 },
+    });
+    expect(gift.subject).toBe('We have moved you to a cheaper plan, Megan');
+    expect(gift.body).toContain('Looking at how you use SIM 10 GB, you were paying for more than you need.');
+    expect(gift.body).toContain('saves you £4.00 a month');
+    const thanks = await previewTemplate(db(), workspace.id, {
+      customerId: customer,
+      templateKey: 'loyalty_thanks',
+      data: { offer: 'your next month is free.' },
+    });
+    expect(thanks.body).toContain('You have been with us since 2024-03-15. To say thank you, your next month is free.');
   });
 });

@@ -33,13 +33,22 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
  */
 export async function claimMessages(
   db: Kysely<DB>,
-  options: { workerId: string; leaseSeconds: number; limit: number; now: Date; workspaceId?: string | undefined },
+  options: {
+    workerId: string;
+    leaseSeconds: number;
+    limit: number;
+    now: Date;
+    /** Only messages for these channels: one without an adapter stays queued until it is configured. */
+    channels: MessageChannel[];
+    workspaceId?: string | undefined;
+  },
 ): Promise<MessageRow[]> {
+  if (options.channels.length === 0) return [];
   const lease = new Date(options.now.getTime() + options.leaseSeconds * 1000);
   const result = await sql<MessageRow>`
     with due as (
       select workspace_id, id from messages
-      where status = 'queued' and next_attempt_at <= ${options.now}
+      where status = 'queued' and next_attempt_at <= ${options.now} and channel in (${sql.join(options.channels)})
         ${options.workspaceId ? sql`and workspace_id = ${options.workspaceId}` : sql``}
       order by next_attempt_at
       limit ${options.limit}
@@ -209,6 +218,7 @@ export async function deliverBatch(db: Kysely<DB>, options: WorkerOptions): Prom
     leaseSeconds: options.leaseSeconds,
     limit: options.batchSize ?? 50,
     now: now(),
+    channels: Object.keys(options.transports) as MessageChannel[],
     workspaceId: options.workspaceId,
   });
   if (claimed.length === 0) return 0;

@@ -71,7 +71,9 @@ async function prepare() {
     select ${workspace.id}, 'cus_bench' || g, 'Customer' || g, jsonb_build_object('firstName', 'Customer' || g), '{email}', 'en'
     from generate_series(1, ${total}) g`.execute(database.db);
   await sql`insert into customer_identities (workspace_id, kind, value, customer_id)
-    select ${workspace.id}, 'email', 'customer' || g || '@bench.example', 'cus_bench' || g from generate_series(1, ${total}) g`.execute(database.db);
+    select ${workspace.id}, 'email', 'customer' || g || '@bench.example', 'cus_bench' || g from generate_series(1, ${total}) g`.execute(
+    database.db,
+  );
   // The same text enqueue would store: the template rendered for each customer.
   await sql`insert into messages (workspace_id, id, customer_id, purpose, template_key, language, channel, recipient, subject, body,
       status, idempotency_key, next_attempt_at)
@@ -100,7 +102,9 @@ export async function benchMessages() {
   // Baseline: nodemailer straight to the sink, 2 processes, no database.
   let started = performance.now();
   const half = Math.ceil(total / WORKERS);
-  const senders = Array.from({ length: WORKERS }, (_, i) => spawnTs('direct-sender.ts', [smtpUrl, String(i * half + 1), String(Math.min(total, (i + 1) * half))]));
+  const senders = Array.from({ length: WORKERS }, (_, i) =>
+    spawnTs('direct-sender.ts', [smtpUrl, String(i * half + 1), String(Math.min(total, (i + 1) * half))]),
+  );
   await Promise.all(senders.map((s) => new Promise((resolve) => s.once('exit', resolve))));
   const baselineSeconds = (performance.now() - started) / 1000;
   const baselineStats = await ask<SinkStats>(sink, 'stats');
@@ -113,7 +117,9 @@ export async function benchMessages() {
   const outboxSeconds = (performance.now() - started) / 1000;
   // Let the workers record their last round, then stop them.
   await waitFor(
-    async () => Number((await sql<{ n: number }>`select count(*)::int as n from messages where status <> 'sent'`.execute(database.db)).rows[0]?.n) === 0,
+    async () =>
+      Number((await sql<{ n: number }>`select count(*)::int as n from messages where status <> 'sent'`.execute(database.db)).rows[0]?.n) ===
+      0,
     60_000,
   ).catch(() => undefined);
   for (const w of workers) w.kill('SIGTERM');
@@ -133,8 +139,21 @@ export async function benchMessages() {
   const result = {
     messages: total,
     workers: WORKERS,
-    outbox: { seconds: +outboxSeconds.toFixed(2), messagesPerSecond: Math.round(outboxRate), received: stats.received, unique: stats.unique, duplicates: stats.duplicates, lost, notMarkedSent },
-    baseline: { seconds: +baselineSeconds.toFixed(2), messagesPerSecond: Math.round(baselineRate), received: baselineStats.received, duplicates: baselineStats.duplicates },
+    outbox: {
+      seconds: +outboxSeconds.toFixed(2),
+      messagesPerSecond: Math.round(outboxRate),
+      received: stats.received,
+      unique: stats.unique,
+      duplicates: stats.duplicates,
+      lost,
+      notMarkedSent,
+    },
+    baseline: {
+      seconds: +baselineSeconds.toFixed(2),
+      messagesPerSecond: Math.round(baselineRate),
+      received: baselineStats.received,
+      duplicates: baselineStats.duplicates,
+    },
     ratio: +(outboxRate / baselineRate).toFixed(3),
   };
   process.stdout.write(

@@ -13,7 +13,13 @@ async function lane(): Promise<void> {
   while (next <= to) {
     const n = next++;
     const mail = benchEmail(n);
-    await transporter.sendMail({ from: 'Bench <bench@rapport.example>', to: mail.recipient, subject: mail.subject, text: mail.body, messageId: `<direct-${n}@rapport.example>` });
+    await transporter.sendMail({
+      from: 'Bench <bench@rapport.example>',
+      to: mail.recipient,
+      subject: mail.subject,
+      text: mail.body,
+      messageId: `<direct-${n}@rapport.example>`,
+    });
   }
 }
 await Promise.all(Array.from({ length: IN_FLIGHT }, lane));

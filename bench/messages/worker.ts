@@ -20,6 +20,9 @@ const options = {
   signal: controller.signal,
 };
 // Two rounds in flight per process, so one round's database writes overlap the other's sends.
-await Promise.all([runMessageWorker(database.db, { ...options, workerId: `${workerId}a` }), runMessageWorker(database.db, { ...options, workerId: `${workerId}b` })]);
+await Promise.all([
+  runMessageWorker(database.db, { ...options, workerId: `${workerId}a` }),
+  runMessageWorker(database.db, { ...options, workerId: `${workerId}b` }),
+]);
 await email.close?.();
 await database.close();

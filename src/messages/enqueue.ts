@@ -4,6 +4,7 @@ import { listCurrentConsent } from '../customers/consent.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import type { ConsentChannel, CustomerRow, DB, MessageChannel, MessagePurpose } from '../db/tables.js';
 import { CAP_EXEMPT, CONSENT_CHANNEL, CONSENT_PURPOSE, FROM_PREFERENCE, OPT_IN } from './consent-rules.js';
+import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { toMessage } from './mappers.js';
 import { buildContext, renderTemplate } from './render.js';
@@ -162,5 +163,7 @@ export async function enqueueMessage(
     .returningAll()
     .executeTakeFirst();
   // Lost a race with the same key: the other insert's message is the one.
-  return toMessage(row ?? (await replay())!);
+  const stored = row ?? (await replay());
+  if (!stored) throw new AppError('conflict', 'The message collided with another one with the same idempotency key; retry it');
+  return toMessage(stored);
 }

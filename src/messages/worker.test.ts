@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
 import { insertMessageCustomer, insertTemplate } from '../test/messages.js';
@@ -158,5 +159,57 @@ describe('delivering messages', () => {
     thaw();
     await stuck;
     expect(await row(workspaceId, id)).toMatchObject({ status: 'sent', reason: null });
+  });
+
+  it('does not retry an email whose connection broke after the message was handed over; retries one never handed over', async () => {
+    // A relay that takes the whole message and hangs up before saying "250 accepted".
+    const dropper = createServer((socket) => {
+      socket.write('220 dropper ESMTP\r\n');
+      let data = false;
+      let buffer = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        if (data) {
+          if (buffer.includes('\r\n.\r\n')) socket.destroy();
+          return;
+        }
+        const lines = buffer.split('\r\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) {
+          if (/^DATA/i.test(line)) {
+            data = true;
+            socket.write('354 go ahead\r\n');
+          } else if (/^(EHLO|HELO)/i.test(line)) socket.write('250 dropper\r\n');
+          else socket.write('250 OK\r\n');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    const droppingEmail = createEmailTransport({
+      smtpUrl: `smtp://127.0.0.1:${(dropper.address() as AddressInfo).port}`,
+      from: 'a@b.example',
+    });
+    // A port nobody listens on: the connection is refused, nothing was sent.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refusedEmail = createEmailTransport({ smtpUrl: `smtp://127.0.0.1:${closedPort}`, from: 'a@b.example' });
+    try {
+      const lost = await setup();
+      await deliverBatch(db(), worker(lost.workspaceId, { transports: { email: droppingEmail } }));
+      expect(await row(lost.workspaceId, lost.ids[0] as string)).toMatchObject({
+        status: 'failed',
+        reason: 'outcome_unknown',
+        attempts: 1,
+      });
+      expect(await deliverBatch(db(), worker(lost.workspaceId, { now: at(86_400_000) }))).toBe(0);
+
+      const refused = await setup();
+      await deliverBatch(db(), worker(refused.workspaceId, { transports: { email: refusedEmail } }));
+      expect(await row(refused.workspaceId, refused.ids[0] as string)).toMatchObject({ status: 'queued', attempts: 1 });
+    } finally {
+      await new Promise<void>((resolve) => dropper.close(() => resolve()));
+    }
   });
 });

@@ -107,7 +107,10 @@ async function complete(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOpti
   for (const outcome of outcomes) {
     if (!('error' in outcome)) continue;
     const { row, error } = outcome;
-    const retry = !error.permanent && row.attempts < options.maxAttempts;
+    // A send that may have happened is repeated only where the receiver drops a repeat.
+    const idempotent = row.channel ? (options.transports[row.channel]?.idempotent ?? false) : false;
+    const unknown = error.outcomeUnknown && !idempotent;
+    const retry = !error.permanent && !unknown && row.attempts < options.maxAttempts;
     const updated = await db
       .updateTable('messages')
       .set(
@@ -122,7 +125,7 @@ async function complete(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOpti
             }
           : {
               status: 'failed',
-              reason: error.permanent ? 'rejected' : 'attempts_exhausted',
+              reason: unknown ? 'outcome_unknown' : error.permanent ? 'rejected' : 'attempts_exhausted',
               lease_until: null,
               last_error: error.message,
               updated_at: now,
@@ -141,7 +144,7 @@ async function complete(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOpti
           id: newId('mev'),
           message_id: row.id,
           customer_id: row.customer_id,
-          kind: retry ? 'retry' : 'failed',
+          kind: retry ? 'retry' : unknown ? 'outcome_unknown' : 'failed',
           detail: JSON.stringify({ attempt: row.attempts, error: error.message }),
           occurred_at: now,
         })

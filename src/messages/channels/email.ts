@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { TransportError, type OutgoingMessage, type Transport } from './types.js';
+import { neverConnected, TransportError, type OutgoingMessage, type Transport } from './types.js';
 
 export interface EmailOptions {
   /** smtp:// or smtps:// URL of the relay. */
@@ -24,6 +24,7 @@ export function messageIdHeader(message: Pick<OutgoingMessage, 'idempotencyKey'>
 interface SmtpError {
   responseCode?: number;
   code?: string;
+  originalCode?: string;
   message: string;
 }
 
@@ -57,9 +58,12 @@ export function createEmailTransport(options: EmailOptions): Transport {
         return { providerId: info.messageId };
       } catch (error) {
         const smtp = error as SmtpError;
-        // 5xx is the relay refusing for good (unknown mailbox, policy); 4xx and lost connections may pass later.
-        const permanent = typeof smtp.responseCode === 'number' && smtp.responseCode >= 500;
-        throw new TransportError(`SMTP: ${smtp.message}`, permanent);
+        // An answer is definite: 5xx refuses for good (unknown mailbox, policy), 4xx asks to try later.
+        if (typeof smtp.responseCode === 'number') throw new TransportError(`SMTP: ${smtp.message}`, smtp.responseCode >= 500);
+        // No answer: safe to retry only if no connection was ever made. A connection lost or timed
+        // out later may have lost only the relay's "250 accepted", so the email may be on its way.
+        const safe = neverConnected(smtp.originalCode) || smtp.code === 'EDNS';
+        throw new TransportError(`SMTP: ${smtp.message}`, false, !safe);
       }
     },
     async close() {

@@ -1,4 +1,4 @@
-import { isRetryableStatus, TransportError, type Transport } from './types.js';
+import { isRetryableStatus, neverConnected, TransportError, type Transport } from './types.js';
 
 export interface SmsOptions {
   url: string;
@@ -32,7 +32,9 @@ export function createSmsTransport(options: SmsOptions): Transport {
           signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
         });
       } catch (error) {
-        throw new TransportError(`SMS provider unreachable: ${(error as Error).message}`, false);
+        // fetch fails with a TypeError whose cause is the socket error; a timeout may come after the provider took it.
+        const cause = (error as { cause?: { code?: unknown } }).cause;
+        throw new TransportError(`SMS provider unreachable: ${(error as Error).message}`, false, !neverConnected(cause?.code));
       }
       const text = await response.text();
       if (!response.ok) {

@@ -20,11 +20,16 @@ export interface SendResult {
   providerId: string | null;
 }
 
-/** A failed send. `permanent` failures (a rejected address, a 4xx) are not retried. */
+/**
+ * A failed send. `permanent` failures (a rejected address, an HTTP 4xx) are not retried.
+ * `outcomeUnknown` marks a failure after the message may already have been handed over (a
+ * connection lost mid-send, a timeout): it is retried only on an idempotent channel.
+ */
 export class TransportError extends Error {
   constructor(
     message: string,
     readonly permanent: boolean,
+    readonly outcomeUnknown = false,
   ) {
     super(message);
     this.name = 'TransportError';
@@ -45,6 +50,13 @@ export interface Transport {
 }
 
 export type Transports = Partial<Record<MessageChannel, Transport>>;
+
+/** Errors of a connection that was never made: nothing was handed over, so a retry is safe. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function neverConnected(code: unknown): boolean {
+  return typeof code === 'string' && NEVER_CONNECTED.has(code);
+}
 
 /** HTTP answers worth retrying: timeouts, rate limits and server errors. */
 export function isRetryableStatus(status: number): boolean {

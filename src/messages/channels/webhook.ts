@@ -49,7 +49,8 @@ export function createWebhookTransport(options: WebhookOptions): Transport {
           signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
         });
       } catch (error) {
-        throw new TransportError(`Webhook endpoint unreachable: ${(error as Error).message}`, false);
+        // Idempotent channel: a repeat under the same webhook-id is harmless, so even an unknown outcome is retried.
+        throw new TransportError(`Webhook endpoint unreachable: ${(error as Error).message}`, false, true);
       }
       await response.arrayBuffer();
       if (!response.ok) throw new TransportError(`Webhook endpoint answered ${response.status}`, !isRetryableStatus(response.status));

@@ -7,7 +7,6 @@ import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { Role } from './db/tables.js';
 import { AppError } from './errors.js';
-import { startMessageWorker } from './messages/background.js';
 import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD, seedDemo, type SeedResult } from './seed/seed.js';
 import { startServer } from './server.js';
 import { addMember, createWorkspace, findWorkspace } from './workspaces/service.js';
@@ -124,6 +123,7 @@ program
   .description('Deliver queued messages until stopped (SIGINT/SIGTERM); run several on PostgreSQL')
   .action(async () => {
     const config = loadConfig();
+    const { startMessageWorker } = await import('./messages/background.js');
     await withDatabase(config, async (database) => {
       const worker = startMessageWorker(database.db, config, (error) => process.stderr.write(`message worker: ${String(error)}\n`));
       process.stdout.write(

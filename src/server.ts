@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import type { Database } from './db/database.js';
-import { startMessageWorker } from './messages/background.js';
 import type { SeedResult } from './seed/seed.js';
 
 export interface StartOptions {
@@ -32,6 +31,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   await app.listen({ port: config.port, host: config.host });
   if (config.messages.workerInProcess) {
+    // Loaded on demand: the channel adapters (SMTP, PDF) are heavy for a process that only prints help.
+    const { startMessageWorker } = await import('./messages/background.js');
     const worker = startMessageWorker(app.database.db, config, (error) => app.log.error({ err: error }, 'message worker round failed'));
     app.addHook('preClose', () => worker.stop());
   }

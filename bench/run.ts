@@ -4,14 +4,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { benchCustomer360 } from './customer-360.js';
 import { benchIngest } from './ingest.js';
+import { benchMessages } from './messages.js';
+
+// `npm run bench -- messages` runs only the named benchmarks.
+const only = process.argv.slice(2);
+const selected = (name: string) => only.length === 0 || only.includes(name);
 
 // The benchmarks start the built server, so build first.
 execSync('npm run build', { stdio: 'inherit' });
 
 const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version };
-const only = process.argv[2];
-if (!only || only === 'customer-360') results.customer360 = await benchCustomer360();
-if (!only || only === 'ingest') results.ingest = await benchIngest();
+if (selected('customer-360')) results.customer360 = await benchCustomer360();
+if (selected('ingest')) results.ingest = await benchIngest();
+if (selected('messages')) results.messages = await benchMessages();
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/bench-${Date.now()}.json`, import.meta.url);
 writeFileSync(file, JSON.stringify(results, null, 2));

@@ -12,6 +12,9 @@ import { migrate } from './db/migrate.js';
 import { holdingRoutes } from './holdings/routes.js';
 import { importRoutes } from './ingest/import/routes.js';
 import { ingestRoutes } from './ingest/routes.js';
+
+import { messageRoutes } from './messages/routes.js';
+import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerValidation } from './http/validation.js';
@@ -82,5 +85,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(serviceRoutes, { prefix: '/api/v1' });
   await app.register(ingestRoutes);
   await app.register(importRoutes, { prefix: '/api/v1' });
+
+  await app.register(messageRoutes, { prefix: '/api/v1' });
+  await app.register(unsubscribeRoutes);
   return app;
 }

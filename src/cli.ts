@@ -124,6 +124,24 @@ program
   });
 
 program
+  .command('messages-worker')
+  .description('Deliver queued messages until stopped (SIGINT/SIGTERM); run several on PostgreSQL')
+  .action(async () => {
+    const config = loadConfig();
+    const { startMessageWorker } = await import('./messages/background.js');
+    await withDatabase(config, async (database) => {
+      const worker = startMessageWorker(database.db, config, (error) => process.stderr.write(`message worker: ${String(error)}\n`));
+      process.stdout.write(
+        `Delivering messages as ${worker.workerId} on ${describeDatabase(config)}; channels: ${worker.channels.join(', ') || 'none configured'}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      await worker.stop();
+    });
+  });
+
+program
   .command('import')
   .description('Bulk-import customers, identities, holdings, usage and transactions from CSV or NDJSON files')
   .argument('<file>', 'CSV or NDJSON file (any size: it is streamed)')

@@ -22,6 +22,32 @@ export interface Config {
   ingestRateLimit: number;
   /** Run the background processor that applies accepted events to profiles (off for API-only nodes). */
   ingestWorker: boolean;
+  /** Outbound messages: transports and worker timing. A channel without its setting is not used. */
+  messages: MessagesConfig;
+}
+
+export interface MessagesConfig {
+  /** smtp:// or smtps:// URL of the mail relay; email is not sent without it. */
+  smtpUrl: string | undefined;
+  /** The From header of emails. */
+  emailFrom: string;
+  /** The SMS provider's HTTP endpoint. No default: demo customers have real-format numbers, so SMS is only sent when this is set. */
+  smsUrl: string | undefined;
+  /** Bearer token for the SMS provider. */
+  smsToken: string | undefined;
+  smsFrom: string;
+  /** Whether the SMS provider dedupes on the Idempotency-Key header; only then is an SMS whose outcome is unknown sent again. */
+  smsIdempotent: boolean;
+  /** Where Standard Webhooks deliveries go, and the `whsec_` secret they are signed with. */
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
+  /** The print house's folder: letters are written there as PDF files. */
+  lettersDir: string | undefined;
+  maxAttempts: number;
+  /** How long a worker holds a claimed message before it counts as crashed mid-send. */
+  leaseSeconds: number;
+  /** Run a delivery worker inside `rapport serve` (needed on embedded PGlite; with PostgreSQL, `rapport messages-worker` processes may run instead). */
+  workerInProcess: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,6 +62,42 @@ function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function readUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  return raw;
+}
+
+function readMessagesConfig(env: NodeJS.ProcessEnv): MessagesConfig {
+  const webhookSecret = env.RAPPORT_WEBHOOK_SECRET || undefined;
+  if (webhookSecret && !/^whsec_[A-Za-z0-9+/=]{24,}$/.test(webhookSecret)) {
+    throw new ConfigError('RAPPORT_WEBHOOK_SECRET must be whsec_ followed by at least 24 base64 characters');
+  }
+  const webhookUrl = readUrl(env, 'RAPPORT_WEBHOOK_URL', ['http:', 'https:']);
+  if (webhookUrl && !webhookSecret) throw new ConfigError('RAPPORT_WEBHOOK_URL needs RAPPORT_WEBHOOK_SECRET to sign deliveries');
+  return {
+    smtpUrl: readUrl(env, 'RAPPORT_SMTP_URL', ['smtp:', 'smtps:']),
+    emailFrom: env.RAPPORT_EMAIL_FROM || 'Rapport <messages@localhost>',
+    smsUrl: readUrl(env, 'RAPPORT_SMS_URL', ['http:', 'https:']),
+    smsToken: env.RAPPORT_SMS_TOKEN || undefined,
+    smsFrom: env.RAPPORT_SMS_FROM || 'Rapport',
+    smsIdempotent: readBool(env, 'RAPPORT_SMS_IDEMPOTENT', false),
+    webhookUrl,
+    webhookSecret,
+    lettersDir: env.RAPPORT_LETTERS_DIR ? resolve(env.RAPPORT_LETTERS_DIR) : undefined,
+    maxAttempts: readInt(env, 'RAPPORT_MESSAGE_MAX_ATTEMPTS', 5, 1, 50),
+    leaseSeconds: readInt(env, 'RAPPORT_MESSAGE_LEASE_SECONDS', 120, 5, 3600),
+    workerInProcess: readBool(env, 'RAPPORT_MESSAGE_WORKER', true),
+  };
 }
 
 function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -72,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: readBool(env, 'RAPPORT_TRUST_PROXY', false),
     ingestRateLimit: readInt(env, 'RAPPORT_INGEST_RATE_LIMIT', 1000, 1, 1_000_000),
     ingestWorker: readBool(env, 'RAPPORT_INGEST_WORKER', true),
+
+    messages: readMessagesConfig(env),
     ...overrides,
   };
   // Derived after the overrides, so a --port or --host flag shows in the printed URL.

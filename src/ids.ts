@@ -29,7 +29,11 @@ export type IdPrefix =
   | 'cas'
   | 'cev'
   | 'int'
-  | 'gw';
+  | 'gw'
+  // messages
+  | 'msg'
+  | 'tpl'
+  | 'mev';
 
 function encodeTime(ms: number, length: number): string {
   let out = '';

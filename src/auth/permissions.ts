@@ -40,3 +40,6 @@ export const canWorkCases = permission('record interactions and work cases', ['a
 export const canManageService = permission('change teams, jobs, SLA policies and goodwill budgets', ['admin', 'lead']);
 export const canGrantGoodwill = permission('grant goodwill gestures', ['admin', 'lead', 'agent']);
 export const canApproveGoodwill = permission('approve goodwill gestures above budget', ['admin', 'lead'], false);
+export const canSendMessages = permission('send messages to customers', ['admin', 'lead', 'agent']);
+export const canManageMessageTemplates = permission('change message templates and settings', ['admin', 'lead']);
+export const canRecordInboundMessages = permission('record message receipts and replies', ['admin'], true, true);

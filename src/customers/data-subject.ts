@@ -185,6 +185,14 @@ export async function eraseCustomer(
     await sql`update ${sql.table(text.table)} set ${sql.ref(text.column)} = ${text.empty}
       where workspace_id = ${workspaceId} and customer_id in (${sql.join(ids)})`.execute(db);
   }
+  // A message still waiting for an erased customer is never sent.
+  await db
+    .updateTable('messages')
+    .set({ status: 'suppressed', reason: 'erased', updated_at: new Date() })
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', 'in', ids)
+    .where('status', '=', 'queued')
+    .execute();
   await db
     .updateTable('customer_merges')
     .set({ merged_profile: '{}', identity: null })

@@ -18,6 +18,8 @@ export const CUSTOMER_REFERENCES: ReadonlyArray<{ table: string; column: string 
   { table: 'interactions', column: 'customer_id' },
   { table: 'cases', column: 'customer_id' },
   { table: 'goodwill_gestures', column: 'customer_id' },
+  { table: 'messages', column: 'customer_id' },
+  { table: 'message_events', column: 'customer_id' },
 ];
 
 /** Free-text columns, beside a customer reference, that may hold personal data: an erasure empties them. */
@@ -25,6 +27,13 @@ export const ERASABLE_TEXT: ReadonlyArray<{ table: string; column: string; empty
   { table: 'interactions', column: 'note', empty: null },
   { table: 'cases', column: 'subject', empty: 'Erased' },
   { table: 'goodwill_gestures', column: 'reason', empty: 'Erased' },
+  { table: 'messages', column: 'recipient', empty: null },
+  { table: 'messages', column: 'subject', empty: null },
+  { table: 'messages', column: 'body', empty: null },
+  { table: 'messages', column: 'payload', empty: '{}' },
+  { table: 'messages', column: 'unsubscribe_token', empty: null },
+  { table: 'messages', column: 'last_error', empty: null },
+  { table: 'message_events', column: 'detail', empty: '{}' },
 ];
 
 /** Columns that name customers but are history, not pointers: merges keep both ids as they were. */

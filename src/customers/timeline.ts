@@ -91,6 +91,20 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
       from cases where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId} ${page(sql`opened_at`, a)}
       order by opened_at desc, id desc limit ${a.limit}`,
   },
+  {
+    // Messages sent, and unsubscribes from them; receipts and replies are interactions (src/messages/inbound.ts).
+    kind: 'message',
+    query: (a) => sql`(select 'message' as kind, id, created_at as occurred_at, status as action,
+        jsonb_build_object('purpose', purpose, 'channel', channel, 'templateKey', template_key, 'subject', subject,
+          'reason', reason, 'sentAt', sent_at, 'deliveredAt', delivered_at) as data
+      from messages where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId} ${page(sql`created_at`, a)}
+      order by created_at desc, id desc limit ${a.limit})
+      union all
+      (select 'message' as kind, id, occurred_at, kind as action, jsonb_build_object('messageId', message_id) || detail as data
+      from message_events where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId}
+        and kind = 'unsubscribed' ${page(sql`occurred_at`, a)}
+      order by occurred_at desc, id desc limit ${a.limit})`,
+  },
 ];
 
 /** Everything that happened to a customer across sources, newest first, filterable by kind, paged by cursor. */

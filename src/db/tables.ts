@@ -548,3 +548,75 @@ export interface DB {
   ingest_events: IngestEventsTable;
   ingest_groups: IngestGroupsTable;
 }
+
+// ─── Messages (migrations/0004_messages.sql) ────────────────────────────────
+
+export type MessagePurpose = 'service' | 'survey' | 'marketing' | 'gift';
+export type MessageChannel = 'email' | 'sms' | 'webhook' | 'letter';
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'suppressed';
+export type MessageEventKind = 'retry' | 'failed' | 'delivered' | 'bounced' | 'reply' | 'unsubscribed' | 'outcome_unknown';
+
+export interface MessageSettingsTable {
+  workspace_id: string;
+  default_language: ColumnType<string, string | undefined, string>;
+  cap_count: ColumnType<number, number | undefined, number>;
+  cap_days: ColumnType<number, number | undefined, number>;
+  updated_at: CreatedAt;
+}
+
+export interface MessageTemplatesTable {
+  workspace_id: string;
+  id: string;
+  key: string;
+  purpose: MessagePurpose;
+  language: string;
+  subject: string;
+  body: string;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface MessagesTable {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  purpose: MessagePurpose;
+  template_key: string;
+  language: string | null;
+  channel: MessageChannel | null;
+  recipient: string | null;
+  subject: string | null;
+  body: string | null;
+  payload: JsonWithDefault;
+  status: MessageStatus;
+  reason: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: CreatedAt;
+  claimed_by: string | null;
+  lease_until: Timestamp | null;
+  idempotency_key: string;
+  unsubscribe_token: string | null;
+  provider_id: string | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  updated_at: CreatedAt;
+}
+
+export interface MessageEventsTable {
+  workspace_id: string;
+  id: string;
+  message_id: string;
+  customer_id: string;
+  kind: MessageEventKind;
+  detail: JsonWithDefault;
+  occurred_at: CreatedAt;
+}
+
+export interface DB {
+  message_settings: MessageSettingsTable;
+  message_templates: MessageTemplatesTable;
+  messages: MessagesTable;
+  message_events: MessageEventsTable;
+}

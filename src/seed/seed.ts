@@ -7,6 +7,7 @@ import type { Role } from '../db/tables.js';
 import { invalid } from '../errors.js';
 import { addMember, createWorkspace } from '../workspaces/service.js';
 import { insertCatalog } from './catalog.js';
+import { seedMessageTemplates } from './messages.js';
 import { DAY, EXTRA_LINE_BASE, insertChunk, rowCounts, usageCalendar, YEAR, type SeedContext } from './chunk.js';
 import { generateChunk } from './generate.js';
 import { createRandom } from './random.js';
@@ -82,6 +83,7 @@ export async function seedDemo(database: Database, options: SeedOptions): Promis
     for (const member of STAFF) await addMember(trx, actor, { ...member, password: DEMO_PASSWORD });
     const { key } = await createApiKey(trx, actor, { kind: 'secret', name: 'Demo secret key' });
     const catalog = await insertCatalog(trx, workspace.id, new Date(reference - 5 * YEAR - 30 * DAY));
+    await seedMessageTemplates(trx, workspace.id);
     return { workspace, key, catalog };
   });
 

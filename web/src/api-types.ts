@@ -4,6 +4,7 @@
  */
 import type { Static } from 'typebox';
 import type { Customer360Schema, SearchResultSchema } from '../../src/customers/schemas.js';
+import type { MessageSchema, TemplateSchema, PreviewSchema, MessageDetail as MessageDetailSchema } from '../../src/messages/schemas.js';
 
 export type Customer360 = Static<typeof Customer360Schema>;
 export type HoldingView = Customer360['holdings'][number];
@@ -36,3 +37,10 @@ export interface Money {
   amountMinor: number;
   currency: string;
 }
+
+// ─── Messages ──────────────────────────────────────────────────────────────
+
+export type Message = Static<typeof MessageSchema>;
+export type MessageTemplate = Static<typeof TemplateSchema>;
+export type MessagePreview = Static<typeof PreviewSchema>;
+export type MessageDetail = Static<typeof MessageDetailSchema>;

@@ -28,6 +28,16 @@ export const PAGES: PageDefinition[] = [
     nav: { label: 'Customers', icon: 'users', order: 20 },
   },
   { path: '/customers/:id', component: lazy(() => import('./customers/customer-page')) },
+  {
+    path: '/messages',
+    component: lazy(() => import('./messages/outbox-page')),
+    nav: { label: 'Outbox', icon: 'message', order: 60 },
+  },
+  {
+    path: '/messages/templates',
+    component: lazy(() => import('./messages/templates-page')),
+    nav: { label: 'Templates', icon: 'mail', order: 61, roles: ['admin', 'lead'] },
+  },
 ];
 
 /** The navigation entries a role sees, in order. */

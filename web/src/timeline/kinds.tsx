@@ -90,6 +90,17 @@ export const TIMELINE_KINDS: Record<string, TimelineKind> = {
       );
     },
   },
+  message: {
+    label: 'Messages',
+    icon: 'mail',
+    tone: 'info',
+    title: (entry) =>
+      entry.action === 'unsubscribed'
+        ? `Unsubscribed from ${phrase(field(entry, 'purpose') ?? 'messages')} by ${phrase(field(entry, 'channel') ?? 'this channel')}`
+        : `${humanize(field(entry, 'purpose') ?? 'message')} ${field(entry, 'channel') ? `by ${phrase(field(entry, 'channel') ?? '')}` : 'message'}: ${phrase(entry.action)}`,
+    detail: (entry) =>
+      [field(entry, 'subject'), field(entry, 'reason') ? `(${phrase(field(entry, 'reason') ?? '')})` : null].filter(Boolean).join(' '),
+  },
 };
 
 /** A kind this app does not know yet: named after the kind and its action, with its data's plain fields. */

@@ -1,0 +1,52 @@
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { MessagesConfig } from '../config.js';
+import type { DB } from '../db/tables.js';
+import { closeTransports, createTransports } from './channels/index.js';
+import { runMessageWorker } from './worker.js';
+
+export interface RunningWorker {
+  workerId: string;
+  channels: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts a delivery loop with the configured channels; `stop` lets the current round finish. */
+export function startMessageWorker(
+  db: Kysely<DB>,
+  config: { messages: MessagesConfig; publicUrl: string },
+  onError: (error: unknown) => void,
+): RunningWorker {
+  const transports = createTransports(config.messages);
+  const controller = new AbortController();
+  const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const options = {
+    workerId,
+    transports,
+    publicUrl: config.publicUrl,
+    maxAttempts: config.messages.maxAttempts,
+    leaseSeconds: config.messages.leaseSeconds,
+    signal: controller.signal,
+  };
+  // A failed round (the database restarting) is reported and the loop starts again after a pause.
+  const loop = async (): Promise<void> => {
+    while (!controller.signal.aborted) {
+      try {
+        await runMessageWorker(db, options);
+      } catch (error) {
+        onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+      }
+    }
+  };
+  const done = loop();
+  return {
+    workerId,
+    channels: Object.keys(transports),
+    async stop() {
+      controller.abort();
+      await done;
+      await closeTransports(transports);
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { listCurrentConsent } from '../customers/consent.js';
+import { resolveCustomer } from '../customers/lookup.js';
+import type { ConsentChannel, CustomerRow, DB, MessageChannel, MessagePurpose } from '../db/tables.js';
+import { CAP_EXEMPT, CONSENT_CHANNEL, CONSENT_PURPOSE, FROM_PREFERENCE, OPT_IN } from './consent-rules.js';
+import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
+import { toMessage } from './mappers.js';
+import { buildContext, renderTemplate } from './render.js';
+import { nextSendTime } from './schedule.js';
+import type { Message, MessageInput } from './schemas.js';
+import { getSettings } from './settings.js';
+import { findTemplate, languageFallbacks } from './templates.js';
+
+/** When a customer states no preference. */
+const DEFAULT_ORDER: MessageChannel[] = ['email', 'sms', 'letter'];
+
+export interface EnqueueOptions {
+  now?: Date;
+}
+
+async function addresses(db: Kysely<DB>, customer: CustomerRow): Promise<Partial<Record<MessageChannel, string>>> {
+  const identities = await db
+    .selectFrom('customer_identities')
+    .select(['kind', 'value'])
+    .where('workspace_id', '=', customer.workspace_id)
+    .where('customer_id', '=', customer.id)
+    .where('kind', 'in', ['email', 'phone'])
+    .orderBy('created_at', 'desc')
+    .execute();
+  const found: Partial<Record<MessageChannel, string>> = { webhook: customer.id };
+  const email = identities.find((i) => i.kind === 'email');
+  const phone = identities.find((i) => i.kind === 'phone');
+  if (email) found.email = email.value;
+  if (phone) found.sms = phone.value;
+  // A postal address is a trait: one string with line breaks or a list of lines.
+  const address = customer.traits.address;
+  const lines = Array.isArray(address)
+    ? address.filter((l): l is string => typeof l === 'string')
+    : typeof address === 'string'
+      ? address.split('\n')
+      : [];
+  if (lines.length) found.letter = [customer.display_name, ...lines].filter(Boolean).join('\n');
+  return found;
+}
+
+type Choice = { channel: MessageChannel; recipient: string } | { channel: null; reason: string };
+
+/** The first channel the customer prefers that has an address and the consent the purpose needs. */
+async function chooseChannel(
+  db: Kysely<DB>,
+  customer: CustomerRow,
+  purpose: MessagePurpose,
+  requested: MessageChannel | undefined,
+): Promise<Choice> {
+  const preferred = customer.preferred_channels.map((c) => FROM_PREFERENCE[c as ConsentChannel]).filter((c): c is MessageChannel => !!c);
+  const candidates = requested ? [requested] : [...new Set(preferred.length ? preferred : DEFAULT_ORDER)];
+  const [found, consent] = await Promise.all([addresses(db, customer), listCurrentConsent(db, customer.workspace_id, customer.id)]);
+  let reason = 'no_address';
+  for (const channel of candidates) {
+    const recipient = found[channel];
+    if (!recipient) continue;
+    const status = consent.find((c) => c.purpose === CONSENT_PURPOSE[purpose] && c.channel === CONSENT_CHANNEL[channel])?.status;
+    const allowed = OPT_IN.has(purpose) ? status === 'granted' : status !== 'withdrawn';
+    if (allowed) return { channel, recipient };
+    reason = `no_${CONSENT_PURPOSE[purpose]}_consent`;
+  }
+  return { channel: null, reason };
+}
+
+/** Whether the customer has reached their contact cap (their own, or the workspace's). */
+async function capReached(db: Kysely<DB>, customer: CustomerRow, cap: { count: number; days: number }, now: Date): Promise<boolean> {
+  const count = customer.contact_cap_count ?? cap.count;
+  const days = customer.contact_cap_days ?? cap.days;
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', customer.workspace_id)
+    .where('customer_id', '=', customer.id)
+    .where('purpose', '!=', 'service')
+    .where('status', 'in', ['queued', 'sending', 'sent', 'delivered'])
+    .where('created_at', '>', new Date(now.getTime() - days * 86_400_000))
+    .executeTakeFirstOrThrow();
+  return Number(row.n) >= count;
+}
+
+/**
+ * Puts a message in the outbox, in whatever transaction `db` is: call it inside the
+ * transaction that makes the business change, so both commit or neither does. The
+ * channel, consent, contact cap and quiet hours are decided here; a message that may not
+ * go is stored as `suppressed` with the reason. Sending the same idempotency key again
+ * returns the first message.
+ */
+export async function enqueueMessage(
+  db: Kysely<DB>,
+  workspaceId: string,
+  input: MessageInput,
+  options: EnqueueOptions = {},
+): Promise<Message> {
+  const now = options.now ?? new Date();
+  const idempotencyKey = input.idempotencyKey ?? newId('msg', now.getTime());
+  const replay = async () =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+  if (input.idempotencyKey) {
+    const existing = await replay();
+    if (existing) return toMessage(existing);
+  }
+  const customer = await resolveCustomer(db, workspaceId, input.customerId);
+  // Two messages for one customer queued at once must not both slip under the cap:
+  // they take turns on a lock held until the surrounding transaction ends.
+  await sql`select pg_advisory_xact_lock(hashtext(${`messages:${workspaceId}:${customer.id}`}))`.execute(db);
+
+  const settings = await getSettings(db, workspaceId);
+  const template = await findTemplate(db, workspaceId, input.templateKey, languageFallbacks(customer.language, settings.defaultLanguage));
+  const context = await buildContext(db, customer, { language: template.language, data: input.data ?? {} });
+  const rendered = renderTemplate(template, context);
+
+  const choice = await chooseChannel(db, customer, input.purpose, input.channel);
+  let reason = choice.channel === null ? choice.reason : null;
+  if (
+    !reason &&
+    !CAP_EXEMPT.has(input.purpose) &&
+    (await capReached(db, customer, { count: settings.capCount, days: settings.capDays }, now))
+  ) {
+    reason = 'contact_cap';
+  }
+  const notBefore = input.notBefore ? new Date(input.notBefore) : now;
+  const sendAt = nextSendTime(notBefore > now ? notBefore : now, {
+    start: customer.quiet_hours_start,
+    end: customer.quiet_hours_end,
+    timeZone: customer.time_zone,
+  });
+  const id = input.idempotencyKey ? newId('msg', now.getTime()) : idempotencyKey;
+  const row = await db
+    .insertInto('messages')
+    .values({
+      workspace_id: workspaceId,
+      id,
+      customer_id: customer.id,
+      purpose: input.purpose,
+      template_key: input.templateKey,
+      language: template.language,
+      channel: choice.channel,
+      recipient: choice.channel ? choice.recipient : null,
+      subject: rendered.subject,
+      body: rendered.body,
+      payload: JSON.stringify(input.data ?? {}),
+      status: reason ? 'suppressed' : 'queued',
+      reason,
+      next_attempt_at: sendAt,
+      idempotency_key: idempotencyKey,
+      unsubscribe_token: OPT_IN.has(input.purpose) && !reason ? randomBytes(24).toString('base64url') : null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  // Lost a race with the same key: the other insert's message is the one.
+  const stored = row ?? (await replay());
+  if (!stored) throw new AppError('conflict', 'The message collided with another one with the same idempotency key; retry it');
+  return toMessage(stored);
+}

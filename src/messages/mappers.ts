@@ -1,0 +1,44 @@
+import type { Selectable } from 'kysely';
+import type { MessageEventsTable, MessagesTable, MessageTemplatesTable } from '../db/tables.js';
+import { toIso, toIsoOrNull } from '../time.js';
+import type { Message, Template } from './schemas.js';
+
+export function toTemplate(row: Selectable<MessageTemplatesTable>): Template {
+  return {
+    id: row.id,
+    key: row.key,
+    purpose: row.purpose,
+    language: row.language,
+    subject: row.subject,
+    body: row.body,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+export function toMessage(row: Selectable<MessagesTable>): Message {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    purpose: row.purpose,
+    templateKey: row.template_key,
+    language: row.language,
+    channel: row.channel,
+    recipient: row.recipient,
+    subject: row.subject,
+    body: row.body,
+    status: row.status,
+    reason: row.reason,
+    attempts: row.attempts,
+    nextAttemptAt: toIso(row.next_attempt_at),
+    idempotencyKey: row.idempotency_key,
+    lastError: row.last_error,
+    createdAt: toIso(row.created_at),
+    sentAt: toIsoOrNull(row.sent_at),
+    deliveredAt: toIsoOrNull(row.delivered_at),
+  };
+}
+
+export function toMessageEvent(row: Selectable<MessageEventsTable>) {
+  return { id: row.id, kind: row.kind, detail: row.detail, occurredAt: toIso(row.occurred_at) };
+}

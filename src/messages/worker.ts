@@ -1,0 +1,247 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, MessageChannel, MessagesTable } from '../db/tables.js';
+import { newId } from '../ids.js';
+import { TransportError, type OutgoingMessage, type SendResult, type Transports } from './channels/index.js';
+
+export interface WorkerOptions {
+  /** Names this worker on the rows it holds; unique per process. */
+  workerId: string;
+  transports: Transports;
+  /** Base of unsubscribe links (`{publicUrl}/u/{token}`). */
+  publicUrl: string;
+  maxAttempts: number;
+  leaseSeconds: number;
+  /** Messages claimed per round. */
+  batchSize?: number;
+  /** Serve one workspace only; by default a worker serves them all. */
+  workspaceId?: string;
+  now?: () => Date;
+}
+
+type MessageRow = Selectable<MessagesTable>;
+
+/** Backoff before attempt n+1: 30 s, 1 min, 2 min… capped at an hour, with ±20 % jitter so retries spread out. */
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/**
+ * Claims due messages: each is marked `sending` with this worker's id and a lease, and the
+ * claim commits before anything is sent. SKIP LOCKED lets any number of workers claim at
+ * once without waiting on, or taking, each other's rows.
+ */
+export async function claimMessages(
+  db: Kysely<DB>,
+  options: {
+    workerId: string;
+    leaseSeconds: number;
+    limit: number;
+    now: Date;
+    /** Only messages for these channels: one without an adapter stays queued until it is configured. */
+    channels: MessageChannel[];
+    workspaceId?: string | undefined;
+  },
+): Promise<MessageRow[]> {
+  if (options.channels.length === 0) return [];
+  const lease = new Date(options.now.getTime() + options.leaseSeconds * 1000);
+  const result = await sql<MessageRow>`
+    with due as (
+      select workspace_id, id from messages
+      where status = 'queued' and next_attempt_at <= ${options.now} and channel in (${sql.join(options.channels)})
+        ${options.workspaceId ? sql`and workspace_id = ${options.workspaceId}` : sql``}
+      order by next_attempt_at
+      limit ${options.limit}
+      for update skip locked
+    )
+    update messages m set status = 'sending', claimed_by = ${options.workerId}, lease_until = ${lease},
+      attempts = m.attempts + 1, updated_at = ${options.now}
+    from due where m.workspace_id = due.workspace_id and m.id = due.id
+    returning m.*`.execute(db);
+  return result.rows;
+}
+
+function outgoing(row: MessageRow, publicUrl: string): OutgoingMessage {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    customerId: row.customer_id,
+    purpose: row.purpose,
+    recipient: row.recipient ?? '',
+    subject: row.subject ?? '',
+    body: row.body ?? '',
+    idempotencyKey: row.idempotency_key,
+    unsubscribeUrl: row.unsubscribe_token ? `${publicUrl.replace(/\/$/, '')}/u/${row.workspace_id}.${row.unsubscribe_token}` : null,
+  };
+}
+
+type Outcome = { row: MessageRow; sent: SendResult } | { row: MessageRow; error: TransportError };
+
+async function attempt(row: MessageRow, options: WorkerOptions): Promise<Outcome> {
+  const transport = row.channel ? options.transports[row.channel] : undefined;
+  if (!transport) return { row, error: new TransportError(`channel ${row.channel ?? 'none'} is not configured`, true) };
+  try {
+    return { row, sent: await transport.send(outgoing(row, options.publicUrl)) };
+  } catch (error) {
+    if (error instanceof TransportError) return { row, error };
+    return { row, error: new TransportError((error as Error).message, false) };
+  }
+}
+
+/**
+ * Records what the sends did. Every update is fenced on `claimed_by`: a worker whose lease
+ * ran out and whose message was taken over changes nothing. A late success still turns an
+ * `outcome_unknown` failure into `sent`, because then the send is known to have happened.
+ */
+async function complete(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOptions, now: Date): Promise<void> {
+  const sent = outcomes.filter((o): o is Extract<Outcome, { sent: SendResult }> => 'sent' in o);
+  if (sent.length) {
+    await sql`update messages m set status = 'sent', sent_at = ${now}, updated_at = ${now}, lease_until = null,
+        provider_id = v.provider_id, reason = null, last_error = null
+      from (select unnest(${sql.val(sent.map((o) => o.row.workspace_id))}::text[]) as workspace_id,
+                   unnest(${sql.val(sent.map((o) => o.row.id))}::text[]) as id,
+                   unnest(${sql.val(sent.map((o) => o.sent.providerId))}::text[]) as provider_id) v
+      where m.workspace_id = v.workspace_id and m.id = v.id and m.claimed_by = ${options.workerId}
+        and (m.status = 'sending' or (m.status = 'failed' and m.reason = 'outcome_unknown'))`.execute(db);
+  }
+  for (const outcome of outcomes) {
+    if (!('error' in outcome)) continue;
+    const { row, error } = outcome;
+    // A send that may have happened is repeated only where the receiver drops a repeat.
+    const idempotent = row.channel ? (options.transports[row.channel]?.idempotent ?? false) : false;
+    const unknown = error.outcomeUnknown && !idempotent;
+    const retry = !error.permanent && !unknown && row.attempts < options.maxAttempts;
+    const updated = await db
+      .updateTable('messages')
+      .set(
+        retry
+          ? {
+              status: 'queued',
+              next_attempt_at: new Date(now.getTime() + retryDelayMs(row.attempts)),
+              claimed_by: null,
+              lease_until: null,
+              last_error: error.message,
+              updated_at: now,
+            }
+          : {
+              status: 'failed',
+              reason: unknown ? 'outcome_unknown' : error.permanent ? 'rejected' : 'attempts_exhausted',
+              lease_until: null,
+              last_error: error.message,
+              updated_at: now,
+            },
+      )
+      .where('workspace_id', '=', row.workspace_id)
+      .where('id', '=', row.id)
+      .where('status', '=', 'sending')
+      .where('claimed_by', '=', options.workerId)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows > 0n) {
+      await db
+        .insertInto('message_events')
+        .values({
+          workspace_id: row.workspace_id,
+          id: newId('mev'),
+          message_id: row.id,
+          customer_id: row.customer_id,
+          kind: retry ? 'retry' : unknown ? 'outcome_unknown' : 'failed',
+          detail: JSON.stringify({ attempt: row.attempts, error: error.message }),
+          occurred_at: now,
+        })
+        .execute();
+    }
+  }
+}
+
+/**
+ * Settles messages whose worker died between claim and completion (lease expired while
+ * `sending`). Whether the send happened is unknown. On idempotent channels the message is
+ * queued again under the same idempotency key and the receiver drops a repeat; on the
+ * others (email) it is marked failed with reason `outcome_unknown` and never sent again
+ * by Rapport: an operator may requeue it knowing it may arrive twice.
+ */
+export async function recoverExpiredLeases(
+  db: Kysely<DB>,
+  options: { transports: Transports; now?: Date; workspaceId?: string | undefined },
+): Promise<{ requeued: number; unknown: number }> {
+  const now = options.now ?? new Date();
+  const idempotent = (Object.values(options.transports) as Array<{ channel: MessageChannel; idempotent: boolean }>)
+    .filter((t) => t.idempotent)
+    .map((t) => t.channel);
+  const expired = await sql<{
+    workspace_id: string;
+    id: string;
+    customer_id: string;
+    channel: MessageChannel | null;
+    attempts: number;
+    claimed_by: string | null;
+  }>`
+    select workspace_id, id, customer_id, channel, attempts, claimed_by from messages
+    where status = 'sending' and lease_until < ${now}
+      ${options.workspaceId ? sql`and workspace_id = ${options.workspaceId}` : sql``}
+    for update skip locked`.execute(db);
+  let requeued = 0;
+  let unknown = 0;
+  for (const row of expired.rows) {
+    const again = row.channel !== null && idempotent.includes(row.channel);
+    // claimed_by stays on a failed row so that a late success from that worker can still record itself.
+    await db
+      .updateTable('messages')
+      .set(
+        again
+          ? { status: 'queued', next_attempt_at: now, claimed_by: null, lease_until: null, updated_at: now }
+          : { status: 'failed', reason: 'outcome_unknown', lease_until: null, updated_at: now },
+      )
+      .where('workspace_id', '=', row.workspace_id)
+      .where('id', '=', row.id)
+      .execute();
+    await db
+      .insertInto('message_events')
+      .values({
+        workspace_id: row.workspace_id,
+        id: newId('mev'),
+        message_id: row.id,
+        customer_id: row.customer_id,
+        kind: again ? 'retry' : 'outcome_unknown',
+        detail: JSON.stringify({ attempt: row.attempts, worker: row.claimed_by, reason: 'lease expired while sending' }),
+        occurred_at: now,
+      })
+      .execute();
+    if (again) requeued++;
+    else unknown++;
+  }
+  return { requeued, unknown };
+}
+
+/** One round: claim a batch (committed), send it, record the outcomes. Returns how many were claimed. */
+export async function deliverBatch(db: Kysely<DB>, options: WorkerOptions): Promise<number> {
+  const now = options.now ?? (() => new Date());
+  const claimed = await claimMessages(db, {
+    workerId: options.workerId,
+    leaseSeconds: options.leaseSeconds,
+    limit: options.batchSize ?? 50,
+    now: now(),
+    channels: Object.keys(options.transports) as MessageChannel[],
+    workspaceId: options.workspaceId,
+  });
+  if (claimed.length === 0) return 0;
+  const outcomes = await Promise.all(claimed.map((row) => attempt(row, options)));
+  await complete(db, outcomes, options, now());
+  return claimed.length;
+}
+
+/** Runs rounds until the signal aborts: sweeps expired leases now and then, sleeps when idle. */
+export async function runMessageWorker(db: Kysely<DB>, options: WorkerOptions & { idleMs?: number; signal: AbortSignal }): Promise<void> {
+  let lastSweep = 0;
+  while (!options.signal.aborted) {
+    const now = options.now?.() ?? new Date();
+    if (now.getTime() - lastSweep > (options.leaseSeconds * 1000) / 2) {
+      await db
+        .transaction()
+        .execute((trx) => recoverExpiredLeases(trx, { transports: options.transports, now, workspaceId: options.workspaceId }));
+      lastSweep = now.getTime();
+    }
+    const claimed = await deliverBatch(db, options);
+    if (claimed === 0) await new Promise((resolve) => setTimeout(resolve, options.idleMs ?? 1000));
+  }
+}

@@ -1,0 +1,242 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, type FieldIssue } from '../api';
+import type { MessagePreview, MessageTemplate, SearchResult } from '../api-types';
+import { Badge } from '../components/badge';
+import { humanize } from '../components/format';
+import { Page, Section } from '../components/page';
+import { EmptyState, ErrorState, Loading } from '../components/states';
+import { useResource } from '../components/use-resource';
+import { searchCustomers } from '../customers/api';
+import { listTemplates, MESSAGE_PURPOSES, previewDraft, saveTemplate, type TemplateDraft } from './api';
+
+const BLANK: TemplateDraft = { key: '', purpose: 'service', language: 'en', subject: '', body: '' };
+const PREVIEW_DELAY_MS = 400;
+
+function issueFor(issues: FieldIssue[], path: string): string | undefined {
+  return issues.find((issue) => issue.path === path)?.message;
+}
+
+/** Templates per key and language, edited beside a live preview for a real customer. */
+export default function TemplatesPage() {
+  const templates = useResource('message-templates', (signal) => listTemplates(signal));
+  const [selected, setSelected] = useState<MessageTemplate | null>(null);
+  const [draft, setDraft] = useState<TemplateDraft>(BLANK);
+  const [saveState, setSaveState] = useState<{ saving: boolean; issues: FieldIssue[]; message: string | null }>({
+    saving: false,
+    issues: [],
+    message: null,
+  });
+
+  function open(template: MessageTemplate | null) {
+    setSelected(template);
+    setDraft(
+      template
+        ? { key: template.key, purpose: template.purpose, language: template.language, subject: template.subject, body: template.body }
+        : BLANK,
+    );
+    setSaveState({ saving: false, issues: [], message: null });
+  }
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setSaveState({ saving: true, issues: [], message: null });
+    try {
+      const saved = await saveTemplate(selected?.id ?? null, draft);
+      setSelected(saved);
+      setSaveState({ saving: false, issues: [], message: `Saved ${saved.key} (${saved.language}).` });
+      templates.reload();
+    } catch (error) {
+      const issues = error instanceof ApiError ? error.issues : [];
+      setSaveState({ saving: false, issues, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const set = (field: keyof TemplateDraft) => (event: { target: { value: string } }) => setDraft({ ...draft, [field]: event.target.value });
+  const failed = saveState.issues.length > 0 || (saveState.message !== null && !saveState.message.startsWith('Saved'));
+
+  return (
+    <Page
+      title="Message templates"
+      subtitle="What customers read, per purpose and language. Liquid: customer, holdings, data and workspace."
+      actions={
+        <button type="button" className="button button--secondary" onClick={() => open(null)}>
+          New template
+        </button>
+      }
+    >
+      <div className="templates">
+        <Section title="Templates">
+          {templates.status === 'loading' && <Loading label="Loading templates…" />}
+          {templates.status === 'error' && <ErrorState error={templates.error} onRetry={templates.reload} />}
+          {templates.status === 'ready' && templates.data.length === 0 && <EmptyState>No templates yet: write the first one.</EmptyState>}
+          {templates.status === 'ready' && templates.data.length > 0 && (
+            <ul className="template-list" aria-label="Templates">
+              {templates.data.map((t) => (
+                <li key={t.id}>
+                  <button type="button" className="template-list__item" aria-current={selected?.id === t.id} onClick={() => open(t)}>
+                    <span className="mono">{t.key}</span>
+                    <span>
+                      <Badge tone="info">{humanize(t.purpose)}</Badge> <Badge>{t.language}</Badge>
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Section>
+        <Section title={selected ? `Edit ${selected.key} (${selected.language})` : 'New template'}>
+          <form className="form template-form" onSubmit={(e) => void save(e)}>
+            <div className="template-form__row">
+              <label className="field">
+                <span className="field__label">Key</span>
+                <input
+                  type="text"
+                  value={draft.key}
+                  onChange={set('key')}
+                  disabled={selected !== null}
+                  required
+                  pattern="[a-z][a-z0-9_]*"
+                />
+                {issueFor(saveState.issues, '/key') && <span className="field__error">{issueFor(saveState.issues, '/key')}</span>}
+              </label>
+              <label className="field">
+                <span className="field__label">Purpose</span>
+                <select value={draft.purpose} onChange={set('purpose')} disabled={selected !== null}>
+                  {MESSAGE_PURPOSES.map((p) => (
+                    <option key={p} value={p}>
+                      {humanize(p)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="field">
+                <span className="field__label">Language</span>
+                <input type="text" value={draft.language} onChange={set('language')} disabled={selected !== null} required />
+              </label>
+            </div>
+            <label className="field">
+              <span className="field__label">Subject</span>
+              <input
+                type="text"
+                value={draft.subject}
+                onChange={set('subject')}
+                required
+                aria-invalid={!!issueFor(saveState.issues, '/subject')}
+              />
+              {issueFor(saveState.issues, '/subject') && <span className="field__error">{issueFor(saveState.issues, '/subject')}</span>}
+            </label>
+            <label className="field">
+              <span className="field__label">Body</span>
+              <textarea value={draft.body} onChange={set('body')} rows={10} required aria-invalid={!!issueFor(saveState.issues, '/body')} />
+              {issueFor(saveState.issues, '/body') && <span className="field__error">{issueFor(saveState.issues, '/body')}</span>}
+            </label>
+            {saveState.message && (
+              <p className={failed ? 'form__error' : 'form__ok'} role={failed ? 'alert' : 'status'}>
+                {saveState.message}
+              </p>
+            )}
+            <div>
+              <button type="submit" className="button button--primary" disabled={saveState.saving}>
+                {saveState.saving ? 'Saving…' : selected ? 'Save changes' : 'Create template'}
+              </button>
+            </div>
+          </form>
+        </Section>
+        <LivePreview draft={draft} />
+      </div>
+    </Page>
+  );
+}
+
+/** Renders the draft for a chosen customer as they would read it, as the text changes. */
+function LivePreview({ draft }: { draft: TemplateDraft }) {
+  const [query, setQuery] = useState('');
+  const [customer, setCustomer] = useState<SearchResult | null>(null);
+  const [dataText, setDataText] = useState('{}');
+  const [result, setResult] = useState<{ preview?: MessagePreview; error?: unknown } | null>(null);
+  const matches = useResource(query.trim().length >= 2 && !customer ? `preview-search:${query}` : null, (signal) =>
+    searchCustomers(query.trim(), signal),
+  );
+
+  let data: Record<string, unknown> | null = null;
+  try {
+    const parsed: unknown = JSON.parse(dataText || '{}');
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) data = parsed as Record<string, unknown>;
+  } catch {
+    data = null;
+  }
+  const dataKey = data ? JSON.stringify(data) : null;
+
+  useEffect(() => {
+    if (!customer || dataKey === null || !draft.subject || !draft.body) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      previewDraft(
+        {
+          customerId: customer.id,
+          subject: draft.subject,
+          body: draft.body,
+          language: draft.language,
+          data: JSON.parse(dataKey) as Record<string, unknown>,
+        },
+        controller.signal,
+      ).then(
+        (preview) => setResult({ preview }),
+        (error: unknown) => {
+          if (!controller.signal.aborted) setResult({ error });
+        },
+      );
+    }, PREVIEW_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [customer, dataKey, draft.subject, draft.body, draft.language]);
+
+  return (
+    <Section title="Live preview" className="template-preview">
+      <div className="form">
+        <label className="field">
+          <span className="field__label">Customer</span>
+          {customer ? (
+            <span>
+              {customer.displayName ?? customer.id}{' '}
+              <button type="button" className="button button--ghost" onClick={() => setCustomer(null)}>
+                Change
+              </button>
+            </span>
+          ) : (
+            <input type="text" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Search by name, email or phone" />
+          )}
+        </label>
+        {!customer && matches.status === 'ready' && (
+          <ul className="template-list" aria-label="Customers to preview for">
+            {matches.data.slice(0, 5).map((m) => (
+              <li key={m.id}>
+                <button type="button" className="template-list__item" onClick={() => setCustomer(m)}>
+                  {m.displayName ?? m.id} <span className="muted">{m.email ?? m.phone ?? ''}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <label className="field">
+          <span className="field__label">Data (JSON: what we did for them)</span>
+          <textarea rows={3} className="mono" value={dataText} onChange={(e) => setDataText(e.target.value)} aria-invalid={data === null} />
+          {data === null && <span className="field__error">Not a JSON object.</span>}
+        </label>
+      </div>
+      <div aria-live="polite">
+        {!customer && <EmptyState>Choose a customer to see the message as they would read it.</EmptyState>}
+        {customer && result?.error !== undefined && <ErrorState error={result.error} title="The preview could not be written" />}
+        {customer && result?.preview && (
+          <article className="preview" aria-label="Preview">
+            <p className="preview__subject">{result.preview.subject}</p>
+            <p className="preview__body">{result.preview.body}</p>
+            <p className="muted small">Language: {result.preview.language}</p>
+          </article>
+        )}
+      </div>
+    </Section>
+  );
+}

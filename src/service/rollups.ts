@@ -169,3 +169,15 @@ export async function applyRollupDelta(db: Kysely<DB>, workspaceId: string, befo
       .execute();
   }
 }
+
+/**
+ * Recounts a workspace's rollups from its cases and interactions: the repair tool, and
+ * the yardstick the incremental rollups are tested against.
+ */
+export async function rebuildRollups(db: Kysely<DB>, workspaceId: string): Promise<void> {
+  await db.deleteFrom('service_rollups').where('workspace_id', '=', workspaceId).execute();
+  await db.deleteFrom('service_rollup_buckets').where('workspace_id', '=', workspaceId).execute();
+  const cases = await db.selectFrom('cases').selectAll().where('workspace_id', '=', workspaceId).execute();
+  const interactions = await db.selectFrom('interactions').selectAll().where('workspace_id', '=', workspaceId).execute();
+  await applyRollupDelta(db, workspaceId, [], [...cases.flatMap(caseContribution), ...interactions.flatMap(interactionContribution)]);
+}

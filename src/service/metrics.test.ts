@@ -149,7 +149,10 @@ describe('service metrics', () => {
     const all = await metrics('all');
     expect(all.series.map((s) => [s.period, s.interactions])).toEqual([
       ['2026-03-02', 2],
+      ['2026-03-03', 0],
+      ['2026-03-04', 0],
       ['2026-03-05', 1],
+      ['2026-03-06', 0],
     ]);
   });
 

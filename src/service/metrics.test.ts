@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { insertCatalog, insertHolding } from '../test/fixtures.js';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
-import { rebuildRollups } from './rollups.js';
+import { rebuildRollups } from './rollup-rebuild.js';
 import { addPerson, call, createCustomer } from './test-setup.js';
 
 const ctx = useTestApp();
@@ -141,7 +141,12 @@ describe('service metrics', () => {
     // A case counts under the team holding it: the transfer moved the dispute, complaint and all, to Billing.
     const byTeam = await metrics('team');
     expect(byTeam.groups.find((g) => g.value === billing.id)).toMatchObject({ label: 'Billing', resolution: { count: 1 }, complaints: 1 });
-    expect(byTeam.groups.find((g) => g.value === care.id)).toMatchObject({ label: 'Care', resolution: { count: 1 }, complaints: 0, oneTouchRate: 1 });
+    expect(byTeam.groups.find((g) => g.value === care.id)).toMatchObject({
+      label: 'Care',
+      resolution: { count: 1 },
+      complaints: 0,
+      oneTouchRate: 1,
+    });
 
     const byLine = await metrics('product_line');
     expect(byLine.groups.find((g) => g.label === 'Mobile')).toMatchObject({ complaints: 1, complaintsPer1000Customers: 500 });
@@ -154,6 +159,17 @@ describe('service metrics', () => {
       ['2026-03-05', 1],
       ['2026-03-06', 0],
     ]);
+  });
+
+  it('adds whole months and ragged days alike', async () => {
+    const tenant = await createTenant(ctx.app);
+    await serviceHistory(tenant);
+    const total = async (from: string, to: string) =>
+      (await call<{ groups: Group[] }>(tenant, `/service/metrics?from=${from}&to=${to}`, undefined, 200)).groups[0]?.interactions ?? 0;
+    expect(await total('2026-02-15', '2026-03-31')).toBe(3);
+    expect(await total('2026-03-02', '2026-03-04')).toBe(2);
+    expect(await total('2026-03-03', '2026-04-30')).toBe(1);
+    expect(await total('2026-01-01', '2026-03-01')).toBe(0);
   });
 
   it('keeps rollups equal to a recount of the raw tables through reopenings, transfers and complaints', async () => {

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/tables.js';
 import { invalid } from '../errors.js';
 import { quantileOf } from './histogram.js';
-import { COUNTERS, type Counter, type Dimension } from './rollups.js';
+import { COUNTERS, MONTH_GRAIN, type Counter, type Dimension } from './rollups.js';
 import type { MetricsQuery, ServiceMetrics, MetricFigures } from './metrics-schemas.js';
 
 type Sums = Record<Counter, number>;
@@ -40,10 +40,46 @@ function figures(s: Sums, b: Buckets, holders: number | null): MetricFigures {
   };
 }
 
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Rows covering [from, to] for a dimension: whole months from the month-grain rows and the
+ * ragged days at either end from the day rows, so a quarter reads 3 rows per value, not 90.
+ */
+export function periodRows(workspaceId: string, dimension: string, from: string, to: string) {
+  const start = new Date(`${from}T00:00:00Z`);
+  const end = new Date(`${to}T00:00:00Z`);
+  const firstMonth = start.getUTCDate() === 1 ? start : new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+  const endsMonth = new Date(end.getTime() + 86_400_000).getUTCDate() === 1;
+  const lastMonth = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + (endsMonth ? 0 : -1), 1));
+  const days = sql`workspace_id = ${workspaceId} and dimension = ${dimension}`;
+  if (firstMonth > lastMonth) return sql`(${days} and day between ${from}::date and ${to}::date)`;
+  const afterLast = iso(new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth() + 1, 1)));
+  const months = sql`(workspace_id = ${workspaceId} and dimension = ${dimension + MONTH_GRAIN} and day between ${iso(firstMonth)}::date and ${iso(lastMonth)}::date)`;
+  if (iso(firstMonth) === from && afterLast === iso(new Date(end.getTime() + 86_400_000))) return months;
+  return sql`((${days} and ((day >= ${from}::date and day < ${iso(firstMonth)}::date) or (day >= ${afterLast}::date and day <= ${to}::date)))
+    or (workspace_id = ${workspaceId} and dimension = ${dimension + MONTH_GRAIN} and day between ${iso(firstMonth)}::date and ${iso(lastMonth)}::date))`;
+}
+
 const sumColumns = sql.join(COUNTERS.map((c) => sql`sum(${sql.ref(c)})::bigint as ${sql.ref(c)}`));
 
 function emptySums(): Sums {
   return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Sums;
+}
+
+// Holders per line change slowly and cost a scan of holdings, so each API node keeps them
+// for a few minutes; the rollups carry everything else.
+const HOLDERS_TTL_MS = 10 * 60_000;
+const holdersCache = new Map<string, { at: number; value: Map<string, number> }>();
+
+async function cachedHolders(db: Kysely<DB>, workspaceId: string, from: string, to: string, byLine: boolean) {
+  const key = `${workspaceId}|${from}|${to}|${byLine}`;
+  const hit = holdersCache.get(key);
+  if (hit && Date.now() - hit.at < HOLDERS_TTL_MS) return hit.value;
+  const value = await holdersByLine(db, workspaceId, from, to, byLine);
+  if (holdersCache.size > 1000) holdersCache.clear();
+  holdersCache.set(key, { at: Date.now(), value });
+  return value;
 }
 
 /** Customers holding a product line (or any, for `null`) at some time in the period. */
@@ -85,13 +121,12 @@ export async function getServiceMetrics(db: Kysely<DB>, workspaceId: string, que
   const seriesValue = query.value ?? '';
   const range = sql`workspace_id = ${workspaceId} and day between ${query.from}::date and ${query.to}::date`;
   const period = sql`to_char(date_trunc(${interval}, day), 'YYYY-MM-DD')`;
+  const grouped = periodRows(workspaceId, by, query.from, query.to);
 
   const [groupRows, groupBuckets, seriesRows, seriesBuckets, holders, names] = await Promise.all([
-    sql<
-      Sums & { value: string }
-    >`select value, ${sumColumns} from service_rollups where ${range} and dimension = ${by} group by value`.execute(db),
+    sql<Sums & { value: string }>`select value, ${sumColumns} from service_rollups where ${grouped} group by value`.execute(db),
     sql<{ value: string; metric: 'response' | 'resolution'; bucket: number; n: number }>`
-      select value, metric, bucket, sum(n)::bigint as n from service_rollup_buckets where ${range} and dimension = ${by}
+      select value, metric, bucket, sum(n)::bigint as n from service_rollup_buckets where ${grouped}
       group by value, metric, bucket`.execute(db),
     sql<Sums & { value: string }>`select ${period} as value, ${sumColumns} from service_rollups
       where ${range} and dimension = ${seriesDimension} and value = ${seriesValue} group by 1 order by 1`.execute(db),
@@ -99,7 +134,7 @@ export async function getServiceMetrics(db: Kysely<DB>, workspaceId: string, que
       select ${period} as value, metric, bucket, sum(n)::bigint as n from service_rollup_buckets
       where ${range} and dimension = ${seriesDimension} and value = ${seriesValue} group by 1, metric, bucket`.execute(db),
     by === 'all' || by === 'product_line'
-      ? holdersByLine(db, workspaceId, query.from, query.to, by === 'product_line')
+      ? cachedHolders(db, workspaceId, query.from, query.to, by === 'product_line')
       : Promise.resolve(null),
     labels(db, workspaceId, by),
   ]);

@@ -15,6 +15,7 @@ import { healthRoutes } from './http/health.js';
 import { registerValidation } from './http/validation.js';
 import { serviceRoutes } from './service/routes.js';
 import { ErrorBody } from './http/schemas.js';
+import { registerWebApp } from './http/web-app.js';
 import { workspaceRoutes } from './workspaces/routes.js';
 
 declare module 'fastify' {
@@ -27,6 +28,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** An already open database (tests share one per file); otherwise one is opened from config and closed with the app. */
   database?: Database;
+  /** The built browser app (`vite build` output); dist/web by default. */
+  webDir?: string;
 }
 
 const API_DESCRIPTION = `Rapport's HTTP API. Authenticate with a secret key (\`Authorization: Bearer rk_secret_…\`)
@@ -66,8 +69,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  // The browser app will live at the root; until then the root shows the API docs.
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+  await registerWebApp(app, options.webDir);
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/v1' });

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import type { Actor } from './actor.js';
 import { canReadWorkspace } from './permissions.js';
 import { actorOf, requires } from '../http/authenticate.js';
 import { ErrorBody } from '../http/schemas.js';
 import { getWorkspace } from '../workspaces/service.js';
-import { SESSION_COOKIE, signIn, signOut } from './service.js';
+import { resolveSession, SESSION_COOKIE, signIn, signOut } from './service.js';
 
 export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
 
@@ -15,6 +16,15 @@ const Me = Type.Object({
 });
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const describeUser = async (actor: Extract<Actor, { kind: 'user' }>): Promise<Static<typeof Me>> => {
+    const workspace = await getWorkspace(app.database.db, actor.workspaceId);
+    return {
+      user: { id: actor.userId, name: actor.name, email: actor.email },
+      role: actor.role,
+      workspace: { id: workspace.id, name: workspace.name, slug: workspace.slug },
+    };
+  };
+
   app.post(
     '/auth/sign-in',
     {
@@ -53,12 +63,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         secure: app.config.cookieSecure,
         expires: session.expiresAt,
       });
-      const workspace = await getWorkspace(app.database.db, session.actor.workspaceId);
-      return {
-        user: { id: session.actor.userId, name: session.actor.name, email: session.actor.email },
-        role: session.actor.role,
-        workspace: { id: workspace.id, name: workspace.name, slug: workspace.slug },
-      };
+      return describeUser(session.actor);
     },
   );
 
@@ -70,6 +75,25 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (token) await signOut(app.database.db, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
+    },
+  );
+
+  // The browser app asks this on start: a visitor who is not signed in is an answer, not an error (no 401 in the console).
+  app.get(
+    '/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user of the session cookie, or null when there is none (never 401)',
+        security: [],
+        response: { 200: Type.Object({ session: Type.Union([Me, Type.Null()]) }) },
+      },
+    },
+    async (request) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const actor = token ? await resolveSession(app.database.db, token) : undefined;
+      if (!actor || actor.kind !== 'user') return { session: null };
+      return { session: await describeUser(actor) };
     },
   );
 
@@ -88,12 +112,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (actor.kind !== 'user') {
         return reply.status(403).send({ error: { code: 'forbidden', message: 'Only a signed-in user has a profile; API keys do not' } });
       }
-      const workspace = await getWorkspace(app.database.db, actor.workspaceId);
-      return {
-        user: { id: actor.userId, name: actor.name, email: actor.email },
-        role: actor.role,
-        workspace: { id: workspace.id, name: workspace.name, slug: workspace.slug },
-      };
+      return describeUser(actor);
     },
   );
 };

@@ -1,0 +1,38 @@
+/**
+ * Response shapes of the API, taken from the server's own TypeBox schemas (type-only
+ * imports: nothing of the server is bundled), so the app and the API cannot drift apart.
+ */
+import type { Static } from 'typebox';
+import type { Customer360Schema, SearchResultSchema } from '../../src/customers/schemas.js';
+
+export type Customer360 = Static<typeof Customer360Schema>;
+export type HoldingView = Customer360['holdings'][number];
+export type SearchResult = Static<typeof SearchResultSchema>;
+
+export type Role = 'admin' | 'lead' | 'analyst' | 'agent';
+
+/** The signed-in person (`/auth/me`, `/auth/session`). */
+export interface Me {
+  user: { id: string; name: string; email: string };
+  role: string;
+  workspace: { id: string; name: string; slug: string };
+}
+
+/** One entry of a customer's timeline; `data` depends on the kind (see timeline/kinds.tsx). */
+export interface TimelineEntry {
+  kind: string;
+  id: string;
+  occurredAt: string;
+  action: string;
+  data: Record<string, unknown>;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface Money {
+  amountMinor: number;
+  currency: string;
+}

@@ -1,0 +1,38 @@
+import { lazy, type ComponentType } from 'react';
+import type { Role } from './api-types';
+import type { IconName } from './components/icons';
+
+/**
+ * Every page of the signed-in app, in one list. A capability adds its pages here: a path,
+ * the component (loaded on demand, as the default export of its module) and, for a page
+ * that belongs in the navigation, its label, icon and position. See web/README.md.
+ */
+export interface PageDefinition {
+  /** React Router path, e.g. '/cases' or '/cases/:id'. '/' replaces the default start page. */
+  path: string;
+  component: ComponentType;
+  nav?: {
+    label: string;
+    icon: IconName;
+    /** Position in the navigation, smallest first. */
+    order: number;
+    /** Only these roles see the entry; everyone when absent. The API still checks every call. */
+    roles?: Role[];
+  };
+}
+
+export const PAGES: PageDefinition[] = [
+  {
+    path: '/customers',
+    component: lazy(() => import('./customers/search-page')),
+    nav: { label: 'Customers', icon: 'users', order: 20 },
+  },
+  { path: '/customers/:id', component: lazy(() => import('./customers/customer-page')) },
+];
+
+/** The navigation entries a role sees, in order. */
+export function navigationFor(role: string): Array<PageDefinition & { nav: NonNullable<PageDefinition['nav']> }> {
+  return PAGES.filter((page): page is PageDefinition & { nav: NonNullable<PageDefinition['nav']> } => page.nav !== undefined)
+    .filter((page) => !page.nav.roles || page.nav.roles.includes(role as Role))
+    .sort((a, b) => a.nav.order - b.nav.order);
+}

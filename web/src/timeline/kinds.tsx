@@ -1,0 +1,113 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { TimelineEntry } from '../api-types';
+import type { Tone } from '../components/badge';
+import { formatMoney, humanize, phrase } from '../components/format';
+import type { IconName } from '../components/icons';
+
+/**
+ * How each kind of timeline entry looks: its name, icon, colour and a one-line summary of
+ * the entry's `data`. A capability that adds a TimelineSource on the server
+ * (src/customers/timeline.ts) adds its kind here; a kind missing here still shows, through
+ * the generic fallback at the bottom.
+ */
+export interface TimelineKind {
+  /** Plural, for the filter: "Transactions". */
+  label: string;
+  icon: IconName;
+  tone: Tone;
+  /** The headline: what happened, in a few words. */
+  title(entry: TimelineEntry): ReactNode;
+  /** Details under the headline, or nothing. */
+  detail?(entry: TimelineEntry): ReactNode;
+}
+
+/** Reads a field of an entry's data that may be absent or of another type. */
+export function field(entry: TimelineEntry, key: string): string | null {
+  const value = entry.data[key];
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
+}
+
+function money(entry: TimelineEntry, amountKey: string): string | null {
+  const amount = entry.data[amountKey];
+  const currency = entry.data.currency;
+  return typeof amount === 'number' && typeof currency === 'string' ? formatMoney({ amountMinor: amount, currency }) : null;
+}
+
+export const TIMELINE_KINDS: Record<string, TimelineKind> = {
+  transaction: {
+    label: 'Transactions',
+    icon: 'receipt',
+    tone: 'neutral',
+    title: (entry) => `${humanize(entry.action)}${money(entry, 'amountMinor') ? ` of ${money(entry, 'amountMinor')}` : ''}`,
+    detail: (entry) => field(entry, 'description'),
+  },
+  event: {
+    label: 'Events',
+    icon: 'bolt',
+    tone: 'info',
+    title: (entry) => field(entry, 'name') ?? humanize(entry.action),
+    detail: (entry) => {
+      const source = field(entry, 'source');
+      return [humanize(entry.action), source ? `via ${source}` : null].filter(Boolean).join(' · ');
+    },
+  },
+  consent: {
+    label: 'Consent',
+    icon: 'shield',
+    tone: 'neutral',
+    title: (entry) =>
+      `${humanize(field(entry, 'purpose') ?? 'consent')} by ${phrase(field(entry, 'channel') ?? 'any channel')} ${entry.action}`,
+    detail: (entry) => (field(entry, 'source') ? `Recorded from ${field(entry, 'source')}` : null),
+  },
+  holding: {
+    label: 'Products',
+    icon: 'box',
+    tone: 'positive',
+    title: (entry) => `Started ${field(entry, 'productName') ?? 'a product'}`,
+    detail: (entry) =>
+      [money(entry, 'priceMinor'), field(entry, 'channel') ? `through ${phrase(field(entry, 'channel') ?? '')}` : null]
+        .filter(Boolean)
+        .join(' · '),
+  },
+  merge: {
+    label: 'Merges',
+    icon: 'merge',
+    tone: 'warning',
+    title: () => 'Another profile was merged into this one',
+    detail: (entry) => {
+      const merged = field(entry, 'mergedId');
+      return (
+        <>
+          {humanize(entry.action)}
+          {merged && (
+            <>
+              {' · '}
+              <Link to={`/customers/${merged}`}>{merged}</Link>
+            </>
+          )}
+        </>
+      );
+    },
+  },
+};
+
+/** A kind this app does not know yet: named after the kind and its action, with its data's plain fields. */
+function genericKind(kind: string): TimelineKind {
+  return {
+    label: humanize(kind),
+    icon: 'dot',
+    tone: 'neutral',
+    title: (entry) => `${humanize(kind)}: ${phrase(entry.action)}`,
+    detail: (entry) =>
+      Object.entries(entry.data)
+        .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
+        .slice(0, 4)
+        .map(([key, value]) => `${humanize(key)}: ${String(value)}`)
+        .join(' · '),
+  };
+}
+
+export function timelineKind(kind: string): TimelineKind {
+  return TIMELINE_KINDS[kind] ?? genericKind(kind);
+}

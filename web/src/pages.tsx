@@ -28,6 +28,17 @@ export const PAGES: PageDefinition[] = [
     nav: { label: 'Customers', icon: 'users', order: 20 },
   },
   { path: '/customers/:id', component: lazy(() => import('./customers/customer-page')) },
+  {
+    path: '/cases',
+    component: lazy(() => import('./service/inbox-page')),
+    nav: { label: 'Inbox', icon: 'inbox', order: 10, roles: ['admin', 'lead', 'agent'] },
+  },
+  { path: '/cases/:id', component: lazy(() => import('./service/case-page')) },
+  {
+    path: '/service',
+    component: lazy(() => import('./service/dashboard-page')),
+    nav: { label: 'Service', icon: 'chart', order: 30 },
+  },
 ];
 
 /** The navigation entries a role sees, in order. */

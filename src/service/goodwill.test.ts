@@ -26,7 +26,13 @@ describe('goodwill', () => {
     expect(budget.statusCode).toBe(200);
 
     const gesture = (amountMinor: number, kind = 'credit') =>
-      call<GestureBody>(tenant, '/goodwill/gestures', { customerId: customer, kind, value: { amountMinor, currency: 'GBP' }, reason: 'Outage on 2 March' }, 201, agent);
+      call<GestureBody>(
+        tenant,
+        '/goodwill/gestures',
+        { customerId: customer, kind, value: { amountMinor, currency: 'GBP' }, reason: 'Outage on 2 March' },
+        201,
+        agent,
+      );
     expect((await gesture(1500)).status).toBe('granted');
     expect((await gesture(400, 'waived_fee')).status).toBe('granted');
     // 1,900 of 2,000 used: 500 more goes over.
@@ -53,7 +59,12 @@ describe('goodwill', () => {
 
     const given = await listGoodwillGiven(ctx.database.db, tenant.workspace.id, { customerId: customer });
     expect(given.map((g) => g.value.amountMinor).sort()).toEqual([1500, 400, 500].sort());
-    const timeline = await call<{ data: Array<{ kind: string }> }>(tenant, `/customers/${customer}/timeline?kinds=goodwill`, undefined, 200);
+    const timeline = await call<{ data: Array<{ kind: string }> }>(
+      tenant,
+      `/customers/${customer}/timeline?kinds=goodwill`,
+      undefined,
+      200,
+    );
     expect(timeline.data).toHaveLength(3);
   });
 

@@ -31,7 +31,7 @@ describe('the demo service history', () => {
     const disputes = stories.rows.filter((r) => r.code === 'billing-dispute');
     expect(disputes.length).toBeGreaterThan(0);
     expect(disputes.every((r) => r.contacts >= 3 && r.channels.length >= 2 && Number(r.minutes) > 3 * 24 * 60)).toBe(true);
-    expect(seeded.counts.cases).toBe(40);
+    expect(seeded.counts.cases).toBe(24);
   });
 
   it('feeds the service dashboard', async () => {

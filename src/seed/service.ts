@@ -29,7 +29,8 @@ const UK_HOLIDAYS = [
   '2026-12-28',
 ];
 
-const STORIES = 60;
+// Enough for every story and a dashboard with shape; kept small so seeding stays quick.
+const STORIES = 24;
 
 export async function seedService(db: Kysely<DB>, workspaceId: string, random: Random, now = Date.now()): Promise<Record<string, number>> {
   const actor: Actor = systemActor(workspaceId, 'seed');

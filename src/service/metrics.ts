@@ -6,6 +6,7 @@ import { COUNTERS, MONTH_GRAIN, type Counter, type Dimension } from './rollups.j
 import type { MetricsQuery, ServiceMetrics, MetricFigures } from './metrics-schemas.js';
 
 type Sums = Record<Counter, number>;
+type HistogramRow = { value: string; metric: 'response' | 'resolution'; buckets: Array<number | string>; counts: Array<number | string> };
 type Buckets = { response: Array<{ bucket: number; n: number }>; resolution: Array<{ bucket: number; n: number }> };
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
@@ -125,25 +126,29 @@ export async function getServiceMetrics(db: Kysely<DB>, workspaceId: string, que
 
   const [groupRows, groupBuckets, seriesRows, seriesBuckets, holders, names] = await Promise.all([
     sql<Sums & { value: string }>`select value, ${sumColumns} from service_rollups where ${grouped} group by value`.execute(db),
-    sql<{ value: string; metric: 'response' | 'resolution'; bucket: number; n: number }>`
-      select value, metric, bucket, sum(n)::bigint as n from service_rollup_buckets where ${grouped}
-      group by value, metric, bucket`.execute(db),
+    // Histograms come back as one row per group and metric (arrays of buckets and counts),
+    // not one row per bucket: far fewer rows to send and parse.
+    sql<HistogramRow>`select value, metric, array_agg(bucket order by bucket) as buckets, array_agg(n order by bucket) as counts
+      from (select value, metric, bucket, sum(n)::bigint as n from service_rollup_buckets where ${grouped}
+            group by value, metric, bucket) b group by value, metric`.execute(db),
     sql<Sums & { value: string }>`select ${period} as value, ${sumColumns} from service_rollups
       where ${range} and dimension = ${seriesDimension} and value = ${seriesValue} group by 1 order by 1`.execute(db),
-    sql<{ value: string; metric: 'response' | 'resolution'; bucket: number; n: number }>`
-      select ${period} as value, metric, bucket, sum(n)::bigint as n from service_rollup_buckets
-      where ${range} and dimension = ${seriesDimension} and value = ${seriesValue} group by 1, metric, bucket`.execute(db),
+    sql<HistogramRow>`select value, metric, array_agg(bucket order by bucket) as buckets, array_agg(n order by bucket) as counts
+      from (select ${period} as value, metric, bucket, sum(n)::bigint as n from service_rollup_buckets
+            where ${range} and dimension = ${seriesDimension} and value = ${seriesValue} group by 1, metric, bucket) b
+      group by value, metric`.execute(db),
     by === 'all' || by === 'product_line'
       ? cachedHolders(db, workspaceId, query.from, query.to, by === 'product_line')
       : Promise.resolve(null),
     labels(db, workspaceId, by),
   ]);
 
-  const bucketsOf = (rows: Array<{ value: string; metric: 'response' | 'resolution'; bucket: number; n: number }>) => {
+  const bucketsOf = (rows: HistogramRow[]) => {
     const map = new Map<string, Buckets>();
     for (const r of rows) {
       const entry = map.get(r.value) ?? { response: [], resolution: [] };
-      entry[r.metric].push({ bucket: Number(r.bucket), n: Number(r.n) });
+      // bigint[] arrives as text from both drivers' array parsers: numbers either way.
+      entry[r.metric] = r.buckets.map((bucket, i) => ({ bucket: Number(bucket), n: Number(r.counts[i] ?? 0) }));
       map.set(r.value, entry);
     }
     return map;

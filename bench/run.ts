@@ -1,12 +1,13 @@
 // `npm run bench`: runs every benchmark and writes the figures to bench/results/.
-// `npm run bench -- ingest` (or `customer-360`) runs one.
+// `npm run bench -- ingest service` runs only the named ones
+// (customer-360, ingest, messages, service).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { benchCustomer360 } from './customer-360.js';
 import { benchIngest } from './ingest.js';
 import { benchMessages } from './messages.js';
+import { benchService } from './service.js';
 
-// `npm run bench -- messages` runs only the named benchmarks.
 const only = process.argv.slice(2);
 const selected = (name: string) => only.length === 0 || only.includes(name);
 
@@ -17,6 +18,7 @@ const results: Record<string, unknown> = { measuredAt: new Date().toISOString(),
 if (selected('customer-360')) results.customer360 = await benchCustomer360();
 if (selected('ingest')) results.ingest = await benchIngest();
 if (selected('messages')) results.messages = await benchMessages();
+if (selected('service')) results.service = await benchService();
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/bench-${Date.now()}.json`, import.meta.url);
 writeFileSync(file, JSON.stringify(results, null, 2));

@@ -105,6 +105,13 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
         and kind = 'unsubscribed' ${page(sql`occurred_at`, a)}
       order by occurred_at desc, id desc limit ${a.limit})`,
   },
+  {
+    kind: 'goodwill',
+    query: (a) => sql`select 'goodwill' as kind, id, requested_at as occurred_at, status as action,
+        jsonb_build_object('kind', kind, 'amountMinor', amount_minor, 'currency', currency, 'reason', reason, 'caseId', case_id) as data
+      from goodwill_gestures where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId} ${page(sql`requested_at`, a)}
+      order by requested_at desc, id desc limit ${a.limit}`,
+  },
 ];
 
 /** Everything that happened to a customer across sources, newest first, filterable by kind, paged by cursor. */

@@ -11,6 +11,7 @@ import { seedMessageTemplates } from './messages.js';
 import { DAY, EXTRA_LINE_BASE, insertChunk, rowCounts, usageCalendar, YEAR, type SeedContext } from './chunk.js';
 import { generateChunk } from './generate.js';
 import { createRandom } from './random.js';
+import { seedService } from './service.js';
 
 export interface SeedOptions {
   /** How many customers to create. */
@@ -131,6 +132,7 @@ export async function seedDemo(database: Database, options: SeedOptions): Promis
     if (queue.length >= concurrency) await settleOldest();
   }
   while (queue.length > 0) await settleOldest();
+  addCounts(counts, await database.db.transaction().execute((trx) => seedService(trx, setup.workspace.id, ctx.random)));
 
   return {
     workspace: { id: setup.workspace.id, slug: setup.workspace.slug, name: setup.workspace.name },

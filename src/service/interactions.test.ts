@@ -118,4 +118,44 @@ describe('interactions', () => {
       }),
     ).rejects.toThrow(/customerId/);
   });
+
+  it('moves with a merge, is exported, and loses its notes when the customer is erased', async () => {
+    const tenant = await createTenant(ctx.app);
+    const kept = await createCustomer(tenant, 'Mo Merge');
+    const gone = await createCustomer(tenant, 'Mo Merge (duplicate)');
+    const opened = await call<{ id: string }>(tenant, '/cases', { customerId: gone, subject: 'Mo cannot log in', channel: 'chat' }, 201);
+    await call(
+      tenant,
+      '/interactions',
+      {
+        customerId: gone,
+        caseId: opened.id,
+        channel: 'chat',
+        direction: 'inbound',
+        startedAt: '2026-03-02T10:00:00Z',
+        note: 'Mo lives at 1 High St',
+      },
+      201,
+    );
+    const merged = await tenant.api({ method: 'POST', url: `/api/v1/customers/${kept}/merge`, payload: { otherId: gone } });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const survivor = merged.json().survivorId as string;
+    const listed = await call<{ data: Array<{ customerId: string }> }>(tenant, `/interactions?customerId=${survivor}`, undefined, 200);
+    expect(listed.data.map((i) => i.customerId)).toEqual([survivor]);
+    expect((await call<{ customerId: string }>(tenant, `/cases/${opened.id}`, undefined, 200)).customerId).toBe(survivor);
+
+    const exported = await call<{ data: Record<string, Array<Record<string, unknown>>> }>(tenant, `/customers/${survivor}/export`, {}, 200);
+    expect(exported.data.interactions?.[0]?.note).toBe('Mo lives at 1 High St');
+    expect(exported.data.cases).toHaveLength(1);
+    const erased = await tenant.api({ method: 'POST', url: `/api/v1/customers/${survivor}/erase`, payload: {} });
+    expect(erased.statusCode, erased.body).toBe(200);
+    const row = await ctx.database.db
+      .selectFrom('interactions')
+      .select('note')
+      .where('workspace_id', '=', tenant.workspace.id)
+      .executeTakeFirstOrThrow();
+    expect(row.note).toBeNull();
+    const caseRow = await ctx.database.db.selectFrom('cases').select('subject').where('id', '=', opened.id).executeTakeFirstOrThrow();
+    expect(caseRow.subject).toBe('Erased');
+  });
 });

@@ -37,6 +37,20 @@ interface Contribution {
 
 const utcDay = (at: Date | string): string => new Date(at).toISOString().slice(0, 10);
 
+/** Suffix of the month-grain copy of a dimension: its rows sit on the first day of the month. */
+export const MONTH_GRAIN = '@month';
+
+/**
+ * Each contribution is counted twice: on its day, and on its month under `<dimension>@month`,
+ * so a long period reads whole months and only its ragged edges day by day.
+ */
+function grains(day: string, dimension: Dimension): Array<[string, string]> {
+  return [
+    [day, dimension],
+    [`${day.slice(0, 7)}-01`, `${dimension}${MONTH_GRAIN}`],
+  ];
+}
+
 function dimsOf(row: {
   channel: string;
   team_id: string | null;
@@ -103,17 +117,20 @@ export async function applyRollupDelta(db: Kysely<DB>, workspaceId: string, befo
   const buckets = new Map<string, { day: string; dimension: string; value: string; metric: string; bucket: number; n: number }>();
   const add = (contributions: Contribution[], sign: 1 | -1) => {
     for (const c of contributions) {
-      for (const [dimension, value] of c.dims) {
-        const key = `${c.day}|${dimension}|${value}`;
-        const entry = counters.get(key) ?? { day: c.day, dimension, value, delta: {} };
-        for (const [name, n] of Object.entries(c.counters) as Array<[Counter, number]>)
-          entry.delta[name] = (entry.delta[name] ?? 0) + sign * n;
-        counters.set(key, entry);
-        if (c.bucket) {
-          const bucketKey = `${key}|${c.bucket.metric}|${c.bucket.bucket}`;
-          const b = buckets.get(bucketKey) ?? { day: c.day, dimension, value, ...c.bucket, n: 0 };
-          b.n += sign;
-          buckets.set(bucketKey, b);
+      for (const [dim, value] of c.dims) {
+        for (const [day, dimension] of grains(c.day, dim)) {
+          const key = `${day}|${dimension}|${value}`;
+          const entry = counters.get(key) ?? { day, dimension, value, delta: {} };
+          for (const [name, n] of Object.entries(c.counters) as Array<[Counter, number]>) {
+            entry.delta[name] = (entry.delta[name] ?? 0) + sign * n;
+          }
+          counters.set(key, entry);
+          if (c.bucket) {
+            const bucketKey = `${key}|${c.bucket.metric}|${c.bucket.bucket}`;
+            const b = buckets.get(bucketKey) ?? { day, dimension, value, ...c.bucket, n: 0 };
+            b.n += sign;
+            buckets.set(bucketKey, b);
+          }
         }
       }
     }

@@ -24,6 +24,7 @@ import {
   InteractionSchema,
 } from './schemas.js';
 import { settingsRoutes } from './settings-routes.js';
+import { goodwillRoutes } from './goodwill-routes.js';
 
 export interface ServiceRouteOptions {
   /** How often the breach sweep runs; 0 turns it off. */
@@ -41,6 +42,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<ServiceRouteOptions> = asy
     app.addHook('onClose', async () => stop?.());
   }
   await app.register(settingsRoutes);
+  await app.register(goodwillRoutes);
 
   app.post(
     '/interactions',

@@ -15,6 +15,8 @@ import {
 } from './settings-schemas.js';
 import { createSlaPolicy, listSlaPolicies } from './sla.js';
 import { createJob, createTeam, listJobs, listTeams } from './teams.js';
+import { getServiceMetrics } from './metrics.js';
+import { MetricsQuery, ServiceMetricsSchema } from './metrics-schemas.js';
 
 /** Teams, jobs and SLA policies. */
 export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -97,5 +99,19 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: ['service'], summary: 'SLA policies', response: { 200: SlaPolicyList, ...errorResponses } },
     },
     async (request) => ({ data: await listSlaPolicies(db(), actorOf(request).workspaceId) }),
+  );
+
+  app.get(
+    '/service/metrics',
+    {
+      preHandler: requires(canReadService),
+      schema: {
+        tags: ['service'],
+        summary: 'Service metrics for a period by channel, team, agent, job or product line, with a series over time',
+        querystring: MetricsQuery,
+        response: { 200: ServiceMetricsSchema, ...errorResponses },
+      },
+    },
+    async (request) => getServiceMetrics(db(), actorOf(request).workspaceId, request.query),
   );
 };

@@ -38,6 +38,17 @@ export const PAGES: PageDefinition[] = [
     component: lazy(() => import('./messages/templates-page')),
     nav: { label: 'Templates', icon: 'mail', order: 61, roles: ['admin', 'lead'] },
   },
+  {
+    path: '/cases',
+    component: lazy(() => import('./service/inbox-page')),
+    nav: { label: 'Inbox', icon: 'inbox', order: 10, roles: ['admin', 'lead', 'agent'] },
+  },
+  { path: '/cases/:id', component: lazy(() => import('./service/case-page')) },
+  {
+    path: '/service',
+    component: lazy(() => import('./service/dashboard-page')),
+    nav: { label: 'Service', icon: 'chart', order: 30 },
+  },
 ];
 
 /** The navigation entries a role sees, in order. */

@@ -101,6 +101,53 @@ export const TIMELINE_KINDS: Record<string, TimelineKind> = {
     detail: (entry) =>
       [field(entry, 'subject'), field(entry, 'reason') ? `(${phrase(field(entry, 'reason') ?? '')})` : null].filter(Boolean).join(' '),
   },
+  interaction: {
+    label: 'Interactions',
+    icon: 'message',
+    tone: 'info',
+    title: (entry) =>
+      `${humanize(entry.action)} ${phrase(field(entry, 'channel') ?? 'contact')}${field(entry, 'jobName') ? `: ${field(entry, 'jobName')}` : ''}`,
+    detail: (entry) => {
+      const caseId = field(entry, 'caseId');
+      return (
+        <>
+          {[field(entry, 'outcome'), field(entry, 'note')].filter(Boolean).join(' · ')}
+          {caseId && (
+            <>
+              {' · '}
+              <Link to={`/cases/${caseId}`}>Case</Link>
+            </>
+          )}
+        </>
+      );
+    },
+  },
+  case: {
+    label: 'Cases',
+    icon: 'inbox',
+    tone: 'warning',
+    title: (entry) => (
+      <Link to={`/cases/${entry.id}`}>
+        {field(entry, 'subject') ?? 'A case'} ({humanize(entry.action)})
+      </Link>
+    ),
+    detail: (entry) =>
+      [
+        humanize(field(entry, 'priority') ?? ''),
+        `by ${phrase(field(entry, 'channel') ?? '')}`,
+        entry.data.complaint === true ? 'complaint' : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+  },
+  goodwill: {
+    label: 'Goodwill',
+    icon: 'gift',
+    tone: 'positive',
+    title: (entry) =>
+      `${humanize(field(entry, 'kind') ?? 'Gesture')} of ${money(entry, 'amountMinor') ?? 'some value'} (${phrase(entry.action)})`,
+    detail: (entry) => field(entry, 'reason'),
+  },
 };
 
 /** A kind this app does not know yet: named after the kind and its action, with its data's plain fields. */

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { DB, JsonObject } from '../db/tables.js';
+import { recordInteraction } from '../service/interactions.js';
+import { INTERACTION_EVENT, interactionFromTrackEvent } from '../service/track-event.js';
 
 /** A track event after it landed on the customer's timeline. */
 export interface TrackedEvent {
@@ -23,7 +25,17 @@ export interface TrackedEvent {
  */
 export type TrackHandler = (db: Kysely<DB>, actor: Actor, customerId: string, event: TrackedEvent) => Promise<void>;
 
-const handlers = new Map<string, TrackHandler[]>();
+/** `Interaction Completed` records a service interaction; its messageId makes a redelivery a no-op. */
+const recordInteractionEvent: TrackHandler = async (db, actor, customerId, event) => {
+  const input = interactionFromTrackEvent(event.properties, {
+    customerId,
+    timestamp: event.occurredAt.toISOString(),
+    messageId: event.messageId,
+  });
+  await recordInteraction(db, actor.workspaceId, input, actor);
+};
+
+const handlers = new Map<string, TrackHandler[]>([[INTERACTION_EVENT, [recordInteractionEvent]]]);
 
 /** Registers a handler for track events of one name (exact, case-sensitive as clients send it). */
 export function registerTrackHandler(eventName: string, handler: TrackHandler): void {

@@ -1,9 +1,12 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN_EMAIL, DEMO_PASSWORD } from './seed/seed.js';
 import { createTestSchema } from './test/database.js';
 
 const run = promisify(execFile);
@@ -69,9 +72,52 @@ describe('the rapport CLI', () => {
   }, 120_000);
 
   it('has --help on every command', async () => {
-    for (const command of ['serve', 'migrate', 'seed', 'import', 'create-workspace', 'create-user', 'create-api-key']) {
-      const help = await rapport(command, '--help');
-      expect(help.stdout, command).toMatch(new RegExp(`Usage: rapport ${command}`));
-    }
+    const commands = ['serve', 'migrate', 'seed', 'import', 'create-workspace', 'create-user', 'create-api-key', 'messages-worker'];
+    const helps = await Promise.all(commands.map((command) => rapport(command, '--help')));
+    for (const [i, command] of commands.entries()) expect(helps[i]?.stdout, command).toMatch(new RegExp(`Usage: rapport ${command}`));
   }, 120_000);
+
+  it('serves the demo (browser app, API, sign-in) with `serve --demo`, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--demo', '--seed-size', '40', '--port', String(port)], {
+      env,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!output.includes('Sign in at') && Date.now() < deadline && child.exitCode === null) await sleep(200);
+      expect(output).toContain(`Sign in at http://127.0.0.1:${port} as ${DEMO_ADMIN_EMAIL}`);
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const page = await fetch(`${base}/customers`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+      const signIn = await fetch(`${base}/api/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: DEMO_ADMIN_EMAIL, password: DEMO_PASSWORD }),
+      });
+      expect(signIn.status, await signIn.clone().text()).toBe(200);
+    } finally {
+      const exited = child.exitCode === null ? once(child, 'exit') : Promise.resolve([child.exitCode]);
+      child.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      expect(code, output).toBe(0);
+    }
+  }, 150_000);
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -29,13 +29,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       );
     });
   }
-  await app.listen({ port: config.port, host: config.host });
   if (config.messages.workerInProcess) {
     // Loaded on demand: the channel adapters (SMTP, PDF) are heavy for a process that only prints help.
     const { startMessageWorker } = await import('./messages/background.js');
     const worker = startMessageWorker(app.database.db, config, (error) => app.log.error({ err: error }, 'message worker round failed'));
     app.addHook('preClose', () => worker.stop());
   }
+  await app.listen({ port: config.port, host: config.host });
   options.onListening?.(seeded);
   return app;
 }

@@ -41,7 +41,7 @@ export const PAGES: PageDefinition[] = [
   {
     path: '/cases',
     component: lazy(() => import('./service/inbox-page')),
-    nav: { label: 'Inbox', icon: 'inbox', order: 10, roles: ['admin', 'lead', 'agent'] },
+    nav: { label: 'Inbox', icon: 'inbox', order: 25, roles: ['admin', 'lead', 'agent'] },
   },
   { path: '/cases/:id', component: lazy(() => import('./service/case-page')) },
   {

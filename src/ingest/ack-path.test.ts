@@ -1,9 +1,6 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
 import { createTenant, useTestApp } from '../test/app.js';
-import { readMessages, type RequestFacts } from './messages.js';
-import { storeEvents } from './store.js';
 
 const ctx = useTestApp();
 
@@ -20,9 +17,9 @@ async function storedIds(workspaceId: string): Promise<string[]> {
   return rows.map((r) => r.message_id);
 }
 
-describe('group commit of the acknowledgement path', () => {
+describe('the acknowledgement path under concurrency and failure', () => {
   beforeAll(async () => {
-    // A database that refuses one kind of row, to make a flush fail as a real outage would.
+    // A database that refuses one kind of row, to make a statement fail as a real outage would.
     await sql`create function refuse_poison() returns trigger language plpgsql as $$
       begin
         if new.message_id like 'poison%' then raise exception 'refused %', new.message_id; end if;
@@ -60,27 +57,19 @@ describe('group commit of the acknowledgement path', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('fails exactly the requests of a failed flush, storing nothing of them', async () => {
+  it('fails exactly the request whose statement failed, storing nothing of it, while concurrent ones are kept', async () => {
     const tenant = await createTenant(ctx.app);
-    const facts: RequestFacts = { receivedAt: new Date(), ip: '127.0.0.1', userAgent: undefined };
-    const store = (messages: unknown[]) =>
-      storeEvents(ctx.database.db, tenant.workspace.id, 'segment', readMessages(messages, facts).events, facts).then(
-        () => 'stored',
-        (error: unknown) => error,
-      );
-    // The first write starts a flush at once; the next two wait and go together into the second.
-    const [first, poisoned, neighbour] = await Promise.all([
-      store([track('a', 'first-1')]),
-      store([track('b', 'b-1'), track('b', 'poison-1')]),
-      store([track('c', 'c-1'), track('c', 'c-2')]),
+    const post = (batch: unknown[]) =>
+      ctx.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload: { batch } });
+    const [before, poisoned, after] = await Promise.all([
+      post([track('a', 'a-1'), track('a', 'a-2')]),
+      post([track('b', 'b-1'), track('b', 'poison-1')]),
+      post([track('c', 'c-1')]),
     ]);
-    expect(first).toBe('stored');
-    for (const outcome of [poisoned, neighbour]) {
-      expect(outcome).toBeInstanceOf(AppError);
-      expect((outcome as AppError).code).toBe('unavailable');
-    }
-    expect(await store([track('c', 'c-1'), track('c', 'c-2')])).toBe('stored');
-    expect(await storedIds(tenant.workspace.id)).toEqual(['c-1', 'c-2', 'first-1']);
+    expect(before.statusCode, before.body).toBe(200);
+    expect(after.statusCode, after.body).toBe(200);
+    expect(poisoned.statusCode).toBe(503);
+    expect(await storedIds(tenant.workspace.id)).toEqual(['a-1', 'a-2', 'c-1']);
   });
 
   it('answers 503 to a request whose events could not be committed, so the client sends it again', async () => {

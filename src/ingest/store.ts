@@ -15,7 +15,7 @@ export type IngestSource = 'segment' | 'posthog' | 'jitsu';
  * case nothing of the request was stored.
  *
  * One statement per request on purpose: grouping concurrent requests into one statement
- * (group commit) was measured slower here (bench/ingest.ts: 12–16k against 28k events/s),
+ * (group commit) was measured slower here (bench/ingest.ts, alternating runs: 12–16k against 19–20k events/s),
  * because the database's per-row work (parsing the jsonb) then runs on one backend instead
  * of one per connection, and PostgreSQL already groups concurrent commits' WAL flushes.
  */

@@ -9,6 +9,7 @@
 //   RAPPORT_BENCH_BATCH        events per batch (default 100; analytics-node sends up to flushAt, 15 by default)
 //   RAPPORT_BENCH_CONCURRENCY  requests in flight (default 16)
 //   RAPPORT_BENCH_SOAK_SECONDS soak length (default 0: no soak)
+//   RAPPORT_BENCH_SERVER_NODE_ARGS node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +35,8 @@ const batchSize = Number(process.env.RAPPORT_BENCH_BATCH ?? 100);
 const concurrency = Number(process.env.RAPPORT_BENCH_CONCURRENCY ?? 16);
 const soakSeconds = Number(process.env.RAPPORT_BENCH_SOAK_SECONDS ?? 0);
 const USERS = 20_000;
+// Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+const serverNodeArgs = (process.env.RAPPORT_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const load = () =>
@@ -69,10 +72,14 @@ async function prepare(target: { databaseUrl?: string; dataDir?: string }): Prom
 }
 
 async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/rapport.js', import.meta.url)), 'serve', '--port', String(port)], {
-    env: { ...process.env, LOG_LEVEL: 'warn', RAPPORT_INGEST_RATE_LIMIT: '1000000', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...serverNodeArgs, fileURLToPath(new URL('../bin/rapport.js', import.meta.url)), 'serve', '--port', String(port)],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', RAPPORT_INGEST_RATE_LIMIT: '1000000', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   for (let i = 0; i < 150; i++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     if (

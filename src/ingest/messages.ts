@@ -94,6 +94,8 @@ function occurredAt(message: JsonObject, facts: RequestFacts): { occurredAt: str
   return { occurredAt: new Date(received - (sent - timestamp)).toISOString(), sentAt };
 }
 
+const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
 function serialise(message: JsonObject): string {
   const json = JSON.stringify(message);
   // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that could matter.
@@ -101,6 +103,9 @@ function serialise(message: JsonObject): string {
   if (size > EVENT_LIMIT_BYTES) throw new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
   // PostgreSQL's jsonb cannot hold a NUL character; one such event must not sink its batch.
   if (json.includes('\\u0000')) throw new Rejection('the event contains a NUL character (\\u0000), which cannot be stored');
+  // Likewise half of a UTF-16 surrogate pair (JSON.stringify escapes only those and control
+  // characters as \uD8xx–\uDFxx; an odd run of backslashes means the escape is real).
+  if (LONE_SURROGATE.test(json)) throw new Rejection('the event contains an unpaired UTF-16 surrogate, which cannot be stored');
   return json;
 }
 

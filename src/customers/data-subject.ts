@@ -6,6 +6,7 @@ import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { resolveCustomer } from './lookup.js';
 import { CUSTOMER_REFERENCES, ERASABLE_TEXT, NO_PERSONAL_DATA } from './references.js';
+import { scrubIngestedEvents } from '../ingest/erase.js';
 
 /** Ids of a customer and every profile merged into it: personal data may sit under any of them. */
 async function profileIds(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<string[]> {
@@ -123,7 +124,16 @@ export async function eraseCustomer(
   const customer = await resolveCustomer(db, workspaceId, customerId);
   const ids = await profileIds(db, workspaceId, customer.id);
 
-  await db.deleteFrom('customer_identities').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).execute();
+  const identities = await db
+    .deleteFrom('customer_identities')
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', 'in', ids)
+    .returning(['kind', 'value'])
+    .execute();
+  await scrubIngestedEvents(db, workspaceId, {
+    userIds: identities.filter((i) => i.kind === 'user_id').map((i) => i.value),
+    anonymousIds: identities.filter((i) => i.kind === 'anonymous_id').map((i) => i.value),
+  });
   await db.deleteFrom('consent_events').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).execute();
   const memberships = await db
     .deleteFrom('household_members')

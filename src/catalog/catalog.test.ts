@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useTestApp, createTenant, type TestTenant } from '../test/app.js';
 import { toPlan, type PlanRow } from './mappers.js';
+import { countWorkspaceRows } from '../test/database.js';
 
 const ctx = useTestApp();
 
@@ -29,17 +30,8 @@ async function createProduct(tenant: TestTenant): Promise<{ lineId: string; prod
 }
 
 async function countRows(workspaceId: string): Promise<{ plans: number; audit: number }> {
-  const plans = await ctx.database.db
-    .selectFrom('plans')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirstOrThrow();
-  const audit = await ctx.database.db
-    .selectFrom('audit_log')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirstOrThrow();
-  return { plans: Number(plans.n), audit: Number(audit.n) };
+  const counts = await countWorkspaceRows(ctx.database.db, workspaceId, ['plans', 'audit_log']);
+  return { plans: counts.plans, audit: counts.audit_log };
 }
 
 describe('product lines, products and plans', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../ids.js';
 import { useTestApp, createTenant, type TestTenant } from '../test/app.js';
+import { countWorkspaceRows } from '../test/database.js';
 
 const ctx = useTestApp();
 
@@ -37,22 +38,8 @@ async function createCatalog(tenant: TestTenant) {
 }
 
 async function countRows(workspaceId: string) {
-  const count = async (table: 'holdings' | 'audit_log' | 'usage_records' | 'transactions') =>
-    Number(
-      (
-        await ctx.database.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('workspace_id', '=', workspaceId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  return {
-    holdings: await count('holdings'),
-    audit: await count('audit_log'),
-    usage: await count('usage_records'),
-    transactions: await count('transactions'),
-  };
+  const counts = await countWorkspaceRows(ctx.database.db, workspaceId, ['holdings', 'audit_log', 'usage_records', 'transactions']);
+  return { holdings: counts.holdings, audit: counts.audit_log, usage: counts.usage_records, transactions: counts.transactions };
 }
 
 const STARTED = '2024-01-15T09:00:00.000Z';

@@ -7,6 +7,7 @@ import { invalid } from '../errors.js';
 import { drainIngestQueue } from './processor.js';
 import { registerTrackHandler } from './track-handlers.js';
 import { profileByIdentity, timelineOf } from './test-helpers.js';
+import { countWorkspaceRows } from '../test/database.js';
 
 const ctx = useTestApp();
 
@@ -25,12 +26,7 @@ function track(userId: string, messageId: string, extra: Record<string, unknown>
 }
 
 async function countStored(workspaceId: string): Promise<number> {
-  const row = await ctx.database.db
-    .selectFrom('ingest_events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return (await countWorkspaceRows(ctx.database.db, workspaceId, ['ingest_events'])).ingest_events;
 }
 
 describe('the Segment protocol', () => {

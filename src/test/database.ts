@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
+import type { DB } from '../db/tables.js';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a
@@ -48,4 +50,20 @@ async function withClient(url: string, work: (client: pg.Client) => Promise<void
   } finally {
     await client.end();
   }
+}
+
+/** How many rows each table holds for one workspace: what a test checks to see that nothing was stored twice or lost. */
+export async function countWorkspaceRows<T extends keyof DB>(
+  db: Kysely<DB>,
+  workspaceId: string,
+  tables: readonly T[],
+): Promise<Record<T, number>> {
+  const counts = {} as Record<T, number>;
+  for (const table of tables) {
+    const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where workspace_id = ${workspaceId}`.execute(
+      db,
+    );
+    counts[table] = Number(rows[0]?.n);
+  }
+  return counts;
 }

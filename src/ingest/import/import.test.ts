@@ -5,6 +5,7 @@ import { insertCatalog } from '../../test/fixtures.js';
 import { createTenant, useTestApp, type TestTenant } from '../../test/app.js';
 import { importStream, type ImportFormat, type RejectedRow } from './run-import.js';
 import type { ImportType } from './entities.js';
+import { countWorkspaceRows } from '../../test/database.js';
 
 const ctx = useTestApp();
 
@@ -22,23 +23,15 @@ async function runImport(tenant: TestTenant, type: ImportType, format: ImportFor
 }
 
 async function counts(workspaceId: string) {
-  const count = async (table: 'customers' | 'customer_identities' | 'audit_log' | 'holdings' | 'usage_records' | 'transactions') =>
-    Number(
-      (
-        await ctx.database.db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('workspace_id', '=', workspaceId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const tables = ['customers', 'customer_identities', 'audit_log', 'holdings', 'usage_records', 'transactions'] as const;
+  const c = await countWorkspaceRows(ctx.database.db, workspaceId, tables);
   return {
-    customers: await count('customers'),
-    identities: await count('customer_identities'),
-    audit: await count('audit_log'),
-    holdings: await count('holdings'),
-    usage: await count('usage_records'),
-    transactions: await count('transactions'),
+    customers: c.customers,
+    identities: c.customer_identities,
+    audit: c.audit_log,
+    holdings: c.holdings,
+    usage: c.usage_records,
+    transactions: c.transactions,
   };
 }
 

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
 import { insertMessageCustomer } from '../test/messages.js';
-import { startSmtpServer, type TestSmtpServer } from '../test/smtp.js';
-import { createEmailTransport } from './channels/email.js';
+import { useSmtpEmail } from '../test/smtp.js';
 import type { Transport } from './channels/index.js';
 import { deliverBatch } from './worker.js';
 
 const ctx = useTestApp();
 const db = () => ctx.database.db;
-let smtp: TestSmtpServer;
-let email: Transport;
-
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  email = createEmailTransport({ smtpUrl: smtp.url, from: 'Demo Telecom <care@demo-telecom.example>' });
-});
-afterAll(async () => {
-  await email.close?.();
-  await smtp.close();
-});
+const relay = useSmtpEmail();
 
 const OFFER = {
   key: 'loyal_offer',
@@ -104,14 +93,14 @@ describe('messages API', () => {
     expect(queued).toMatchObject({ status: 201, body: { status: 'queued', channel: 'email' } });
     await deliverBatch(db(), {
       workerId: 'api-test',
-      transports: { email },
+      transports: { email: relay.email },
       publicUrl: 'http://rapport.test',
       maxAttempts: 3,
       leaseSeconds: 60,
       workspaceId: tenant.workspace.id,
     });
 
-    const mail = smtp.received.find((m) => m.to.includes('grace@example.com'));
+    const mail = relay.smtp.received.find((m) => m.to.includes('grace@example.com'));
     const link = /^<(.+)>$/.exec(mail?.headers.get('list-unsubscribe') ?? '')?.[1] ?? '';
     expect(link).toMatch(/^http:\/\/rapport\.test\/u\//);
     const path = new URL(link).pathname;

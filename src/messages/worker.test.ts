@@ -1,8 +1,8 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
 import { insertMessageCustomer, insertTemplate } from '../test/messages.js';
-import { startSmtpServer, type TestSmtpServer } from '../test/smtp.js';
+import { useSmtpEmail } from '../test/smtp.js';
 import { createEmailTransport } from './channels/email.js';
 import type { Transport } from './channels/index.js';
 import { enqueueMessage } from './enqueue.js';
@@ -10,17 +10,7 @@ import { deliverBatch, recoverExpiredLeases, type WorkerOptions } from './worker
 
 const ctx = useTestApp();
 const db = () => ctx.database.db;
-let smtp: TestSmtpServer;
-let email: Transport;
-
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  email = createEmailTransport({ smtpUrl: smtp.url, from: 'Demo Telecom <care@demo-telecom.example>' });
-});
-afterAll(async () => {
-  await email.close?.();
-  await smtp.close();
-});
+const relay = useSmtpEmail();
 
 const T0 = new Date('2026-03-02T10:00:00Z');
 const at = (ms: number) => () => new Date(T0.getTime() + ms);
@@ -28,7 +18,7 @@ const at = (ms: number) => () => new Date(T0.getTime() + ms);
 function worker(workspaceId: string, options: Partial<WorkerOptions> = {}): WorkerOptions {
   return {
     workerId: 'w1',
-    transports: { email },
+    transports: { email: relay.email },
     publicUrl: 'https://rapport.example',
     maxAttempts: 3,
     leaseSeconds: 60,
@@ -55,7 +45,7 @@ async function setup(purpose: 'marketing' | 'service' = 'service', count = 1) {
 
 const row = (workspaceId: string, id: string) =>
   db().selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirstOrThrow();
-const receivedFor = (key: string) => smtp.received.filter((m) => m.headers.get('message-id')?.startsWith(`<${key}@`));
+const receivedFor = (key: string) => relay.smtp.received.filter((m) => m.headers.get('message-id')?.startsWith(`<${key}@`));
 
 describe('delivering messages', () => {
   it('sends an email over SMTP with a stable Message-ID and RFC 8058 one-click unsubscribe headers', async () => {
@@ -77,7 +67,7 @@ describe('delivering messages', () => {
   it('retries a temporary SMTP failure with backoff and gives up after the last attempt', async () => {
     const { workspaceId, ids } = await setup('service', 2);
     const [retried, exhausted] = ids as [string, string];
-    smtp.failNext(2, 451);
+    relay.smtp.failNext(2, 451);
     await deliverBatch(db(), worker(workspaceId, { batchSize: 2 }));
     const first = await row(workspaceId, retried);
     expect(first).toMatchObject({ status: 'queued', attempts: 1, claimed_by: null });
@@ -85,13 +75,13 @@ describe('delivering messages', () => {
     expect(first.next_attempt_at.getTime() - T0.getTime()).toBeGreaterThanOrEqual(24_000);
     // Not due yet: nothing is claimed.
     expect(await deliverBatch(db(), worker(workspaceId, { now: at(1000) }))).toBe(0);
-    smtp.failNext(1, 451);
+    relay.smtp.failNext(1, 451);
     await deliverBatch(db(), worker(workspaceId, { now: at(120_000), batchSize: 1 }));
     await deliverBatch(db(), worker(workspaceId, { now: at(120_000), batchSize: 1 }));
     const statuses = [await row(workspaceId, retried), await row(workspaceId, exhausted)].map((m) => m.status).sort();
     expect(statuses).toEqual(['queued', 'sent']);
     await deliverBatch(db(), worker(workspaceId, { now: at(3_600_000), maxAttempts: 3 }));
-    smtp.failNext(1, 451);
+    relay.smtp.failNext(1, 451);
     await deliverBatch(db(), worker(workspaceId, { now: at(7_200_000), maxAttempts: 3 }));
     const events = await db().selectFrom('message_events').select(['message_id', 'kind']).where('workspace_id', '=', workspaceId).execute();
     expect(events.filter((e) => e.kind === 'retry').length).toBeGreaterThanOrEqual(3);
@@ -102,7 +92,7 @@ describe('delivering messages', () => {
 
   it('does not retry an address the server refuses for good', async () => {
     const { workspaceId, ids } = await setup();
-    smtp.failNext(1, 550);
+    relay.smtp.failNext(1, 550);
     await deliverBatch(db(), worker(workspaceId));
     expect(await row(workspaceId, ids[0] as string)).toMatchObject({ status: 'failed', reason: 'rejected', attempts: 1 });
     expect(await deliverBatch(db(), worker(workspaceId, { now: at(86_400_000) }))).toBe(0);
@@ -134,7 +124,7 @@ describe('delivering messages', () => {
       channel: 'email',
       idempotent: false,
       async send(message) {
-        const result = await email.send(message);
+        const result = await relay.email.send(message);
         await new Promise<void>((resolve) => (thaw = resolve));
         return result;
       },
@@ -144,11 +134,11 @@ describe('delivering messages', () => {
     expect(await row(workspaceId, id)).toMatchObject({ status: 'sending', claimed_by: 'frozen' });
 
     // Before the lease ends nobody touches it; after, the sweep marks the outcome unknown.
-    expect(await recoverExpiredLeases(db(), { transports: { email }, now: at(30_000)(), workspaceId })).toEqual({
+    expect(await recoverExpiredLeases(db(), { transports: { email: relay.email }, now: at(30_000)(), workspaceId })).toEqual({
       requeued: 0,
       unknown: 0,
     });
-    expect(await recoverExpiredLeases(db(), { transports: { email }, now: at(61_000)(), workspaceId })).toEqual({
+    expect(await recoverExpiredLeases(db(), { transports: { email: relay.email }, now: at(61_000)(), workspaceId })).toEqual({
       requeued: 0,
       unknown: 1,
     });

@@ -1,5 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
+import { createEmailTransport } from '../messages/channels/email.js';
+import type { Transport } from '../messages/channels/index.js';
 
 /** One email as the SMTP server received it. */
 export interface ReceivedMail {
@@ -68,5 +71,31 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       failures = { count, code };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A real SMTP server and an email transport pointed at it, for one test file's lifetime. */
+export function useSmtpEmail(): { readonly smtp: TestSmtpServer; readonly email: Transport } {
+  let smtp: TestSmtpServer | undefined;
+  let email: Transport | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    email = createEmailTransport({ smtpUrl: smtp.url, from: 'Demo Telecom <care@demo-telecom.example>' });
+  });
+  afterAll(async () => {
+    await email?.close?.();
+    await smtp?.close();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useSmtpEmail() is read before its beforeAll ran');
+    return value;
+  };
+  return {
+    get smtp() {
+      return ready(smtp);
+    },
+    get email() {
+      return ready(email);
+    },
   };
 }

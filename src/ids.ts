@@ -33,7 +33,21 @@ export type IdPrefix =
   // messages
   | 'msg'
   | 'tpl'
-  | 'mev';
+  | 'mev'
+  // feedback
+  | 'srv'
+  | 'inv'
+  | 'rsp'
+  // loyalty
+  | 'lpe'
+  | 'ler'
+  | 'tier'
+  | 'rwd'
+  | 'rdm'
+  // giving
+  | 'grl'
+  | 'gft'
+  | 'grun';
 
 function encodeTime(ms: number, length: number): string {
   let out = '';

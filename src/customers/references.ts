@@ -20,6 +20,7 @@ export const CUSTOMER_REFERENCES: ReadonlyArray<{ table: string; column: string 
   { table: 'goodwill_gestures', column: 'customer_id' },
   { table: 'messages', column: 'customer_id' },
   { table: 'message_events', column: 'customer_id' },
+  { table: 'survey_responses', column: 'customer_id' },
 ];
 
 /** Free-text columns, beside a customer reference, that may hold personal data: an erasure empties them. */
@@ -34,6 +35,8 @@ export const ERASABLE_TEXT: ReadonlyArray<{ table: string; column: string; empty
   { table: 'messages', column: 'unsubscribe_token', empty: null },
   { table: 'messages', column: 'last_error', empty: null },
   { table: 'message_events', column: 'detail', empty: '{}' },
+  { table: 'survey_responses', column: 'comment', empty: null },
+  { table: 'survey_responses', column: 'answers', empty: '{}' },
 ];
 
 /** Columns that name customers but are history, not pointers: merges keep both ids as they were. */

@@ -620,3 +620,56 @@ export interface DB {
   messages: MessagesTable;
   message_events: MessageEventsTable;
 }
+
+// ─── Feedback (migrations/0005_feedback.sql) ─────────────────────────────────
+
+export type SurveyKind = 'interaction' | 'relationship';
+export type SurveyStatus = 'draft' | 'active' | 'paused' | 'archived';
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+export type ResponseStatus = 'partial' | 'complete';
+
+export interface SurveysTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  kind: SurveyKind;
+  status: ColumnType<SurveyStatus, SurveyStatus | undefined, SurveyStatus>;
+  definition: JsonWithDefault;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface SurveyResponsesTable {
+  workspace_id: string;
+  id: string;
+  survey_id: string;
+  survey_kind: SurveyKind;
+  customer_id: string;
+  language: string;
+  interaction_id: string | null;
+  case_id: string | null;
+  agent_user_id: string | null;
+  team_id: string | null;
+  channel: string | null;
+  job_id: string | null;
+  product_line_id: string | null;
+  segment: string | null;
+  nps: number | null;
+  csat: number | null;
+  ces: number | null;
+  feelings: ColumnType<string[], string[] | undefined, string[]>;
+  comment: string | null;
+  sentiment_score: number | null;
+  sentiment_label: SentimentLabel | null;
+  themes: ColumnType<string[], string[] | undefined, string[]>;
+  answers: JsonWithDefault;
+  status: ColumnType<ResponseStatus, ResponseStatus | undefined, ResponseStatus>;
+  started_at: Timestamp;
+  answered_at: Timestamp;
+  updated_at: CreatedAt;
+}
+
+export interface DB {
+  surveys: SurveysTable;
+  survey_responses: SurveyResponsesTable;
+}

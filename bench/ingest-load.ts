@@ -134,11 +134,9 @@ export function copyCsv(workspaceId: string, messages: Record<string, unknown>[]
   const facts = { receivedAt: new Date(), ip: '127.0.0.1', userAgent: undefined };
   const { events } = readMessages(messages, facts);
   const lines = events.map((e) => {
-    const message = JSON.parse(e.json) as { properties?: unknown; traits?: unknown; context?: object };
-    const properties = message.properties ?? (['track', 'page', 'screen'].includes(e.type) ? {} : null);
-    const context = { ...contextDefaults(facts), ...message.context };
+    const context = { ...contextDefaults(facts), ...(e.context === null ? {} : (JSON.parse(e.context) as object)) };
     const fields: unknown[] = [workspaceId, e.messageId, e.type, e.userId, e.anonymousId, e.name, e.groupId, e.previousId];
-    fields.push(properties, message.traits, context, e.occurredAt, e.sentAt, facts.receivedAt.toISOString(), 'segment');
+    fields.push(e.properties, e.traits, context, e.occurredAt, e.sentAt, facts.receivedAt.toISOString(), 'segment');
     return fields.map(csvField).join(',');
   });
   return lines.join('\n') + '\n';

@@ -10,6 +10,10 @@
 //   RAPPORT_BENCH_CONCURRENCY  requests in flight (default 16)
 //   RAPPORT_BENCH_SOAK_SECONDS soak length (default 0: no soak)
 //   RAPPORT_BENCH_SERVER_NODE_ARGS node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
+//   RAPPORT_BENCH_SIDES        which sides to run (default "postgres,pglite")
+//
+// Besides wall-clock rates it prints the CPU time per event of each process (bench client,
+// server, PostgreSQL backends), which moves much less than the rates when other work shares the machine.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,6 +41,7 @@ const soakSeconds = Number(process.env.RAPPORT_BENCH_SOAK_SECONDS ?? 0);
 const USERS = 20_000;
 // Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
 const serverNodeArgs = (process.env.RAPPORT_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const sides = (process.env.RAPPORT_BENCH_SIDES ?? 'postgres,pglite').split(',');
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const load = () =>
@@ -100,6 +105,30 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks are 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // the process has gone
+  }
+}
+
+/** CPU seconds used so far by the PostgreSQL backends connected to the bench database. */
+async function backendCpuSeconds(client: pg.Client): Promise<Map<number, number>> {
+  const result = await client.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  return new Map(result.rows.map((r) => [r.pid, cpuSeconds(r.pid)]));
+}
+
+function cpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -118,11 +147,23 @@ async function measureHttp(
   port: number,
   writeKey: string,
   count: number,
+  cpu?: { serverPid: number; admin?: pg.Client },
 ): Promise<{ http: Awaited<ReturnType<typeof drive>>; messages: Record<string, unknown>[] }> {
   const warm = makeBatches(Math.max(20, Math.round(2000 / batchSize)), batchSize, USERS, 10_000_000);
   await drive(port, writeKey, warm.bodies, batchSize, concurrency);
   const { bodies, messages } = makeBatches(Math.ceil(count / batchSize), batchSize, USERS);
-  return { http: await drive(port, writeKey, bodies, batchSize, concurrency), messages };
+  const server = cpu ? cpuSeconds(cpu.serverPid) : 0;
+  const backends = cpu?.admin ? await backendCpuSeconds(cpu.admin) : new Map<number, number>();
+  const client = process.cpuUsage();
+  const http = await drive(port, writeKey, bodies, batchSize, concurrency);
+  if (cpu) {
+    const clientSeconds = (process.cpuUsage().user - client.user + process.cpuUsage().system - client.system) / 1e6;
+    const perEvent = (seconds: number) => `${((seconds * 1e6) / http.events).toFixed(1)} µs`;
+    const parts = [`bench client ${perEvent(clientSeconds)}`, `server ${perEvent(cpuSeconds(cpu.serverPid) - server)}`];
+    if (cpu.admin) parts.push(`PostgreSQL backends ${perEvent(cpuDelta(backends, await backendCpuSeconds(cpu.admin)))}`);
+    log(`CPU per event: ${parts.join(', ')}`);
+  }
+  return { http, messages };
 }
 
 function summarise(label: string, http: Awaited<ReturnType<typeof drive>>, copySeconds: number): SideResult {
@@ -151,6 +192,8 @@ async function benchPostgres(): Promise<{ side: SideResult; processor: { eventsP
   const rows = copyCsv(copyWorkspaceId, makeBatches(Math.ceil(events / batchSize), batchSize, USERS, 50_000_000).messages);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  const copyBackend = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid as number;
+  const copyCpu = cpuSeconds(copyBackend);
   const copyStarted = process.hrtime.bigint();
   await new Promise<void>((resolve, reject) => {
     const stream = client.query(copyFrom(`copy ingest_events (${COPY_COLUMNS}) from stdin with (format csv)`));
@@ -158,12 +201,17 @@ async function benchPostgres(): Promise<{ side: SideResult; processor: { eventsP
     stream.end(rows);
   });
   const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
+  const copyEvents = rows.split('\n').length - 1;
+  log(`COPY: PostgreSQL backend CPU per event ${(((cpuSeconds(copyBackend) - copyCpu) * 1e6) / copyEvents).toFixed(1)} µs`);
   await client.query(`update ingest_events set status = 'done' where workspace_id = $1`, [copyWorkspaceId]);
   await client.end();
 
   const port = 4700 + Math.floor(Math.random() * 1000);
   const server = await startServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: '16', RAPPORT_INGEST_WORKER: 'false' }, port);
-  const { http } = await measureHttp(port, writeKey, events);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const { http } = await measureHttp(port, writeKey, events, { serverPid: server.pid as number, admin });
+  await admin.end();
   log(`PostgreSQL: server RSS after the run ${rssMb(server.pid as number).toFixed(0)} MB`);
   await stopServer(server);
   const side = summarise('PostgreSQL', http, copySeconds);
@@ -207,7 +255,7 @@ async function benchPglite(): Promise<SideResult> {
 
     const port = 4700 + Math.floor(Math.random() * 1000);
     const server = await startServer({ DATABASE_URL: '', RAPPORT_DATA_DIR: dataDir, RAPPORT_INGEST_WORKER: 'false' }, port);
-    const { http } = await measureHttp(port, writeKey, count);
+    const { http } = await measureHttp(port, writeKey, count, { serverPid: server.pid as number });
     await stopServer(server);
     return summarise('PGlite', http, copySeconds);
   } finally {
@@ -249,9 +297,9 @@ async function soak(): Promise<Array<{ second: number; rssMb: number; eventsPerS
 
 export async function benchIngest() {
   log(`ingest bench: ${events} events per side on PostgreSQL, batches of ${batchSize}, ${concurrency} in flight; load average ${load()}`);
-  const postgres = await benchPostgres();
+  const postgres = sides.includes('postgres') ? await benchPostgres() : null;
   log(`load average ${load()}`);
-  const pglite = await benchPglite();
+  const pglite = sides.includes('pglite') ? await benchPglite() : null;
   log(`load average ${load()}`);
   const soakSamples = soakSeconds > 0 ? await soak() : null;
   return {

@@ -3,9 +3,9 @@ import type { IngestEventType, JsonObject, JsonValue } from '../db/tables.js';
 import { EVENT_LIMIT_BYTES } from './body.js';
 
 /**
- * One accepted event in the form every protocol is reduced to (the Segment spec's). The
- * message itself travels as the JSON text it was measured as, so the acknowledgement path
- * serialises each event once; the database takes properties, traits and context out of it.
+ * One accepted event in the form every protocol is reduced to (the Segment spec's). Its three
+ * documents travel as the JSON text they were checked as, so the acknowledgement path
+ * serialises each once and the database parses only what it stores.
  */
 export interface IngestEvent {
   messageId: string;
@@ -17,8 +17,11 @@ export interface IngestEvent {
   previousId: string | null;
   occurredAt: string;
   sentAt: string | null;
-  /** The message as sent (JSON text). */
-  json: string;
+  /** JSON text; `{}` for a track, page or screen that sent none. */
+  properties: string | null;
+  traits: string | null;
+  /** The event's own context (JSON text), before the server's defaults are added. */
+  context: string | null;
 }
 
 /** An event of a batch that was not kept, by its index in the batch, with the reason. */
@@ -57,19 +60,19 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const NUL_REASON = 'the event contains a NUL character (\\u0000), which cannot be stored';
+const SURROGATE_REASON = 'the event contains an unpaired UTF-16 surrogate, which cannot be stored';
+// Half of a surrogate pair in a JavaScript string (PostgreSQL's text and jsonb refuse it).
+const LONE_SURROGATE_CHAR = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function optionalId(message: JsonObject, field: string): string | null {
   const value = message[field];
   if (value === undefined || value === null || value === '') return null;
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') throw new Rejection(`${field} must be a string`);
   if (value.length > 255) throw new Rejection(`${field} is longer than 255 characters`);
-  return value;
-}
-
-function optionalObject(message: JsonObject, field: string): JsonObject | null {
-  const value = message[field];
-  if (value === undefined || value === null) return null;
-  if (!isObject(value)) throw new Rejection(`${field} must be an object`);
+  if (value.includes('\u0000')) throw new Rejection(NUL_REASON);
+  if (LONE_SURROGATE_CHAR.test(value)) throw new Rejection(SURROGATE_REASON);
   return value;
 }
 
@@ -95,18 +98,46 @@ function occurredAt(message: JsonObject, facts: RequestFacts): { occurredAt: str
 }
 
 const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+const DOCUMENTS = new Set(['properties', 'traits', 'context']);
 
-function serialise(message: JsonObject): string {
-  const json = JSON.stringify(message);
-  // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that could matter.
-  const size = json.length * 3 <= EVENT_LIMIT_BYTES ? json.length : Buffer.byteLength(json);
-  if (size > EVENT_LIMIT_BYTES) throw new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
+/** One of the event's documents as the JSON text that will be stored, or null when it sent none. */
+function documentOf(message: JsonObject, field: string): string | null {
+  const value = message[field];
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) throw new Rejection(`${field} must be an object`);
+  const json = JSON.stringify(value);
   // PostgreSQL's jsonb cannot hold a NUL character; one such event must not sink its batch.
-  if (json.includes('\\u0000')) throw new Rejection('the event contains a NUL character (\\u0000), which cannot be stored');
+  if (json.includes('\\u0000')) throw new Rejection(NUL_REASON);
   // Likewise half of a UTF-16 surrogate pair (JSON.stringify escapes only those and control
   // characters as \uD8xx–\uDFxx; an odd run of backslashes means the escape is real).
-  if (LONE_SURROGATE.test(json)) throw new Rejection('the event contains an unpaired UTF-16 surrogate, which cannot be stored');
+  if (LONE_SURROGATE.test(json)) throw new Rejection(SURROGATE_REASON);
   return json;
+}
+
+/**
+ * The event's size as JSON, from the documents already serialised and the remaining (small)
+ * fields, so that the whole message is not serialised a second time just to be measured.
+ */
+function checkSize(message: JsonObject, documents: Array<string | null>): void {
+  let chars = 2;
+  for (const json of documents) chars += json === null ? 0 : json.length;
+  for (const key in message) {
+    const value = message[key];
+    if (value === undefined) continue;
+    chars += key.length + 4;
+    if (DOCUMENTS.has(key) && value !== null) continue;
+    chars += typeof value === 'string' ? value.length : (JSON.stringify(value)?.length ?? 0);
+  }
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that could matter.
+  if (chars * 3 <= EVENT_LIMIT_BYTES) return;
+  let bytes = 2;
+  for (const json of documents) bytes += json === null ? 0 : Buffer.byteLength(json);
+  for (const key in message) {
+    const value = message[key];
+    if (value === undefined || (DOCUMENTS.has(key) && value !== null)) continue;
+    bytes += Buffer.byteLength(key) + 4 + Buffer.byteLength(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+  }
+  if (bytes > EVENT_LIMIT_BYTES) throw new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
 }
 
 /**
@@ -121,7 +152,10 @@ export function contextDefaults(facts: RequestFacts): JsonObject {
 /** Checks one Segment-spec message and reduces it to an IngestEvent; throws a Rejection with the reason. */
 function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: RequestFacts): IngestEvent {
   if (!isObject(raw)) throw new Rejection('an event must be a JSON object');
-  const json = serialise(raw);
+  const traits = documentOf(raw, 'traits');
+  let properties = documentOf(raw, 'properties');
+  const context = documentOf(raw, 'context');
+  checkSize(raw, [properties, traits, context]);
   const type = (raw.type ?? defaultType) as IngestEventType;
   if (typeof type !== 'string' || !TYPES.has(type)) throw new Rejection(`type must be one of ${[...TYPES].join(', ')}`);
   const userId = optionalId(raw, 'userId');
@@ -139,8 +173,8 @@ function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: 
   if (type === 'group' && !groupId) throw new Rejection('groupId is required for group');
   if (type === 'alias' && (!previousId || !userId)) throw new Rejection('previousId and userId are required for alias');
   const messageId = optionalId(raw, 'messageId') ?? randomUUID();
-  for (const field of ['traits', 'properties', 'context']) optionalObject(raw, field);
-  return { messageId, type, userId, anonymousId, name, groupId, previousId, ...occurredAt(raw, facts), json };
+  if (properties === null && (type === 'track' || type === 'page' || type === 'screen')) properties = '{}';
+  return { messageId, type, userId, anonymousId, name, groupId, previousId, ...occurredAt(raw, facts), properties, traits, context };
 }
 
 export interface ReadBatch {

@@ -7,12 +7,25 @@ import { contextDefaults, type IngestEvent, type RequestFacts } from './messages
 export type IngestSource = 'segment' | 'posthog' | 'jitsu';
 
 /**
- * The acknowledgement path: the whole batch in one statement (one JSON parameter unpacked by
- * jsonb_to_recordset; properties, traits and context taken out of each message there),
- * committed before the caller answers. A message id already stored for the workspace is
- * skipped, so a client's retry stores nothing twice. Returns how many were new; throws an
- * `unavailable` AppError (a 503, which clients retry) when the statement failed, in which
- * case nothing of the request was stored.
+ * The server's context defaults joined with the event's own context as one JSON text. jsonb
+ * keeps the last of duplicate keys, so putting the defaults first lets the event's own
+ * context win key by key without building a merged object per event.
+ */
+function mergedContext(defaults: string, context: string | null): string {
+  if (context === null || context.length <= 2) return defaults;
+  if (defaults.length <= 2) return context;
+  return `${defaults.slice(0, -1)},${context.slice(1)}`;
+}
+
+/**
+ * The acknowledgement path: the whole batch in one statement that is its own transaction,
+ * committed before the caller answers. The scalar fields travel as typed arrays and only the
+ * three documents as jsonb, each serialised once in Node and parsed once by the database
+ * (`unnest`), which is about a third less database work than one jsonb document per event
+ * taken apart by jsonb_to_recordset (measured, see bench/ingest.ts). A message id already
+ * stored for the workspace is skipped, so a client's retry stores nothing twice. Returns how
+ * many were new; throws an `unavailable` AppError (a 503, which clients retry) when the
+ * statement failed, in which case nothing of the request was stored.
  *
  * One statement per request on purpose: grouping concurrent requests into one statement
  * (group commit) was measured slower here (bench/ingest.ts, alternating runs: 12–16k against 19–20k events/s),
@@ -27,21 +40,41 @@ export async function storeEvents(
   facts: RequestFacts,
 ): Promise<number> {
   if (events.length === 0) return 0;
-  // Each message is already JSON text: spliced in, not serialised again.
-  const rows = events.map((e) => {
-    const { json, ...fields } = e;
-    return `${JSON.stringify(fields).slice(0, -1)},"message":${json}}`;
+  const defaults = JSON.stringify(contextDefaults(facts));
+  const n = events.length;
+  const messageIds = new Array<string>(n);
+  const types = new Array<string>(n);
+  const userIds = new Array<string | null>(n);
+  const anonymousIds = new Array<string | null>(n);
+  const names = new Array<string | null>(n);
+  const groupIds = new Array<string | null>(n);
+  const previousIds = new Array<string | null>(n);
+  const properties = new Array<string | null>(n);
+  const traits = new Array<string | null>(n);
+  const contexts = new Array<string>(n);
+  const occurredAts = new Array<string>(n);
+  const sentAts = new Array<string | null>(n);
+  events.forEach((e, i) => {
+    messageIds[i] = e.messageId;
+    types[i] = e.type;
+    userIds[i] = e.userId;
+    anonymousIds[i] = e.anonymousId;
+    names[i] = e.name;
+    groupIds[i] = e.groupId;
+    previousIds[i] = e.previousId;
+    properties[i] = e.properties;
+    traits[i] = e.traits;
+    contexts[i] = mergedContext(defaults, e.context);
+    occurredAts[i] = e.occurredAt;
+    sentAts[i] = e.sentAt;
   });
   const statement = sql`
     insert into ingest_events (workspace_id, message_id, type, user_id, anonymous_id, name, group_id, previous_id,
       properties, traits, context, occurred_at, sent_at, received_at, source)
-    select ${workspaceId}, r."messageId", r.type, r."userId", r."anonymousId", r.name, r."groupId", r."previousId",
-      case when r.type in ('track', 'page', 'screen') then coalesce(r.message->'properties', '{}') else r.message->'properties' end,
-      r.message->'traits',
-      ${JSON.stringify(contextDefaults(facts))}::jsonb || coalesce(r.message->'context', '{}'),
-      r."occurredAt", r."sentAt", ${facts.receivedAt}, ${source}
-    from jsonb_to_recordset(${`[${rows.join(',')}]`}::jsonb) as r("messageId" text, type text, "userId" text,
-      "anonymousId" text, name text, "groupId" text, "previousId" text, message jsonb, "occurredAt" timestamptz, "sentAt" timestamptz)
+    select ${workspaceId}, r.*, ${facts.receivedAt}, ${source}
+    from unnest(${messageIds}::text[], ${types}::text[], ${userIds}::text[], ${anonymousIds}::text[], ${names}::text[],
+      ${groupIds}::text[], ${previousIds}::text[], ${properties}::jsonb[], ${traits}::jsonb[], ${contexts}::jsonb[],
+      ${occurredAts}::timestamptz[], ${sentAts}::timestamptz[]) as r
     on conflict (workspace_id, message_id) do nothing`;
   try {
     const result = await statement.execute(db);

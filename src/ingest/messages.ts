@@ -76,25 +76,51 @@ function optionalId(message: JsonObject, field: string): string | null {
   return value;
 }
 
+// The range a JavaScript Date can hold; past it toISOString throws.
+const MAX_TIME_MS = 8.64e15;
+
 function parseTime(value: unknown, field: string): number | null {
   if (value === undefined || value === null || value === '') return null;
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) throw new Rejection(`${field} is not a valid ISO 8601 time`);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIME_MS) throw new Rejection(`${field} is not a valid ISO 8601 time`);
   return ms;
+}
+
+/** A batch's own sentAt, read once for all its events (a Rejection when it is not a time). */
+type BatchSent = { ms: number | null; iso: string | null } | Rejection;
+
+function batchSentOf(facts: RequestFacts): BatchSent {
+  try {
+    const ms = parseTime(facts.batchSentAt, 'sentAt');
+    return { ms, iso: ms === null ? null : new Date(ms).toISOString() };
+  } catch (error) {
+    if (error instanceof Rejection) return error;
+    throw error;
+  }
 }
 
 /**
  * When it happened, by the server's clock: the Segment spec corrects a client clock that is
  * off by taking the event's age on the client (sentAt − timestamp) back from receivedAt.
  */
-function occurredAt(message: JsonObject, facts: RequestFacts): { occurredAt: string; sentAt: string | null } {
+function occurredAt(message: JsonObject, facts: RequestFacts, batchSent: BatchSent): { occurredAt: string; sentAt: string | null } {
   const received = facts.receivedAt.getTime();
   const timestamp = parseTime(message.timestamp ?? message.originalTimestamp, 'timestamp');
-  const sent = parseTime(message.sentAt ?? facts.batchSentAt, 'sentAt');
-  const sentAt = sent === null ? null : new Date(sent).toISOString();
-  if (timestamp === null) return { occurredAt: new Date(received).toISOString(), sentAt };
+  let sent: number | null;
+  let sentAt: string | null;
+  if (message.sentAt === undefined || message.sentAt === null) {
+    if (batchSent instanceof Rejection) throw batchSent;
+    sent = batchSent.ms;
+    sentAt = batchSent.iso;
+  } else {
+    sent = parseTime(message.sentAt, 'sentAt');
+    sentAt = sent === null ? null : new Date(sent).toISOString();
+  }
+  if (timestamp === null) return { occurredAt: facts.receivedAt.toISOString(), sentAt };
   if (sent === null) return { occurredAt: new Date(timestamp).toISOString(), sentAt };
-  return { occurredAt: new Date(received - (sent - timestamp)).toISOString(), sentAt };
+  const corrected = received - (sent - timestamp);
+  if (Math.abs(corrected) > MAX_TIME_MS) throw new Rejection('timestamp is not a valid ISO 8601 time');
+  return { occurredAt: new Date(corrected).toISOString(), sentAt };
 }
 
 const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
@@ -150,7 +176,7 @@ export function contextDefaults(facts: RequestFacts): JsonObject {
 }
 
 /** Checks one Segment-spec message and reduces it to an IngestEvent; throws a Rejection with the reason. */
-function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: RequestFacts): IngestEvent {
+function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: RequestFacts, batchSent: BatchSent): IngestEvent {
   if (!isObject(raw)) throw new Rejection('an event must be a JSON object');
   const traits = documentOf(raw, 'traits');
   let properties = documentOf(raw, 'properties');
@@ -174,7 +200,7 @@ function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: 
   if (type === 'alias' && (!previousId || !userId)) throw new Rejection('previousId and userId are required for alias');
   const messageId = optionalId(raw, 'messageId') ?? randomUUID();
   if (properties === null && (type === 'track' || type === 'page' || type === 'screen')) properties = '{}';
-  return { messageId, type, userId, anonymousId, name, groupId, previousId, ...occurredAt(raw, facts), properties, traits, context };
+  return { messageId, type, userId, anonymousId, name, groupId, previousId, ...occurredAt(raw, facts, batchSent), properties, traits, context };
 }
 
 export interface ReadBatch {
@@ -186,9 +212,10 @@ export interface ReadBatch {
 export function readMessages(messages: unknown[], facts: RequestFacts, defaultType?: IngestEventType): ReadBatch {
   const events: IngestEvent[] = [];
   const rejected: RejectedEvent[] = [];
+  const batchSent = batchSentOf(facts);
   messages.forEach((message, index) => {
     try {
-      events.push(toEvent(message, defaultType, facts));
+      events.push(toEvent(message, defaultType, facts, batchSent));
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
       const messageId = isObject(message) && typeof message.messageId === 'string' ? message.messageId : undefined;

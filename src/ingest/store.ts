@@ -49,11 +49,12 @@ export async function storeEvents(
   const names = new Array<string | null>(n);
   const groupIds = new Array<string | null>(n);
   const previousIds = new Array<string | null>(n);
-  const properties = new Array<string | null>(n);
-  const traits = new Array<string | null>(n);
-  const contexts = new Array<string>(n);
   const occurredAts = new Array<string>(n);
   const sentAts = new Array<string | null>(n);
+  // The documents go as JSON arrays joined from the texts already made: no escaping in Node.
+  const properties = new Array<string>(n);
+  const traits = new Array<string>(n);
+  const contexts = new Array<string>(n);
   events.forEach((e, i) => {
     messageIds[i] = e.messageId;
     types[i] = e.type;
@@ -62,19 +63,26 @@ export async function storeEvents(
     names[i] = e.name;
     groupIds[i] = e.groupId;
     previousIds[i] = e.previousId;
-    properties[i] = e.properties;
-    traits[i] = e.traits;
-    contexts[i] = mergedContext(defaults, e.context);
     occurredAts[i] = e.occurredAt;
     sentAts[i] = e.sentAt;
+    properties[i] = e.properties ?? 'null';
+    traits[i] = e.traits ?? 'null';
+    contexts[i] = mergedContext(defaults, e.context);
   });
+  // ROWS FROM zips the arrays row by row; each document is parsed into jsonb once.
   const statement = sql`
     insert into ingest_events (workspace_id, message_id, type, user_id, anonymous_id, name, group_id, previous_id,
       properties, traits, context, occurred_at, sent_at, received_at, source)
-    select ${workspaceId}, r.*, ${facts.receivedAt}, ${source}
-    from unnest(${messageIds}::text[], ${types}::text[], ${userIds}::text[], ${anonymousIds}::text[], ${names}::text[],
-      ${groupIds}::text[], ${previousIds}::text[], ${properties}::jsonb[], ${traits}::jsonb[], ${contexts}::jsonb[],
-      ${occurredAts}::timestamptz[], ${sentAts}::timestamptz[]) as r
+    select ${workspaceId}, r.message_id, r.type, r.user_id, r.anonymous_id, r.name, r.group_id, r.previous_id,
+      case when json_typeof(r.properties) <> 'null' then r.properties::jsonb end,
+      case when json_typeof(r.traits) <> 'null' then r.traits::jsonb end,
+      r.context::jsonb, r.occurred_at, r.sent_at, ${facts.receivedAt}, ${source}
+    from rows from (unnest(${messageIds}::text[]), unnest(${types}::text[]), unnest(${userIds}::text[]),
+      unnest(${anonymousIds}::text[]), unnest(${names}::text[]), unnest(${groupIds}::text[]), unnest(${previousIds}::text[]),
+      unnest(${occurredAts}::timestamptz[]), unnest(${sentAts}::timestamptz[]),
+      json_array_elements(${`[${properties.join(',')}]`}::json), json_array_elements(${`[${traits.join(',')}]`}::json),
+      json_array_elements(${`[${contexts.join(',')}]`}::json))
+      as r(message_id, type, user_id, anonymous_id, name, group_id, previous_id, occurred_at, sent_at, properties, traits, context)
     on conflict (workspace_id, message_id) do nothing`;
   try {
     const result = await statement.execute(db);

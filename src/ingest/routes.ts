@@ -130,7 +130,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
     }
     const workspaceId = request.actor?.workspaceId as string;
-    await storeEvents(db(), workspaceId, source, read.events, facts);
+    await storeEvents(app.database, workspaceId, source, read.events, facts);
     worker?.wake();
     return reply.send({ success: true, accepted: read.events.length, rejected: read.rejected });
   }

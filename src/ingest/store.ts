@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Database } from '../db/database.js';
 import { AppError } from '../errors.js';
-import type { DB } from '../db/tables.js';
 import { contextDefaults, type IngestEvent, type RequestFacts } from './messages.js';
 
 /** The protocol an event came through, kept with it. */
@@ -23,8 +23,7 @@ function mergedContext(defaults: string, context: string | null): string {
  * three documents as jsonb, each serialised once in Node and parsed once by the database
  * (`unnest`), which is about a third less database work than one jsonb document per event
  * taken apart by jsonb_to_recordset (measured, see bench/ingest.ts). A message id already
- * stored for the workspace is skipped, so a client's retry stores nothing twice. Returns how
- * many were new; throws an `unavailable` AppError (a 503, which clients retry) when the
+ * stored for the workspace is skipped, so a client's retry stores nothing twice. Throws an `unavailable` AppError (a 503, which clients retry) when the
  * statement failed, in which case nothing of the request was stored.
  *
  * One statement per request on purpose: grouping concurrent requests into one statement
@@ -33,13 +32,13 @@ function mergedContext(defaults: string, context: string | null): string {
  * of one per connection, and PostgreSQL already groups concurrent commits' WAL flushes.
  */
 export async function storeEvents(
-  db: Kysely<DB>,
+  database: Pick<Database, 'db' | 'executePrepared'>,
   workspaceId: string,
   source: IngestSource,
   events: IngestEvent[],
   facts: RequestFacts,
-): Promise<number> {
-  if (events.length === 0) return 0;
+): Promise<void> {
+  if (events.length === 0) return;
   const defaults = JSON.stringify(contextDefaults(facts));
   const n = events.length;
   const messageIds = new Array<string>(n);
@@ -85,8 +84,8 @@ export async function storeEvents(
       as r(message_id, type, user_id, anonymous_id, name, group_id, previous_id, occurred_at, sent_at, properties, traits, context)
     on conflict (workspace_id, message_id) do nothing`;
   try {
-    const result = await statement.execute(db);
-    return Number(result.numAffectedRows ?? 0);
+    // A named prepared statement: its text never changes, so PostgreSQL plans it once per connection.
+    await database.executePrepared('ingest_store_events', statement.compile(database.db));
   } catch (error) {
     // The database's words stay in the server (the error handler logs the cause).
     const failure = new AppError('unavailable', 'The events could not be stored (nothing of this request was kept); send them again');

@@ -4,6 +4,7 @@ import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { applyEvent, type IngestRow } from './apply.js';
 import { applyKnownTimelineEvents } from './apply-known.js';
+import { sweepProcessedEvents } from './retention.js';
 
 const TIMELINE_TYPES = new Set(['track', 'page', 'screen']);
 
@@ -122,18 +123,29 @@ export interface IngestWorker {
   stop(): Promise<void>;
 }
 
-/** The server's background processor: applies pending events as they arrive, polling when idle. */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The server's background processor: applies pending events as they arrive, polling when
+ * idle, and once an hour forgets the message ids of events applied longer ago than the
+ * dedup window (retention.ts).
+ */
 export function startIngestWorker(
   db: Kysely<DB>,
   options: { idleMs?: number; limit?: number; onError?: (error: unknown) => void } = {},
 ): IngestWorker {
   const idleMs = options.idleMs ?? 1000;
   let stopped = false;
+  let nextSweep = 0;
   let wakeUp: (() => void) | undefined;
   const loop = (async () => {
     while (!stopped) {
       let claimed = 0;
       try {
+        if (Date.now() >= nextSweep) {
+          nextSweep = Date.now() + SWEEP_EVERY_MS;
+          await sweepProcessedEvents(db);
+        }
         claimed = (await processWithRetry(db, options.limit ?? 200)).claimed;
       } catch (error) {
         options.onError?.(error);

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { createTenant, useTestApp } from '../test/app.js';
+import { drainIngestQueue } from './processor.js';
+import { DEDUP_RETENTION_DAYS, sweepProcessedEvents } from './retention.js';
+import { profileByIdentity } from './test-helpers.js';
+
+const ctx = useTestApp();
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', RAPPORT_INGEST_WORKER: 'false' }), { database: ctx.database });
+});
+afterAll(async () => app?.close());
+
+const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+
+describe('the dedup window for message ids', () => {
+  it('forgets applied events past the window, keeps pending, failed and recent ones, and a late resend never doubles the timeline', async () => {
+    const tenant = await createTenant(app);
+    const send = (batch: unknown[]) =>
+      app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload: { batch } });
+    const track = (messageId: string) => ({ type: 'track', userId: 'window-user', messageId, event: 'Plan Viewed', properties: { messageId } });
+    expect((await send([track('old'), track('recent'), track('failing')])).statusCode).toBe(200);
+    await drainIngestQueue(ctx.database.db);
+    const ids = async () =>
+      (
+        await ctx.database.db
+          .selectFrom('ingest_events')
+          .select(['message_id', 'status'])
+          .where('workspace_id', '=', tenant.workspace.id)
+          .orderBy('message_id')
+          .execute()
+      ).map((row) => `${row.message_id}:${row.status}`);
+    // Age two applied events past the window (one of them as failed), and leave one pending.
+    const age = (messageId: string, status: 'done' | 'failed') =>
+      ctx.database.db
+        .updateTable('ingest_events')
+        .set({ status, processed_at: new Date(Date.now() - (DEDUP_RETENTION_DAYS + 1) * 86_400_000) })
+        .where('workspace_id', '=', tenant.workspace.id)
+        .where('message_id', '=', messageId)
+        .execute();
+    await age('old', 'done');
+    await age('failing', 'failed');
+    await send([track('waiting')]);
+
+    expect(await sweepProcessedEvents(ctx.database.db)).toBeGreaterThanOrEqual(1);
+    expect(await ids()).toEqual(['failing:failed', 'recent:done', 'waiting:pending']);
+
+    // The client resends the forgotten one: accepted again, but the timeline still holds it once.
+    expect((await send([track('old')])).json()).toMatchObject({ accepted: 1, rejected: [] });
+    const profile = await profileByIdentity(app, tenant, 'window-user');
+    const names = profile.recentEvents.map((e) => e.properties.messageId).sort();
+    expect(names).toEqual(['failing', 'old', 'recent', 'waiting']);
+  });
+});

@@ -200,7 +200,19 @@ function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: 
   if (type === 'alias' && (!previousId || !userId)) throw new Rejection('previousId and userId are required for alias');
   const messageId = optionalId(raw, 'messageId') ?? randomUUID();
   if (properties === null && (type === 'track' || type === 'page' || type === 'screen')) properties = '{}';
-  return { messageId, type, userId, anonymousId, name, groupId, previousId, ...occurredAt(raw, facts, batchSent), properties, traits, context };
+  return {
+    messageId,
+    type,
+    userId,
+    anonymousId,
+    name,
+    groupId,
+    previousId,
+    ...occurredAt(raw, facts, batchSent),
+    properties,
+    traits,
+    context,
+  };
 }
 
 export interface ReadBatch {

@@ -22,7 +22,13 @@ describe('the dedup window for message ids', () => {
     const tenant = await createTenant(app);
     const send = (batch: unknown[]) =>
       app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload: { batch } });
-    const track = (messageId: string) => ({ type: 'track', userId: 'window-user', messageId, event: 'Plan Viewed', properties: { messageId } });
+    const track = (messageId: string) => ({
+      type: 'track',
+      userId: 'window-user',
+      messageId,
+      event: 'Plan Viewed',
+      properties: { messageId },
+    });
     expect((await send([track('old'), track('recent'), track('failing')])).statusCode).toBe(200);
     await drainIngestQueue(ctx.database.db);
     const ids = async () =>

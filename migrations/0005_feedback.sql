@@ -74,6 +74,9 @@ alter table surveys add column trigger jsonb not null default '{}';
 alter table surveys add column sampling_rate real not null default 1 check (sampling_rate > 0 and sampling_rate <= 1);
 -- Only what happened after a survey went live is surveyed, never the history before it.
 alter table surveys add column activated_at timestamptz;
+-- The trigger sweep claims a survey for a round by moving this on (FOR UPDATE SKIP LOCKED),
+-- so several workers share the surveys instead of all doing the same one.
+alter table surveys add column swept_at timestamptz;
 
 -- One invitation per survey and subject (an interaction, a case, a cadence period or a
 -- follow-up), so a sweep that runs twice, or on two nodes, asks once. Subjects the rules
@@ -115,6 +118,8 @@ create table survey_followups (
   workspace_id text not null references workspaces (id),
   response_id text not null,
   case_id text not null,
+  -- the response's customer, so a merge repoints and an erasure empties the outcome text
+  customer_id text not null,
   owner_user_id text,
   reasons text[] not null,
   due_at timestamptz not null,
@@ -125,7 +130,8 @@ create table survey_followups (
   primary key (workspace_id, response_id),
   unique (workspace_id, case_id),
   foreign key (workspace_id, response_id) references survey_responses (workspace_id, id),
-  foreign key (workspace_id, case_id) references cases (workspace_id, id)
+  foreign key (workspace_id, case_id) references cases (workspace_id, id),
+  foreign key (workspace_id, customer_id) references customers (workspace_id, id)
 );
 create index survey_followups_open on survey_followups (workspace_id, due_at) where resolved_at is null;
 

@@ -680,6 +680,7 @@ export interface SurveysTable {
   trigger: JsonWithDefault;
   sampling_rate: ColumnType<number, number | undefined, number>;
   activated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  swept_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface SurveyResponsesTable {
@@ -710,6 +711,7 @@ export interface SurveyFollowupsTable {
   workspace_id: string;
   response_id: string;
   case_id: string;
+  customer_id: string;
   owner_user_id: string | null;
   reasons: string[];
   due_at: Timestamp;

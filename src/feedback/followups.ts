@@ -86,6 +86,7 @@ export async function openFollowUpIfNeeded(
       workspace_id: ws,
       response_id: response.id,
       case_id: caseRow.id,
+      customer_id: response.customer_id,
       owner_user_id: owner,
       reasons,
       due_at: new Date(now.getTime() + config.followUpHours * 3_600_000),

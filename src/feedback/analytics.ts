@@ -16,7 +16,7 @@ export interface CommentAnalysis {
 const NEUTRAL_BAND = 0.1;
 const MAX_THEMES = 8;
 /** Nouns too general to say what a comment is about. */
-const NOT_THEMES = new Set(['thing', 'lot', 'time', 'way', 'bit', 'day', 'today', 'one', 'nothing', 'everything', 'something', 'anything', 'people', 'kind', 'sort', 'year', 'week', 'month', 'minute', 'hour']);
+const NOT_THEMES = new Set(['thing', 'lot', 'time', 'way', 'bit', 'day', 'today', 'one', 'nothing', 'everything', 'something', 'anything', 'people', 'kind', 'sort', 'year', 'week', 'month', 'minute', 'hour', 'experience']);
 
 let loading: Promise<{ nlp: import('wink-nlp').WinkMethods }> | undefined;
 
@@ -48,7 +48,9 @@ export async function analyseComment(text: string | null): Promise<CommentAnalys
   const raw = Number(doc.out(its.sentiment));
   const sentimentScore = Math.round((Number.isFinite(raw) ? raw : 0) * 1000) / 1000;
   const themes: string[] = [];
-  doc.customEntities().each((entity: ItemCustomEntity) => {
+  // Nouns are found in the lower-cased text: a capitalised first word ("Great service") is
+  // otherwise read as a proper noun and kept as part of the theme.
+  nlp.readDoc(trimmed.toLowerCase()).customEntities().each((entity: ItemCustomEntity) => {
     const lemmas = (entity.tokens().out(lemmaOf) as string[]).map((l) => l.toLowerCase().replace(/[^\p{L}\p{N}-]/gu, '')).filter(Boolean);
     const head = lemmas[lemmas.length - 1];
     if (!head || head.length < 3 || NOT_THEMES.has(head)) return;

@@ -67,10 +67,10 @@ const STYLE = `body{font:1.0625rem/1.5 system-ui,sans-serif;color:#1a1a1a;backgr
 main{max-width:36rem;margin:0 auto;padding:1.25rem 1rem 3rem}
 .company{font-weight:600;color:#3d3d3d;margin:0 0 .25rem}h1{font-size:1.4rem;margin:0 0 1rem}
 fieldset{border:0;margin:0 0 1.5rem;padding:0}legend,.q{font-weight:600;margin-bottom:.5rem;padding:0}
-.scale{display:flex;flex-wrap:wrap;gap:.375rem}.scale label{flex:1 0 2.6rem}
+.scale{display:flex;flex-wrap:wrap;gap:.375rem}.scale label{flex:1 0 2.6rem;position:relative}
 .scale input,.opt input{position:absolute;opacity:0;width:1px;height:1px}
 .scale span{display:block;text-align:center;padding:.6rem 0;border:2px solid #595959;border-radius:.375rem;min-height:1.5rem}
-.opt{display:block;margin:.25rem 0}.opt span{display:block;padding:.55rem .75rem;border:2px solid #595959;border-radius:.375rem}
+.opt{display:block;margin:.25rem 0;position:relative}.opt span{display:block;padding:.55rem .75rem;border:2px solid #595959;border-radius:.375rem}
 input:checked+span{background:#0b4f9c;border-color:#0b4f9c;color:#fff}
 input:focus-visible+span,textarea:focus-visible,button:focus-visible{outline:3px solid #c25400;outline-offset:2px}
 .ends{display:flex;justify-content:space-between;font-size:.875rem;color:#4a4a4a;margin-top:.25rem}
@@ -80,7 +80,7 @@ button{font:inherit;font-weight:600;background:#0b4f9c;color:#fff;border:0;borde
 .progress{color:#4a4a4a;font-size:.875rem}a{color:#0b4f9c}`;
 
 function document(language: string, title: string, body: string): string {
-  return `<!doctype html><html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 function scaleQuestion(question: Question, label: string, min: number, max: number, value: unknown, ends: [string, string], error: string | undefined): string {

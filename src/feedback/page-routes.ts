@@ -68,9 +68,10 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       if (Object.keys(result.errors).length) {
         // What was typed stays on the page, beside the errors, so nothing has to be entered twice.
+        // A 200, like any page a person is meant to read and correct (GOV.UK's pattern).
         const typed: JsonObject = { ...((session.response?.answers as JsonObject) ?? {}) };
         for (const [key, values] of Object.entries(request.body)) if (key.startsWith('q_')) typed[key.slice(2)] = values.length > 1 ? values : /^\d{1,2}$/.test(values[0] ?? '') ? Number(values[0]) : (values[0] ?? null);
-        return html(reply, 400, renderSurveyPage({ definition, language, companyName, page, answers: typed, errors: result.errors, action: `${href}?page=${page}` }));
+        return html(reply, 200, renderSurveyPage({ definition, language, companyName, page, answers: typed, errors: result.errors, action: `${href}?page=${page}` }));
       }
       return reply.redirect(page < total ? `${href}?page=${page + 1}` : `${href}?done=1`, 303);
     },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addPerson, call } from '../service/test-setup.js';
 import { createTenant, useTestApp } from '../test/app.js';
+import { linkOf } from './invitations.js';
 import { createSurvey, invite, NPS_SURVEY, pathOf, postPage, surveyableCustomer } from './test-setup.js';
 
 const ctx = useTestApp();
@@ -109,10 +110,18 @@ describe('the survey page', () => {
     }
     expect((await call<{ data: unknown[] }>(tenant, '/survey-responses', undefined, 200)).data).toHaveLength(0);
 
-    await ctx.app.database.db.updateTable('survey_invitations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', inv).execute();
-    // The link's own expiry no longer matches the invitation's: refused as invalid. A link minted at expiry says expired.
-    const expired = await ctx.app.inject({ method: 'GET', url: pathOf(ann.link) });
-    expect([404, 410]).toContain(expired.statusCode);
+    // Past its expiry, a genuine link gets a page saying so.
+    const row = await ctx.app.database.db
+      .updateTable('survey_invitations')
+      .set({ expires_at: new Date(Math.floor(Date.now() / 1000 - 60) * 1000) })
+      .where('id', '=', inv)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const expired = await ctx.app.inject({ method: 'GET', url: pathOf(await linkOf(ctx.app.database.db, ctx.app.config, row)) });
+    expect(expired.statusCode).toBe(410);
+    expect(expired.body).toContain('This survey link has expired');
+    // The old link names the old expiry, which no longer matches: refused as invalid.
+    expect((await ctx.app.inject({ method: 'GET', url: pathOf(ann.link) })).statusCode).toBe(404);
   });
 
   it('opens one follow-up case for the team lead, records the outcome, and shows the re-survey score', async () => {
@@ -166,5 +175,13 @@ describe('the survey page', () => {
     expect(after.recovered).toBe(true);
     // Still one follow-up for the first response.
     expect((await call<{ data: unknown[] }>(tenant, '/follow-ups?state=all', undefined, 200)).data).toHaveLength(1);
+
+    // Erasure: the words go, the scores stay for the aggregates, and the links stop working.
+    await call(tenant, `/customers/${customer}/erase`, {}, 200);
+    const erased = await ctx.app.database.db.selectFrom('survey_responses').selectAll().where('customer_id', '=', customer).execute();
+    expect(erased.map((r) => [r.comment, r.themes, r.nps])).toEqual(expect.arrayContaining([[null, [], 1], [null, [], 8]]));
+    const followUpRow = await ctx.app.database.db.selectFrom('survey_followups').select('outcome').where('case_id', '=', followUp.caseId).executeTakeFirstOrThrow();
+    expect(followUpRow.outcome).toBeNull();
+    expect((await ctx.app.inject({ method: 'GET', url: path })).statusCode).toBe(410);
   });
 });

@@ -124,9 +124,13 @@ export async function benchFeedbackPage() {
   const sample = await fetch(`${base}${readLinks[0]}`).then((r) => r.text());
 
   // The baselines: the same page bytes from a route that does nothing, and one plain insert per form.
-  await sql`create table bench_form_rows (id bigserial primary key, body text not null, created_at timestamptz not null default now())`.execute(db);
+  await sql`create table bench_form_rows (id bigserial primary key, body text not null, created_at timestamptz not null default now())`.execute(
+    db,
+  );
   const baseline = Fastify({ logger: false });
-  baseline.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+  baseline.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
   baseline.get('/page', async (_request, reply) => reply.type('text/html; charset=utf-8').send(sample));
   baseline.post('/form', async (request, reply) => {
     await sql`insert into bench_form_rows (body) values (${JSON.stringify(request.body)})`.execute(db);
@@ -141,19 +145,33 @@ export async function benchFeedbackPage() {
   const renderBaseline = await run(requests, () => fetch(`${baselineBase}/page`), 200);
   const render = await run(requests, (i) => fetch(`${base}${readLinks[i]}`), 200);
   const post = (target: string, nps: number) =>
-    fetch(target, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(nps) });
+    fetch(target, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(nps),
+    });
   const submitBaseline = await run(requests, (i) => post(`${baselineBase}/form`, i % 11), 303);
   const submit = await run(requests, (i) => post(`${base}${answerLinks[i]}`, i % 11), 303);
 
-  const stored = await db.selectFrom('survey_responses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const followUps = await db.selectFrom('survey_followups').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const stored = await db
+    .selectFrom('survey_responses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const followUps = await db
+    .selectFrom('survey_followups')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   await app.close();
   await baseline.close();
   await database.close();
 
   const ratio = (a: Side, b: Side) => a.requestsPerSecond / b.requestsPerSecond;
-  const line = (name: string, side: Side) => `  ${name.padEnd(26)} ${side.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${formatLatency(side.latency)}\n`;
-  process.stdout.write(`feedback-page (PostgreSQL, ${requests} requests per side, ${concurrency} in flight, page ${sample.length} bytes)\n`);
+  const line = (name: string, side: Side) =>
+    `  ${name.padEnd(26)} ${side.requestsPerSecond.toFixed(0).padStart(6)} req/s  ${formatLatency(side.latency)}\n`;
+  process.stdout.write(
+    `feedback-page (PostgreSQL, ${requests} requests per side, ${concurrency} in flight, page ${sample.length} bytes)\n`,
+  );
   process.stdout.write(line('survey page GET', render));
   process.stdout.write(line('baseline static page', renderBaseline));
   process.stdout.write(`  render throughput ratio: ${ratio(render, renderBaseline).toFixed(3)} of the static page\n`);

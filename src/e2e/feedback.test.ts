@@ -29,7 +29,10 @@ function watch(page: Page): string[] {
   return errors;
 }
 
-async function signedIn(cookie: string, viewport = { width: 1440, height: 1000 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+async function signedIn(
+  cookie: string,
+  viewport = { width: 1440, height: 1000 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ baseURL: base, viewport });
   const [name, value = ''] = cookie.split('=');
   await context.addCookies([{ name: name ?? 'rapport_session', value, url: base }]);
@@ -46,7 +49,13 @@ describe('voice of the customer in the browser', () => {
     const interaction = await call<{ id: string }>(
       tenant,
       '/interactions',
-      { customerId: customer, channel: 'chat', direction: 'inbound', teamId: team.id, startedAt: new Date(Date.now() - 600_000).toISOString() },
+      {
+        customerId: customer,
+        channel: 'chat',
+        direction: 'inbound',
+        teamId: team.id,
+        startedAt: new Date(Date.now() - 600_000).toISOString(),
+      },
       201,
     );
     const survey = await createSurvey(tenant);

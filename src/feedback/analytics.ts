@@ -1,4 +1,4 @@
-import type { ItemCustomEntity, ItsFunction } from 'wink-nlp';
+import type { ItemCustomEntity, ItsFunction, WinkMethods } from 'wink-nlp';
 import type { SentimentLabel } from '../db/tables.js';
 
 // Text analytics on survey comments with wink-nlp and its English model: a sentiment
@@ -16,9 +16,31 @@ export interface CommentAnalysis {
 const NEUTRAL_BAND = 0.1;
 const MAX_THEMES = 8;
 /** Nouns too general to say what a comment is about. */
-const NOT_THEMES = new Set(['thing', 'lot', 'time', 'way', 'bit', 'day', 'today', 'one', 'nothing', 'everything', 'something', 'anything', 'people', 'kind', 'sort', 'year', 'week', 'month', 'minute', 'hour', 'experience']);
+const NOT_THEMES = new Set([
+  'thing',
+  'lot',
+  'time',
+  'way',
+  'bit',
+  'day',
+  'today',
+  'one',
+  'nothing',
+  'everything',
+  'something',
+  'anything',
+  'people',
+  'kind',
+  'sort',
+  'year',
+  'week',
+  'month',
+  'minute',
+  'hour',
+  'experience',
+]);
 
-let loading: Promise<{ nlp: import('wink-nlp').WinkMethods }> | undefined;
+let loading: Promise<{ nlp: WinkMethods }> | undefined;
 
 /** The model is several megabytes: loaded once, on the first comment. */
 function load() {
@@ -50,12 +72,15 @@ export async function analyseComment(text: string | null): Promise<CommentAnalys
   const themes: string[] = [];
   // Nouns are found in the lower-cased text: a capitalised first word ("Great service") is
   // otherwise read as a proper noun and kept as part of the theme.
-  nlp.readDoc(trimmed.toLowerCase()).customEntities().each((entity: ItemCustomEntity) => {
-    const lemmas = (entity.tokens().out(lemmaOf) as string[]).map((l) => l.toLowerCase().replace(/[^\p{L}\p{N}-]/gu, '')).filter(Boolean);
-    const head = lemmas[lemmas.length - 1];
-    if (!head || head.length < 3 || NOT_THEMES.has(head)) return;
-    const theme = lemmas.filter((l) => !NOT_THEMES.has(l)).join(' ');
-    if (theme && !themes.includes(theme)) themes.push(theme);
-  });
+  nlp
+    .readDoc(trimmed.toLowerCase())
+    .customEntities()
+    .each((entity: ItemCustomEntity) => {
+      const lemmas = (entity.tokens().out(lemmaOf) as string[]).map((l) => l.toLowerCase().replace(/[^\p{L}\p{N}-]/gu, '')).filter(Boolean);
+      const head = lemmas[lemmas.length - 1];
+      if (!head || head.length < 3 || NOT_THEMES.has(head)) return;
+      const theme = lemmas.filter((l) => !NOT_THEMES.has(l)).join(' ');
+      if (theme && !themes.includes(theme)) themes.push(theme);
+    });
   return { sentimentScore, sentimentLabel: labelOf(sentimentScore), themes: themes.slice(0, MAX_THEMES) };
 }

@@ -46,7 +46,9 @@ export function readPageAnswers(
       if (text.length > MAX_TEXT) errors[question.id] = `Please keep it under ${MAX_TEXT} characters.`;
       else answers[question.id] = text;
     } else {
-      const offered = new Set(question.type === 'feelings' ? FEELINGS : choicesOf(question, language, definition.defaultLanguage).map((c) => c.id));
+      const offered = new Set(
+        question.type === 'feelings' ? FEELINGS : choicesOf(question, language, definition.defaultLanguage).map((c) => c.id),
+      );
       const chosen = [...new Set(values)];
       if (chosen.some((v) => !offered.has(v))) errors[question.id] = 'Choose from the options shown.';
       else if (question.type === 'single' && chosen.length > 1) errors[question.id] = 'Choose one option.';
@@ -83,7 +85,10 @@ export function standardScores(definition: Definition, answers: JsonObject): Sta
     return typeof value === 'number' ? value : null;
   };
   const feelingsQ = of('feelings');
-  const feelings = feelingsQ && Array.isArray(answers[feelingsQ.id]) ? (answers[feelingsQ.id] as JsonValue[]).filter((v): v is string => typeof v === 'string') : [];
+  const feelings =
+    feelingsQ && Array.isArray(answers[feelingsQ.id])
+      ? (answers[feelingsQ.id] as JsonValue[]).filter((v): v is string => typeof v === 'string')
+      : [];
   const texts = definition.questions
     .filter((q) => q.type === 'text')
     .map((q) => answers[q.id])

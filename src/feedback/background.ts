@@ -12,7 +12,9 @@ export function startSurveySweeper(db: Kysely<DB>, config: InviteConfig, onError
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const round = () => {
-    running = runSurveySweep(db, config, { onError: (error, subject) => onError(Object.assign(new Error(`survey invitation for ${subject} failed`), { cause: error })) })
+    running = runSurveySweep(db, config, {
+      onError: (error, subject) => onError(Object.assign(new Error(`survey invitation for ${subject} failed`), { cause: error })),
+    })
       .then(() => undefined, onError)
       .finally(() => {
         if (!stopped) timer = setTimeout(round, INTERVAL_MS);

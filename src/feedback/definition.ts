@@ -41,7 +41,8 @@ const FEELING_LABELS: Record<string, Record<string, string>> = {
 export function validateDefinition(definition: Definition, base = '/definition'): void {
   const issues: FieldIssue[] = [];
   const defaultLanguage = canonicalLanguage(definition.defaultLanguage);
-  if (!defaultLanguage) issues.push({ path: `${base}/defaultLanguage`, message: `"${definition.defaultLanguage}" is not a BCP 47 language tag` });
+  if (!defaultLanguage)
+    issues.push({ path: `${base}/defaultLanguage`, message: `"${definition.defaultLanguage}" is not a BCP 47 language tag` });
   const checkTexts = (texts: Texts, path: string) => {
     for (const tag of Object.keys(texts)) {
       if (!canonicalLanguage(tag)) issues.push({ path: `${path}/${tag}`, message: `"${tag}" is not a BCP 47 language tag` });

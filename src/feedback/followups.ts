@@ -27,7 +27,12 @@ export function followUpReasons(response: Pick<ResponseRow, 'nps' | 'csat' | 'se
 async function ownerOf(db: Kysely<DB>, response: ResponseRow): Promise<string | null> {
   const ws = response.workspace_id;
   if (response.team_id) {
-    const team = await db.selectFrom('service_teams').select('lead_user_id').where('workspace_id', '=', ws).where('id', '=', response.team_id).executeTakeFirst();
+    const team = await db
+      .selectFrom('service_teams')
+      .select('lead_user_id')
+      .where('workspace_id', '=', ws)
+      .where('id', '=', response.team_id)
+      .executeTakeFirst();
     if (team?.lead_user_id) return team.lead_user_id;
   }
   if (response.agent_user_id) {
@@ -58,9 +63,19 @@ export async function openFollowUpIfNeeded(
   const reasons = followUpReasons(response, config.negativeThreshold);
   if (!reasons.length) return null;
   const ws = response.workspace_id;
-  const existing = await db.selectFrom('survey_followups').select('case_id').where('workspace_id', '=', ws).where('response_id', '=', response.id).executeTakeFirst();
+  const existing = await db
+    .selectFrom('survey_followups')
+    .select('case_id')
+    .where('workspace_id', '=', ws)
+    .where('response_id', '=', response.id)
+    .executeTakeFirst();
   if (existing) return existing.case_id;
-  const survey = await db.selectFrom('surveys').select('name').where('workspace_id', '=', ws).where('id', '=', response.survey_id).executeTakeFirstOrThrow();
+  const survey = await db
+    .selectFrom('surveys')
+    .select('name')
+    .where('workspace_id', '=', ws)
+    .where('id', '=', response.survey_id)
+    .executeTakeFirstOrThrow();
   const owner = await ownerOf(db, response);
   const score = response.nps !== null ? `NPS ${response.nps}` : response.csat !== null ? `CSAT ${response.csat}` : 'negative comment';
   const channel = CHANNELS.find((c) => c === response.channel) ?? 'phone';
@@ -107,18 +122,57 @@ export async function resolveFollowUp(
   now = new Date(),
 ): Promise<FollowUp> {
   const ws = actor.workspaceId;
-  const followUp = await db.selectFrom('survey_followups').selectAll().where('workspace_id', '=', ws).where('case_id', '=', caseId).forUpdate().executeTakeFirst();
+  const followUp = await db
+    .selectFrom('survey_followups')
+    .selectAll()
+    .where('workspace_id', '=', ws)
+    .where('case_id', '=', caseId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!followUp) throw notFound('Follow-up', caseId);
-  if (followUp.resolved_at) throw new AppError('conflict', 'This follow-up is already resolved', { resolvedAt: toIso(followUp.resolved_at) });
-  const caseRow = await db.selectFrom('cases').select('state').where('workspace_id', '=', ws).where('id', '=', caseId).executeTakeFirstOrThrow();
-  if (caseRow.state !== 'resolved' && caseRow.state !== 'closed') await actOnCase(db, actor, caseId, 'resolve', { note: input.outcome }, now);
+  if (followUp.resolved_at)
+    throw new AppError('conflict', 'This follow-up is already resolved', { resolvedAt: toIso(followUp.resolved_at) });
+  const caseRow = await db
+    .selectFrom('cases')
+    .select('state')
+    .where('workspace_id', '=', ws)
+    .where('id', '=', caseId)
+    .executeTakeFirstOrThrow();
+  if (caseRow.state !== 'resolved' && caseRow.state !== 'closed')
+    await actOnCase(db, actor, caseId, 'resolve', { note: input.outcome }, now);
   let resurveyId: string | null = null;
   if (input.resurvey !== false) {
-    const response = await db.selectFrom('survey_responses').select(['customer_id', 'survey_id']).where('workspace_id', '=', ws).where('id', '=', followUp.response_id).executeTakeFirstOrThrow();
+    const response = await db
+      .selectFrom('survey_responses')
+      .select(['customer_id', 'survey_id'])
+      .where('workspace_id', '=', ws)
+      .where('id', '=', followUp.response_id)
+      .executeTakeFirstOrThrow();
     // The recovery check is a relationship-style question: the live relationship survey when there is one, else the same survey again.
-    const relationship = await db.selectFrom('surveys').selectAll().where('workspace_id', '=', ws).where('kind', '=', 'relationship').where('status', '=', 'active').orderBy('created_at').executeTakeFirst();
-    const survey = relationship ?? (await db.selectFrom('surveys').selectAll().where('workspace_id', '=', ws).where('id', '=', response.survey_id).executeTakeFirstOrThrow());
-    const invitation = await inviteCustomer(db, config, survey, response.customer_id, { key: `followup:${caseId}`, caseId, followUpCaseId: caseId }, { now, ignoreContactFrequency: true });
+    const relationship = await db
+      .selectFrom('surveys')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('kind', '=', 'relationship')
+      .where('status', '=', 'active')
+      .orderBy('created_at')
+      .executeTakeFirst();
+    const survey =
+      relationship ??
+      (await db
+        .selectFrom('surveys')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('id', '=', response.survey_id)
+        .executeTakeFirstOrThrow());
+    const invitation = await inviteCustomer(
+      db,
+      config,
+      survey,
+      response.customer_id,
+      { key: `followup:${caseId}`, caseId, followUpCaseId: caseId },
+      { now, ignoreContactFrequency: true },
+    );
     resurveyId = invitation.id;
   }
   await db
@@ -150,13 +204,37 @@ export async function listFollowUps(
     .innerJoin('cases as c', (j) => j.onRef('c.workspace_id', '=', 'f.workspace_id').onRef('c.id', '=', 'f.case_id'))
     .innerJoin('customers as cu', (j) => j.onRef('cu.workspace_id', '=', 'r.workspace_id').onRef('cu.id', '=', 'r.customer_id'))
     .leftJoin('users as u', 'u.id', 'f.owner_user_id')
-    .leftJoin('survey_invitations as i', (j) => j.onRef('i.workspace_id', '=', 'f.workspace_id').onRef('i.id', '=', 'f.resurvey_invitation_id'))
-    .leftJoin('survey_responses as after', (j) => j.onRef('after.workspace_id', '=', 'i.workspace_id').onRef('after.invitation_id', '=', 'i.id'))
+    .leftJoin('survey_invitations as i', (j) =>
+      j.onRef('i.workspace_id', '=', 'f.workspace_id').onRef('i.id', '=', 'f.resurvey_invitation_id'),
+    )
+    .leftJoin('survey_responses as after', (j) =>
+      j.onRef('after.workspace_id', '=', 'i.workspace_id').onRef('after.invitation_id', '=', 'i.id'),
+    )
     .select([
-      'f.case_id', 'f.response_id', 'f.owner_user_id', 'f.reasons', 'f.due_at', 'f.outcome', 'f.resolved_at', 'f.created_at', 'f.resurvey_invitation_id',
-      'r.customer_id', 'r.nps', 'r.csat', 'r.sentiment_score', 'r.comment', 's.name as survey_name', 'c.subject', 'c.state as case_state',
-      'cu.display_name', 'u.name as owner_name', 'i.status as resurvey_status',
-      'after.id as after_id', 'after.nps as after_nps', 'after.csat as after_csat', 'after.sentiment_score as after_sentiment',
+      'f.case_id',
+      'f.response_id',
+      'f.owner_user_id',
+      'f.reasons',
+      'f.due_at',
+      'f.outcome',
+      'f.resolved_at',
+      'f.created_at',
+      'f.resurvey_invitation_id',
+      'r.customer_id',
+      'r.nps',
+      'r.csat',
+      'r.sentiment_score',
+      'r.comment',
+      's.name as survey_name',
+      'c.subject',
+      'c.state as case_state',
+      'cu.display_name',
+      'u.name as owner_name',
+      'i.status as resurvey_status',
+      'after.id as after_id',
+      'after.nps as after_nps',
+      'after.csat as after_csat',
+      'after.sentiment_score as after_sentiment',
     ])
     .where('f.workspace_id', '=', workspaceId);
   if (query.state === 'open' || query.state === undefined) q = q.where('f.resolved_at', 'is', null);
@@ -166,7 +244,9 @@ export async function listFollowUps(
   const rows = await q.orderBy('f.due_at').orderBy('f.case_id').limit(200).execute();
   return rows.map((row) => {
     const before = { nps: row.nps, csat: row.csat, sentimentScore: row.sentiment_score === null ? null : Number(row.sentiment_score) };
-    const after = row.after_id ? { nps: row.after_nps, csat: row.after_csat, sentimentScore: row.after_sentiment === null ? null : Number(row.after_sentiment) } : null;
+    const after = row.after_id
+      ? { nps: row.after_nps, csat: row.after_csat, sentimentScore: row.after_sentiment === null ? null : Number(row.after_sentiment) }
+      : null;
     return {
       caseId: row.case_id,
       responseId: row.response_id,
@@ -184,7 +264,9 @@ export async function listFollowUps(
       outcome: row.outcome,
       resolvedAt: toIsoOrNull(row.resolved_at),
       before,
-      resurvey: row.resurvey_invitation_id ? { invitationId: row.resurvey_invitation_id, status: row.resurvey_status ?? 'sent', answered: Boolean(row.after_id), after } : null,
+      resurvey: row.resurvey_invitation_id
+        ? { invitationId: row.resurvey_invitation_id, status: row.resurvey_status ?? 'sent', answered: Boolean(row.after_id), after }
+        : null,
       recovered: after ? recoveredBetween(before, after) : null,
       createdAt: toIso(row.created_at),
     };

@@ -46,7 +46,10 @@ export function sampled(surveyId: string, subjectKey: string, rate: number): boo
 
 export async function linkOf(db: Kysely<DB>, config: InviteConfig, row: InvitationRow): Promise<string> {
   const secret = await linkSecret(db, config.feedback.surveySecret);
-  return surveyLink(config.publicUrl, signLinkToken(secret, { workspaceId: row.workspace_id, invitationId: row.id, nonce: row.nonce, expiresAt: row.expires_at }));
+  return surveyLink(
+    config.publicUrl,
+    signLinkToken(secret, { workspaceId: row.workspace_id, invitationId: row.id, nonce: row.nonce, expiresAt: row.expires_at }),
+  );
 }
 
 export async function toInvitation(db: Kysely<DB>, config: InviteConfig, row: InvitationRow): Promise<Invitation> {

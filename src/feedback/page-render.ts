@@ -24,7 +24,8 @@ const UI: Record<string, Record<string, string>> = {
     thanksTitle: 'Thank you',
     promoter: 'Thank you! We are glad it went well, and we will pass your kind words on to the team.',
     passive: 'Thank you. We read every answer, and yours will help us do better.',
-    detractor: 'Thank you for telling us honestly. We are sorry it was not better: someone from our team will contact you shortly to put it right.',
+    detractor:
+      'Thank you for telling us honestly. We are sorry it was not better: someone from our team will contact you shortly to put it right.',
     other: 'Thank you for your answers.',
     change: 'Change my answers',
     invalid: 'This survey link is not valid. Please use the link exactly as it was sent to you.',
@@ -83,11 +84,21 @@ function document(language: string, title: string, body: string): string {
   return `<!doctype html><html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
-function scaleQuestion(question: Question, label: string, min: number, max: number, value: unknown, ends: [string, string], error: string | undefined): string {
+function scaleQuestion(
+  question: Question,
+  label: string,
+  min: number,
+  max: number,
+  value: unknown,
+  ends: [string, string],
+  error: string | undefined,
+): string {
   const name = fieldName(question);
   const options = [];
   for (let n = min; n <= max; n++) {
-    options.push(`<label><input type="radio" name="${name}" value="${n}"${value === n ? ' checked' : ''}${question.required ? ' required' : ''}><span>${n}</span></label>`);
+    options.push(
+      `<label><input type="radio" name="${name}" value="${n}"${value === n ? ' checked' : ''}${question.required ? ' required' : ''}><span>${n}</span></label>`,
+    );
   }
   const describedBy = `${name}-ends${error ? ` ${name}-error` : ''}`;
   return `<fieldset id="${name}" aria-describedby="${describedBy}"><legend>${label}</legend>${errorLine(name, error)}<div class="scale">${options.join('')}</div><div class="ends" id="${name}-ends"><span>${escapeHtml(ends[0])}</span><span>${escapeHtml(ends[1])}</span></div></fieldset>`;
@@ -97,7 +108,13 @@ function errorLine(name: string, error: string | undefined): string {
   return error ? `<p class="error" id="${name}-error">${escapeHtml(error)}</p>` : '';
 }
 
-function renderQuestion(question: Question, definition: Definition, language: string, answers: JsonObject, error: string | undefined): string {
+function renderQuestion(
+  question: Question,
+  definition: Definition,
+  language: string,
+  answers: JsonObject,
+  error: string | undefined,
+): string {
   const words = ui(language);
   const label = `${escapeHtml(textFor(question.text, language, definition.defaultLanguage))}${question.required ? '' : ` <span class="progress">${words.optional}</span>`}`;
   const value = answers[question.id];
@@ -115,7 +132,8 @@ function renderQuestion(question: Question, definition: Definition, language: st
       const multiple = question.type !== 'single';
       const chosen = new Set(Array.isArray(value) ? value : typeof value === 'string' ? [value] : []);
       const options = choicesOf(question, language, definition.defaultLanguage).map(
-        (c) => `<label class="opt"><input type="${multiple ? 'checkbox' : 'radio'}" name="${name}" value="${escapeHtml(c.id)}"${chosen.has(c.id) ? ' checked' : ''}><span>${escapeHtml(c.label)}</span></label>`,
+        (c) =>
+          `<label class="opt"><input type="${multiple ? 'checkbox' : 'radio'}" name="${name}" value="${escapeHtml(c.id)}"${chosen.has(c.id) ? ' checked' : ''}><span>${escapeHtml(c.label)}</span></label>`,
       );
       return `<fieldset id="${name}"${error ? ` aria-describedby="${name}-error"` : ''}><legend>${label}</legend>${errorLine(name, error)}${options.join('')}</fieldset>`;
     }
@@ -146,10 +164,17 @@ export function renderSurveyPage(input: SurveyPageInput): string {
   const summary = errorIds.length
     ? `<div class="summary" role="alert"><p>${escapeHtml(words.errors ?? '')}</p><ul>${errorIds.map((id) => `<li><a href="#q_${escapeHtml(id)}">${escapeHtml(errors[id] ?? '')}</a></li>`).join('')}</ul></div>`
     : '';
-  const progress = total > 1 ? `<p class="progress">${escapeHtml((words.pageOf ?? '').replace('{n}', String(page)).replace('{total}', String(total)))}</p>` : '';
+  const progress =
+    total > 1
+      ? `<p class="progress">${escapeHtml((words.pageOf ?? '').replace('{n}', String(page)).replace('{total}', String(total)))}</p>`
+      : '';
   const button = page < total ? words.next : words.submit;
   const form = `<form method="post"${input.action ? ` action="${escapeHtml(input.action)}"` : ''} novalidate><input type="hidden" name="page" value="${page}">${questions}<button type="submit">${escapeHtml(button ?? '')}</button></form>`;
-  return document(language, title, `<p class="company">${escapeHtml(input.companyName)}</p><h1>${escapeHtml(title)}</h1>${progress}${summary}${form}`);
+  return document(
+    language,
+    title,
+    `<p class="company">${escapeHtml(input.companyName)}</p><h1>${escapeHtml(title)}</h1>${progress}${summary}${form}`,
+  );
 }
 
 export function renderThankYou(definition: Definition, language: string, companyName: string, mood: Mood, changeHref: string): string {

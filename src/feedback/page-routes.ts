@@ -25,7 +25,12 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     done(null, parseForm(String(body)));
   });
   const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').type('text/html; charset=utf-8').send(body);
+    reply
+      .status(status)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .type('text/html; charset=utf-8')
+      .send(body);
 
   async function open(token: string, reply: FastifyReply): Promise<SurveySession | undefined> {
     try {
@@ -47,12 +52,30 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     await markOpened(app.database.db, session.invitation);
     const page = Math.min(request.query.page ?? 1, usedPageCount(definition));
-    return html(reply, 200, renderSurveyPage({ definition, language, companyName, page, answers: (response?.answers as JsonObject) ?? {}, action: `${href}?page=${page}` }));
+    return html(
+      reply,
+      200,
+      renderSurveyPage({
+        definition,
+        language,
+        companyName,
+        page,
+        answers: (response?.answers as JsonObject) ?? {},
+        action: `${href}?page=${page}`,
+      }),
+    );
   });
 
   app.post(
     '/s/:token',
-    { schema: { hide: true, params: TokenParams, querystring: PageQuery, body: Type.Record(Type.String(), Type.Array(Type.String({ maxLength: 6000 }), { maxItems: 20 })) } },
+    {
+      schema: {
+        hide: true,
+        params: TokenParams,
+        querystring: PageQuery,
+        body: Type.Record(Type.String(), Type.Array(Type.String({ maxLength: 6000 }), { maxItems: 20 })),
+      },
+    },
     async (request, reply) => {
       const session = await open(request.params.token, reply);
       if (!session) return reply;
@@ -70,8 +93,22 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // What was typed stays on the page, beside the errors, so nothing has to be entered twice.
         // A 200, like any page a person is meant to read and correct (GOV.UK's pattern).
         const typed: JsonObject = { ...((session.response?.answers as JsonObject) ?? {}) };
-        for (const [key, values] of Object.entries(request.body)) if (key.startsWith('q_')) typed[key.slice(2)] = values.length > 1 ? values : /^\d{1,2}$/.test(values[0] ?? '') ? Number(values[0]) : (values[0] ?? null);
-        return html(reply, 200, renderSurveyPage({ definition, language, companyName, page, answers: typed, errors: result.errors, action: `${href}?page=${page}` }));
+        for (const [key, values] of Object.entries(request.body))
+          if (key.startsWith('q_'))
+            typed[key.slice(2)] = values.length > 1 ? values : /^\d{1,2}$/.test(values[0] ?? '') ? Number(values[0]) : (values[0] ?? null);
+        return html(
+          reply,
+          200,
+          renderSurveyPage({
+            definition,
+            language,
+            companyName,
+            page,
+            answers: typed,
+            errors: result.errors,
+            action: `${href}?page=${page}`,
+          }),
+        );
       }
       return reply.redirect(page < total ? `${href}?page=${page + 1}` : `${href}?done=1`, 303);
     },

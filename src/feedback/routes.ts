@@ -35,7 +35,10 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/surveys',
-    { preHandler: requires(canReadCustomers), schema: { tags, summary: 'Surveys, newest first', response: { 200: SurveyList, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCustomers),
+      schema: { tags, summary: 'Surveys, newest first', response: { 200: SurveyList, ...errorResponses } },
+    },
     async (request) => ({ data: await listSurveys(db(), ws(request)) }),
   );
 
@@ -45,7 +48,8 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: requires(canManageSurveys),
       schema: {
         tags,
-        summary: 'Create a survey: questions (NPS, CSAT, CES, feelings, text, single and multiple choice) with texts per BCP 47 language, and its trigger',
+        summary:
+          'Create a survey: questions (NPS, CSAT, CES, feelings, text, single and multiple choice) with texts per BCP 47 language, and its trigger',
         body: SurveyInput,
         response: { 201: SurveySchema, ...errorResponses },
       },
@@ -77,7 +81,10 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/surveys/:id',
-    { preHandler: requires(canReadCustomers), schema: { tags, summary: 'One survey', params: IdParams, response: { 200: SurveySchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCustomers),
+      schema: { tags, summary: 'One survey', params: IdParams, response: { 200: SurveySchema, ...errorResponses } },
+    },
     async (request) => toSurvey(await requireSurvey(db(), ws(request), request.params.id)),
   );
 
@@ -127,7 +134,12 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/survey-responses',
     {
       preHandler: requires(canReadCustomers),
-      schema: { tags, summary: 'Survey responses, latest answered first', querystring: ResponseQuery, response: { 200: ResponseList, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Survey responses, latest answered first',
+        querystring: ResponseQuery,
+        response: { 200: ResponseList, ...errorResponses },
+      },
     },
     async (request) => ({ data: await listResponses(db(), ws(request), request.query) }),
   );
@@ -152,7 +164,10 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/follow-ups/:caseId',
-    { preHandler: requires(canReadCustomers), schema: { tags, summary: 'One follow-up', params: CaseIdParams, response: { 200: FollowUpSchema, ...errorResponses } } },
+    {
+      preHandler: requires(canReadCustomers),
+      schema: { tags, summary: 'One follow-up', params: CaseIdParams, response: { 200: FollowUpSchema, ...errorResponses } },
+    },
     async (request) => getFollowUp(db(), ws(request), request.params.caseId),
   );
 

@@ -65,8 +65,12 @@ export type Definition = Static<typeof DefinitionSchema>;
 export const TRIGGER_EVENTS = ['interaction', 'case_resolved'] as const;
 export const TriggerSchema = Type.Object(
   {
-    events: Type.Optional(Type.Array(Type.Union([Type.Literal('interaction'), Type.Literal('case_resolved')]), { maxItems: 2, uniqueItems: true })),
-    channels: Type.Optional(Type.Array(ChannelSchema, { maxItems: 10, uniqueItems: true, description: 'Only these channels; all when absent' })),
+    events: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('interaction'), Type.Literal('case_resolved')]), { maxItems: 2, uniqueItems: true }),
+    ),
+    channels: Type.Optional(
+      Type.Array(ChannelSchema, { maxItems: 10, uniqueItems: true, description: 'Only these channels; all when absent' }),
+    ),
     jobIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50, description: 'Job ids or codes' })),
     cadenceDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 730, description: 'Relationship surveys: every N days per customer' })),
   },

@@ -30,7 +30,12 @@ describe('the demo voice of the customer', () => {
     expect(Number(hard?.nps)).toBeLessThan(Number(easy?.nps) - 2);
     expect(Number(hard?.ces)).toBeLessThan(Number(easy?.ces));
 
-    const linked = await database.db.selectFrom('survey_responses').selectAll().where('workspace_id', '=', ws).where('survey_kind', '=', 'interaction').execute();
+    const linked = await database.db
+      .selectFrom('survey_responses')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('survey_kind', '=', 'interaction')
+      .execute();
     expect(linked.every((r) => r.case_id && r.channel && r.status === 'complete')).toBe(true);
     const commented = linked.filter((r) => r.comment);
     expect(commented.length).toBeGreaterThan(3);

@@ -65,20 +65,44 @@ describe('the survey page', () => {
     expect(blank.body).toContain('role="alert"');
     expect(blank.body).toContain('href="#q_nps"');
 
-    const page1 = await postPage(ctx.app, path, [['page', '1'], ['q_nps', '3'], ['q_feel', 'safe'], ['q_feel', 'smart']]);
+    const page1 = await postPage(ctx.app, path, [
+      ['page', '1'],
+      ['q_nps', '3'],
+      ['q_feel', 'safe'],
+      ['q_feel', 'smart'],
+    ]);
     expect(page1.statusCode).toBe(303);
     expect(page1.headers.location).toBe(`${path}?page=2`);
-    const partial = await call<{ data: Array<Record<string, unknown>> }>(tenant, `/survey-responses?customerId=${customer}`, undefined, 200);
+    const partial = await call<{ data: Array<Record<string, unknown>> }>(
+      tenant,
+      `/survey-responses?customerId=${customer}`,
+      undefined,
+      200,
+    );
     expect(partial.data).toHaveLength(1);
-    expect(partial.data[0]).toMatchObject({ status: 'partial', nps: 3, feelings: ['safe', 'smart'], language: 'pl', segment: 'consumer', surveyKind: 'interaction' });
+    expect(partial.data[0]).toMatchObject({
+      status: 'partial',
+      nps: 3,
+      feelings: ['safe', 'smart'],
+      language: 'pl',
+      segment: 'consumer',
+      surveyKind: 'interaction',
+    });
 
-    const page2 = await postPage(ctx.app, path, [['page', '2'], ['q_why', 'Nobody called me back and the billing errors keep happening.'], ['q_topic', 'billing']]);
+    const page2 = await postPage(ctx.app, path, [
+      ['page', '2'],
+      ['q_why', 'Nobody called me back and the billing errors keep happening.'],
+      ['q_topic', 'billing'],
+    ]);
     expect(page2.headers.location).toBe(`${path}?done=1`);
     const thanks = await ctx.app.inject({ method: 'GET', url: page2.headers.location as string });
     expect(thanks.body).toContain('ktoś z naszego zespołu wkrótce się skontaktuje');
 
     // Answering again updates the one response.
-    await postPage(ctx.app, path, [['page', '1'], ['q_nps', '9']]);
+    await postPage(ctx.app, path, [
+      ['page', '1'],
+      ['q_nps', '9'],
+    ]);
     const after = await call<{ data: Array<Record<string, unknown>> }>(tenant, `/survey-responses?customerId=${customer}`, undefined, 200);
     expect(after.data).toHaveLength(1);
     expect(after.data[0]).toMatchObject({ status: 'complete', nps: 9, answers: { nps: 9, topic: 'billing' }, sentimentLabel: 'negative' });
@@ -105,7 +129,10 @@ describe('the survey page', () => {
       const page = await ctx.app.inject({ method: 'GET', url: `/s/${token}` });
       expect(page.statusCode, token).toBe(404);
       expect(page.body).toContain('This survey link is not valid');
-      const post = await postPage(ctx.app, `/s/${token}`, [['page', '1'], ['q_nps', '10']]);
+      const post = await postPage(ctx.app, `/s/${token}`, [
+        ['page', '1'],
+        ['q_nps', '10'],
+      ]);
       expect(post.statusCode).toBe(404);
     }
     expect((await call<{ data: unknown[] }>(tenant, '/survey-responses', undefined, 200)).data).toHaveLength(0);
@@ -133,17 +160,35 @@ describe('the survey page', () => {
     const interaction = await call<{ id: string }>(
       tenant,
       '/interactions',
-      { customerId: customer, channel: 'phone', direction: 'inbound', agentId: agent.userId, teamId: team.id, startedAt: new Date(Date.now() - 3_600_000).toISOString() },
+      {
+        customerId: customer,
+        channel: 'phone',
+        direction: 'inbound',
+        agentId: agent.userId,
+        teamId: team.id,
+        startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      },
       201,
     );
     const survey = await createSurvey(tenant);
     const invitation = await invite(tenant, survey.id, { customerId: customer, interactionId: interaction.id });
     const path = pathOf(invitation.link);
-    await postPage(ctx.app, path, [['page', '1'], ['q_nps', '2']]);
-    await postPage(ctx.app, path, [['page', '2'], ['q_why', 'Terrible. I waited an hour and the agent was rude and useless.']]);
-    await postPage(ctx.app, path, [['page', '1'], ['q_nps', '1']]);
+    await postPage(ctx.app, path, [
+      ['page', '1'],
+      ['q_nps', '2'],
+    ]);
+    await postPage(ctx.app, path, [
+      ['page', '2'],
+      ['q_why', 'Terrible. I waited an hour and the agent was rude and useless.'],
+    ]);
+    await postPage(ctx.app, path, [
+      ['page', '1'],
+      ['q_nps', '1'],
+    ]);
 
-    const [response] = (await call<{ data: Array<Record<string, unknown>> }>(tenant, `/survey-responses?customerId=${customer}`, undefined, 200)).data;
+    const [response] = (
+      await call<{ data: Array<Record<string, unknown>> }>(tenant, `/survey-responses?customerId=${customer}`, undefined, 200)
+    ).data;
     expect(response).toMatchObject({ interactionId: interaction.id, agentId: agent.userId, teamId: team.id, channel: 'phone' });
     const open = await call<{ data: Array<Record<string, unknown>> }>(tenant, '/follow-ups', undefined, 200);
     expect(open.data).toHaveLength(1);
@@ -160,17 +205,38 @@ describe('the survey page', () => {
       lead,
     );
     expect(resolved.outcome).toContain('refunded');
-    const caseDetail = await call<{ state: string; events: Array<{ kind: string; data: { note?: string } }> }>(tenant, `/cases/${followUp.caseId}`, undefined, 200);
+    const caseDetail = await call<{ state: string; events: Array<{ kind: string; data: { note?: string } }> }>(
+      tenant,
+      `/cases/${followUp.caseId}`,
+      undefined,
+      200,
+    );
     expect(caseDetail.state).toBe('resolved');
     expect(caseDetail.events.find((e) => e.kind === 'resolved')?.data.note).toContain('refunded');
 
     // The re-survey after recovery goes out despite the 30-day rule, and its answer shows on the follow-up.
-    const resurvey = await ctx.app.database.db.selectFrom('survey_invitations').selectAll().where('id', '=', resolved.resurvey.invitationId).executeTakeFirstOrThrow();
+    const resurvey = await ctx.app.database.db
+      .selectFrom('survey_invitations')
+      .selectAll()
+      .where('id', '=', resolved.resurvey.invitationId)
+      .executeTakeFirstOrThrow();
     expect(resurvey.status).toBe('sent');
-    const messages = await ctx.app.database.db.selectFrom('messages').select(['body', 'status']).where('id', '=', resurvey.message_id as string).executeTakeFirstOrThrow();
+    const messages = await ctx.app.database.db
+      .selectFrom('messages')
+      .select(['body', 'status'])
+      .where('id', '=', resurvey.message_id as string)
+      .executeTakeFirstOrThrow();
     const link = /\/s\/\S+/.exec(messages.body ?? '')?.[0] as string;
-    await postPage(ctx.app, link, [['page', '1'], ['q_nps', '8']]);
-    const after = await call<{ recovered: boolean; resurvey: { answered: boolean; after: { nps: number } } }>(tenant, `/follow-ups/${followUp.caseId}`, undefined, 200);
+    await postPage(ctx.app, link, [
+      ['page', '1'],
+      ['q_nps', '8'],
+    ]);
+    const after = await call<{ recovered: boolean; resurvey: { answered: boolean; after: { nps: number } } }>(
+      tenant,
+      `/follow-ups/${followUp.caseId}`,
+      undefined,
+      200,
+    );
     expect(after.resurvey).toMatchObject({ answered: true, after: { nps: 8 } });
     expect(after.recovered).toBe(true);
     // Still one follow-up for the first response.
@@ -179,8 +245,17 @@ describe('the survey page', () => {
     // Erasure: the words go, the scores stay for the aggregates, and the links stop working.
     await call(tenant, `/customers/${customer}/erase`, {}, 200);
     const erased = await ctx.app.database.db.selectFrom('survey_responses').selectAll().where('customer_id', '=', customer).execute();
-    expect(erased.map((r) => [r.comment, r.themes, r.nps])).toEqual(expect.arrayContaining([[null, [], 1], [null, [], 8]]));
-    const followUpRow = await ctx.app.database.db.selectFrom('survey_followups').select('outcome').where('case_id', '=', followUp.caseId).executeTakeFirstOrThrow();
+    expect(erased.map((r) => [r.comment, r.themes, r.nps])).toEqual(
+      expect.arrayContaining([
+        [null, [], 1],
+        [null, [], 8],
+      ]),
+    );
+    const followUpRow = await ctx.app.database.db
+      .selectFrom('survey_followups')
+      .select('outcome')
+      .where('case_id', '=', followUp.caseId)
+      .executeTakeFirstOrThrow();
     expect(followUpRow.outcome).toBeNull();
     expect((await ctx.app.inject({ method: 'GET', url: path })).statusCode).toBe(410);
   });

@@ -28,15 +28,19 @@ export function toSurvey(row: SurveyRow): Survey {
 
 /** Job codes become ids; a trigger that could never fire for its kind is refused. */
 async function checkTrigger(db: Kysely<DB>, workspaceId: string, kind: SurveyRow['kind'], trigger: Trigger): Promise<Trigger> {
-  const jobIds = trigger.jobIds ? await Promise.all(trigger.jobIds.map((j, i) => requireJob(db, workspaceId, j, `/trigger/jobIds/${i}`))) : undefined;
-  if (kind === 'relationship' && trigger.events?.length) throw invalid('/trigger/events', 'a relationship survey runs on a cadence, not after events');
+  const jobIds = trigger.jobIds
+    ? await Promise.all(trigger.jobIds.map((j, i) => requireJob(db, workspaceId, j, `/trigger/jobIds/${i}`)))
+    : undefined;
+  if (kind === 'relationship' && trigger.events?.length)
+    throw invalid('/trigger/events', 'a relationship survey runs on a cadence, not after events');
   if (kind === 'interaction' && trigger.cadenceDays !== undefined) throw invalid('/trigger/cadenceDays', 'is for relationship surveys');
   return { ...trigger, ...(jobIds ? { jobIds } : {}) };
 }
 
 function checkActivation(kind: SurveyRow['kind'], status: SurveyRow['status'], trigger: Trigger): void {
   if (status !== 'active') return;
-  if (kind === 'relationship' && !trigger.cadenceDays) throw invalid('/trigger/cadenceDays', 'an active relationship survey needs a cadence');
+  if (kind === 'relationship' && !trigger.cadenceDays)
+    throw invalid('/trigger/cadenceDays', 'an active relationship survey needs a cadence');
   if (kind === 'interaction' && !trigger.events?.length) {
     throw invalid('/trigger/events', 'an active interaction survey needs interaction or case_resolved');
   }
@@ -65,7 +69,8 @@ export async function createSurvey(db: Kysely<DB>, workspaceId: string, input: S
     .onConflict((oc) => oc.columns(['workspace_id', 'name']).doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (!row) throw new AppError('conflict', `A survey named "${input.name}" already exists`, { issues: [{ path: '/name', message: 'is taken' }] });
+  if (!row)
+    throw new AppError('conflict', `A survey named "${input.name}" already exists`, { issues: [{ path: '/name', message: 'is taken' }] });
   return toSurvey(row);
 }
 
@@ -76,19 +81,39 @@ export async function requireSurvey(db: Kysely<DB>, workspaceId: string, id: str
 }
 
 export async function listSurveys(db: Kysely<DB>, workspaceId: string): Promise<Survey[]> {
-  const rows = await db.selectFrom('surveys').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at', 'desc').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('surveys')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
   return rows.map(toSurvey);
 }
 
-export async function updateSurvey(db: Kysely<DB>, workspaceId: string, id: string, changes: SurveyChanges, now = new Date()): Promise<Survey> {
+export async function updateSurvey(
+  db: Kysely<DB>,
+  workspaceId: string,
+  id: string,
+  changes: SurveyChanges,
+  now = new Date(),
+): Promise<Survey> {
   const before = await requireSurvey(db, workspaceId, id);
   if (changes.definition) validateDefinition(changes.definition);
   const trigger = changes.trigger ? await checkTrigger(db, workspaceId, before.kind, changes.trigger) : (before.trigger as Trigger);
   const status = changes.status ?? before.status;
   checkActivation(before.kind, status, trigger);
   if (changes.name && changes.name !== before.name) {
-    const taken = await db.selectFrom('surveys').select('id').where('workspace_id', '=', workspaceId).where('name', '=', changes.name).executeTakeFirst();
-    if (taken) throw new AppError('conflict', `A survey named "${changes.name}" already exists`, { issues: [{ path: '/name', message: 'is taken' }] });
+    const taken = await db
+      .selectFrom('surveys')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('name', '=', changes.name)
+      .executeTakeFirst();
+    if (taken)
+      throw new AppError('conflict', `A survey named "${changes.name}" already exists`, {
+        issues: [{ path: '/name', message: 'is taken' }],
+      });
   }
   const row = await db
     .updateTable('surveys')

@@ -43,7 +43,11 @@ describe('survey triggers', () => {
     );
     expect(rows).toHaveLength(3);
     expect(first.sent).toBeGreaterThanOrEqual(1);
-    const message = await db().selectFrom('messages').selectAll().where('id', '=', rows.find((r) => r.status === 'sent')?.message_id as string).executeTakeFirstOrThrow();
+    const message = await db()
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', rows.find((r) => r.status === 'sent')?.message_id as string)
+      .executeTakeFirstOrThrow();
     expect(message).toMatchObject({ purpose: 'survey', status: 'queued', channel: 'email' });
     expect(message.body).toMatch(/\/s\/ws_/);
 

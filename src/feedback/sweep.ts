@@ -58,8 +58,15 @@ async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: n
       .where('c.merged_into', 'is', null)
       .where('c.erased_at', 'is', null)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('survey_invitations as i').select('i.id').whereRef('i.workspace_id', '=', 'c.workspace_id').where('i.survey_id', '=', survey.id)
-            .where('i.subject_key', '=', sql<string>`${`period:${period}:`} || c.id`))),
+        not(
+          exists(
+            selectFrom('survey_invitations as i')
+              .select('i.id')
+              .whereRef('i.workspace_id', '=', 'c.workspace_id')
+              .where('i.survey_id', '=', survey.id)
+              .where('i.subject_key', '=', sql<string>`${`period:${period}:`} || c.id`),
+          ),
+        ),
       )
       .orderBy('c.id')
       .limit(batch)
@@ -75,12 +82,22 @@ async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: n
       .where('x.started_at', '>=', since)
       .where('x.started_at', '<=', now)
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('survey_invitations as i').select('i.id').whereRef('i.workspace_id', '=', 'x.workspace_id').where('i.survey_id', '=', survey.id).where('i.subject_key', '=', sql<string>`'int:' || x.id`))),
+        not(
+          exists(
+            selectFrom('survey_invitations as i')
+              .select('i.id')
+              .whereRef('i.workspace_id', '=', 'x.workspace_id')
+              .where('i.survey_id', '=', survey.id)
+              .where('i.subject_key', '=', sql<string>`'int:' || x.id`),
+          ),
+        ),
       );
     if (trigger.channels?.length) q = q.where('x.channel', 'in', trigger.channels);
     if (trigger.jobIds?.length) q = q.where('x.job_id', 'in', trigger.jobIds);
     const rows = await q.orderBy('x.started_at').orderBy('x.id').limit(batch).execute();
-    found.push(...rows.map((r) => ({ customerId: r.customer_id, subject: { key: `int:${r.id}`, interactionId: r.id, caseId: r.case_id } })));
+    found.push(
+      ...rows.map((r) => ({ customerId: r.customer_id, subject: { key: `int:${r.id}`, interactionId: r.id, caseId: r.case_id } })),
+    );
   }
   if (events.includes('case_resolved')) {
     let q = db
@@ -92,10 +109,25 @@ async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: n
       .where('c.state', 'in', ['resolved', 'closed'])
       // A follow-up case gets its own re-survey; surveying it again would ask twice.
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('survey_followups as f').select('f.case_id').whereRef('f.workspace_id', '=', 'c.workspace_id').whereRef('f.case_id', '=', 'c.id'))),
+        not(
+          exists(
+            selectFrom('survey_followups as f')
+              .select('f.case_id')
+              .whereRef('f.workspace_id', '=', 'c.workspace_id')
+              .whereRef('f.case_id', '=', 'c.id'),
+          ),
+        ),
       )
       .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('survey_invitations as i').select('i.id').whereRef('i.workspace_id', '=', 'c.workspace_id').where('i.survey_id', '=', survey.id).where('i.subject_key', '=', sql<string>`'case:' || c.id`))),
+        not(
+          exists(
+            selectFrom('survey_invitations as i')
+              .select('i.id')
+              .whereRef('i.workspace_id', '=', 'c.workspace_id')
+              .where('i.survey_id', '=', survey.id)
+              .where('i.subject_key', '=', sql<string>`'case:' || c.id`),
+          ),
+        ),
       );
     if (trigger.channels?.length) q = q.where('c.channel', 'in', trigger.channels);
     if (trigger.jobIds?.length) q = q.where('c.job_id', 'in', trigger.jobIds);
@@ -120,7 +152,9 @@ export async function runSurveySweep(db: Kysely<DB>, config: InviteConfig, optio
     result.surveys++;
     for (const candidate of await candidates(db, survey, now, batch)) {
       try {
-        const row = await db.transaction().execute((trx) => inviteCustomer(trx, config, survey, candidate.customerId, candidate.subject, { now, sample: true }));
+        const row = await db
+          .transaction()
+          .execute((trx) => inviteCustomer(trx, config, survey, candidate.customerId, candidate.subject, { now, sample: true }));
         result[row.status]++;
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

@@ -12,7 +12,12 @@ export const NPS_SURVEY = {
     defaultLanguage: 'en',
     title: { en: 'How did we do?', pl: 'Jak nam poszło?' },
     questions: [
-      { id: 'nps', type: 'nps', required: true, text: { en: 'How likely are you to recommend us to a friend?', pl: 'Jak chętnie polecił(a)by nas Pan/Pani znajomym?' } },
+      {
+        id: 'nps',
+        type: 'nps',
+        required: true,
+        text: { en: 'How likely are you to recommend us to a friend?', pl: 'Jak chętnie polecił(a)by nas Pan/Pani znajomym?' },
+      },
       { id: 'feel', type: 'feelings', text: { en: 'How did this make you feel?', pl: 'Jak się Pan/Pani z tym czuł(a)?' } },
       { id: 'why', type: 'text', page: 2, text: { en: 'What is the main reason for your score?', pl: 'Co jest głównym powodem oceny?' } },
       {
@@ -30,7 +35,13 @@ export const NPS_SURVEY = {
 } as const;
 
 /** A customer with an email address, survey consent by email, a language and a segment. */
-export async function surveyableCustomer(app: FastifyInstance, tenant: TestTenant, name: string, language = 'en', segment?: string): Promise<string> {
+export async function surveyableCustomer(
+  app: FastifyInstance,
+  tenant: TestTenant,
+  name: string,
+  language = 'en',
+  segment?: string,
+): Promise<string> {
   const db = app.database.db;
   const id = await insertMessageCustomer(db, tenant.workspace.id, {
     displayName: name,
@@ -38,7 +49,12 @@ export async function surveyableCustomer(app: FastifyInstance, tenant: TestTenan
     language,
     consent: [['surveys', 'email', 'granted']],
   });
-  if (segment) await db.updateTable('customers').set({ traits: JSON.stringify({ firstName: name.split(' ')[0], segment }) }).where('id', '=', id).execute();
+  if (segment)
+    await db
+      .updateTable('customers')
+      .set({ traits: JSON.stringify({ firstName: name.split(' ')[0], segment }) })
+      .where('id', '=', id)
+      .execute();
   return id;
 }
 
@@ -48,7 +64,11 @@ export async function createSurvey(tenant: TestTenant, body: object = NPS_SURVEY
   return response.json();
 }
 
-export async function invite(tenant: TestTenant, surveyId: string, payload: object): Promise<{ id: string; link: string; status: string; reason: string | null }> {
+export async function invite(
+  tenant: TestTenant,
+  surveyId: string,
+  payload: object,
+): Promise<{ id: string; link: string; status: string; reason: string | null }> {
   const response = await tenant.api({ method: 'POST', url: `/api/v1/surveys/${surveyId}/invitations`, payload });
   expect(response.statusCode, response.body).toBe(201);
   return response.json();

@@ -27,11 +27,28 @@ const AFTER_CONTACT: SurveyInput = {
     defaultLanguage: 'en',
     title: { en: 'How did we do?', pl: 'Jak nam poszło?' },
     questions: [
-      { id: 'nps', type: 'nps', required: true, text: { en: 'How likely are you to recommend us to a friend or colleague?', pl: 'Jak chętnie poleciłby Pan/poleciłaby Pani nas znajomym?' } },
-      { id: 'csat', type: 'csat', text: { en: 'How satisfied are you with how we handled it?', pl: 'Jak bardzo jest Pan/Pani zadowolony(a) z obsługi sprawy?' } },
+      {
+        id: 'nps',
+        type: 'nps',
+        required: true,
+        text: {
+          en: 'How likely are you to recommend us to a friend or colleague?',
+          pl: 'Jak chętnie poleciłby Pan/poleciłaby Pani nas znajomym?',
+        },
+      },
+      {
+        id: 'csat',
+        type: 'csat',
+        text: { en: 'How satisfied are you with how we handled it?', pl: 'Jak bardzo jest Pan/Pani zadowolony(a) z obsługi sprawy?' },
+      },
       { id: 'ces', type: 'ces', text: { en: 'It was easy to get my issue sorted.', pl: 'Łatwo było załatwić moją sprawę.' } },
       { id: 'feelings', type: 'feelings', page: 2, text: { en: 'How did this make you feel?', pl: 'Jak się Pan/Pani z tym czuł(a)?' } },
-      { id: 'why', type: 'text', page: 2, text: { en: 'What is the main reason for your score?', pl: 'Co jest głównym powodem Pana/Pani oceny?' } },
+      {
+        id: 'why',
+        type: 'text',
+        page: 2,
+        text: { en: 'What is the main reason for your score?', pl: 'Co jest głównym powodem Pana/Pani oceny?' },
+      },
     ],
   },
 };
@@ -45,7 +62,15 @@ const QUARTERLY: SurveyInput = {
   definition: {
     defaultLanguage: 'en',
     questions: [
-      { id: 'nps', type: 'nps', required: true, text: { en: 'How likely are you to recommend us to a friend or colleague?', pl: 'Jak chętnie poleciłby Pan/poleciłaby Pani nas znajomym?' } },
+      {
+        id: 'nps',
+        type: 'nps',
+        required: true,
+        text: {
+          en: 'How likely are you to recommend us to a friend or colleague?',
+          pl: 'Jak chętnie poleciłby Pan/poleciłaby Pani nas znajomym?',
+        },
+      },
       { id: 'why', type: 'text', text: { en: 'Anything you would like us to know?', pl: 'Czy chce nam Pan/Pani coś przekazać?' } },
     ],
   },
@@ -86,7 +111,11 @@ export async function seedFeedback(db: Kysely<DB>, workspaceId: string, random: 
   await createSurvey(db, workspaceId, QUARTERLY);
   const survey = await requireSurvey(db, workspaceId, afterContact.id);
   // The survey has been live since before the oldest seeded case.
-  await db.updateTable('surveys').set({ activated_at: new Date(Date.now() - 400 * 24 * HOUR) }).where('workspace_id', '=', workspaceId).execute();
+  await db
+    .updateTable('surveys')
+    .set({ activated_at: new Date(Date.now() - 400 * 24 * HOUR) })
+    .where('workspace_id', '=', workspaceId)
+    .execute();
   const definition = survey.definition as unknown as Definition;
   const workspace = await db.selectFrom('workspaces').select('name').where('id', '=', workspaceId).executeTakeFirstOrThrow();
   const cases = await db
@@ -102,11 +131,31 @@ export async function seedFeedback(db: Kysely<DB>, workspaceId: string, random: 
   for (const c of cases) {
     const resolvedAt = c.resolved_at as Date;
     const invitedAt = new Date(resolvedAt.getTime() + HOUR);
-    const invitation = await inviteCustomer(db, config, survey, c.customer_id, { key: `case:${c.id}`, caseId: c.id }, { now: invitedAt, ignoreContactFrequency: true });
+    const invitation = await inviteCustomer(
+      db,
+      config,
+      survey,
+      c.customer_id,
+      { key: `case:${c.id}`, caseId: c.id },
+      { now: invitedAt, ignoreContactFrequency: true },
+    );
     counts.survey_invitations++;
     if (invitation.status !== 'sent' || !random.chance(0.75)) continue;
-    const customer = await db.selectFrom('customers').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', c.customer_id).executeTakeFirstOrThrow();
-    const session: SurveySession = { invitation, survey, definition, customer, companyName: workspace.name, language: pickLanguage(definition, customer.language), response: undefined };
+    const customer = await db
+      .selectFrom('customers')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', c.customer_id)
+      .executeTakeFirstOrThrow();
+    const session: SurveySession = {
+      invitation,
+      survey,
+      definition,
+      customer,
+      companyName: workspace.name,
+      language: pickLanguage(definition, customer.language),
+      response: undefined,
+    };
     const t = trouble(c);
     const nps = clamp(9.6 - t * 1.4 + (random.next() - 0.5) * 2.5, 0, 10);
     const csat = clamp(4.8 - t * 0.6 + (random.next() - 0.5), 1, 5);
@@ -117,7 +166,13 @@ export async function seedFeedback(db: Kysely<DB>, workspaceId: string, random: 
     await saveAnswers(db, session, 1, { q_nps: [String(nps)], q_csat: [String(csat)], q_ces: [String(ces)] }, answeredAt);
     // English speakers mostly say why; the model reads English only, so others leave scores.
     const comment = session.language.startsWith('en') && random.chance(0.8) ? random.pick(COMMENTS[mood]) : '';
-    const saved = await saveAnswers(db, { ...session, response: undefined }, 2, { q_feelings: feelings, q_why: comment ? [comment] : [] }, new Date(answeredAt.getTime() + 2 * 60_000));
+    const saved = await saveAnswers(
+      db,
+      { ...session, response: undefined },
+      2,
+      { q_feelings: feelings, q_why: comment ? [comment] : [] },
+      new Date(answeredAt.getTime() + 2 * 60_000),
+    );
     counts.survey_responses++;
     if (saved.response) {
       const followUp = await openFollowUpIfNeeded(db, config.feedback, saved.response, saved.response.answered_at);
@@ -132,16 +187,59 @@ export async function seedFeedback(db: Kysely<DB>, workspaceId: string, random: 
   for (const [index, { caseId, at }] of followUps.slice(0, Math.max(1, followUps.length - 2)).entries()) {
     const done = new Date(at.getTime() + 20 * HOUR);
     if (done.getTime() > Date.now()) continue;
-    const resolved = await resolveFollowUp(db, actor, config, caseId, { outcome: random.pick(['Called back, apologised and credited the overcharge.', 'Rang the customer, booked an engineer and waived the fee.', 'Called, explained the bill line by line and fixed the error.']) }, done);
-    const invitation = await db.selectFrom('survey_invitations').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', resolved.resurvey?.invitationId ?? '').executeTakeFirst();
+    const resolved = await resolveFollowUp(
+      db,
+      actor,
+      config,
+      caseId,
+      {
+        outcome: random.pick([
+          'Called back, apologised and credited the overcharge.',
+          'Rang the customer, booked an engineer and waived the fee.',
+          'Called, explained the bill line by line and fixed the error.',
+        ]),
+      },
+      done,
+    );
+    const invitation = await db
+      .selectFrom('survey_invitations')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', resolved.resurvey?.invitationId ?? '')
+      .executeTakeFirst();
     const answeredAt = new Date(done.getTime() + 26 * HOUR);
     if (!invitation || invitation.status !== 'sent' || answeredAt.getTime() > Date.now() || (index > 0 && !random.chance(0.8))) continue;
     const resurvey = await requireSurvey(db, workspaceId, invitation.survey_id);
-    const customer = await db.selectFrom('customers').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', invitation.customer_id).executeTakeFirstOrThrow();
+    const customer = await db
+      .selectFrom('customers')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', invitation.customer_id)
+      .executeTakeFirstOrThrow();
     const resurveyDefinition = resurvey.definition as unknown as Definition;
-    const session: SurveySession = { invitation, survey: resurvey, definition: resurveyDefinition, customer, companyName: workspace.name, language: pickLanguage(resurveyDefinition, customer.language), response: undefined };
-    const nps = clamp(random.weighted([[8, 4], [9, 3], [6, 2], [4, 1]] as const), 0, 10);
-    const comment = nps >= 7 ? 'Thank you for calling back and putting it right, much better now.' : 'The call back was polite but the problem is still not fixed.';
+    const session: SurveySession = {
+      invitation,
+      survey: resurvey,
+      definition: resurveyDefinition,
+      customer,
+      companyName: workspace.name,
+      language: pickLanguage(resurveyDefinition, customer.language),
+      response: undefined,
+    };
+    const nps = clamp(
+      random.weighted([
+        [8, 4],
+        [9, 3],
+        [6, 2],
+        [4, 1],
+      ] as const),
+      0,
+      10,
+    );
+    const comment =
+      nps >= 7
+        ? 'Thank you for calling back and putting it right, much better now.'
+        : 'The call back was polite but the problem is still not fixed.';
     await saveAnswers(db, session, 1, { q_nps: [String(nps)], q_why: [comment] }, answeredAt);
     counts.survey_responses++;
   }

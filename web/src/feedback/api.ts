@@ -23,12 +23,17 @@ export function saveSurvey(id: string | null, draft: SurveyDraft): Promise<Surve
   return api.post<Survey>('/surveys', draft);
 }
 
-export function previewSurvey(input: { definition: SurveyDefinition; language: string; page: number }, signal: AbortSignal): Promise<SurveyPreview> {
+export function previewSurvey(
+  input: { definition: SurveyDefinition; language: string; page: number },
+  signal: AbortSignal,
+): Promise<SurveyPreview> {
   return api.post<SurveyPreview>('/surveys/preview', input, { signal });
 }
 
 export function listFollowUps(state: 'open' | 'resolved' | 'all', mine: boolean, signal: AbortSignal): Promise<FollowUp[]> {
-  return api.get<{ data: FollowUp[] }>('/follow-ups', { query: { state, mine: mine ? 'true' : undefined }, signal }).then((body) => body.data);
+  return api
+    .get<{ data: FollowUp[] }>('/follow-ups', { query: { state, mine: mine ? 'true' : undefined }, signal })
+    .then((body) => body.data);
 }
 
 export function resolveFollowUp(caseId: string, outcome: string): Promise<FollowUp> {

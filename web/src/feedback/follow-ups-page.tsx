@@ -27,10 +27,19 @@ export default function FollowUpsPage() {
     listFollowUps(view.view === 'resolved' ? 'resolved' : 'open', view.view === 'mine', signal),
   );
   return (
-    <Page title="Follow-ups" subtitle="Every detractor, low CSAT and angry comment gets a call back; the re-survey shows whether it worked.">
+    <Page
+      title="Follow-ups"
+      subtitle="Every detractor, low CSAT and angry comment gets a call back; the re-survey shows whether it worked."
+    >
       <div className="chips" role="group" aria-label="Which follow-ups">
         {VIEWS.map((v) => (
-          <button key={v.view} type="button" className="chip" aria-pressed={v.view === view.view} onClick={() => setParams({ view: v.view })}>
+          <button
+            key={v.view}
+            type="button"
+            className="chip"
+            aria-pressed={v.view === view.view}
+            onClick={() => setParams({ view: v.view })}
+          >
             {v.label}
           </button>
         ))}
@@ -84,7 +93,8 @@ function FollowUpItem({ followUp: f, onResolved }: { followUp: FollowUp; onResol
       {f.comment && <blockquote className="follow-up__quote">“{f.comment}”</blockquote>}
       {f.resolvedAt ? (
         <p>
-          <strong>Outcome:</strong> {f.outcome} · re-survey: {f.resurvey?.answered ? score(f.resurvey.after) : humanize(f.resurvey?.status ?? 'not sent')}
+          <strong>Outcome:</strong> {f.outcome} · re-survey:{' '}
+          {f.resurvey?.answered ? score(f.resurvey.after) : humanize(f.resurvey?.status ?? 'not sent')}
           {f.recovered !== null && (
             <>
               {' '}

@@ -52,7 +52,12 @@ export function QuestionEditor({
       <div className="survey-question__row">
         <label className="field">
           <span className="field__label">Id</span>
-          <input type="text" value={question.id} pattern="[a-z][a-z0-9_]*" onChange={(e) => onChange({ ...question, id: e.target.value })} />
+          <input
+            type="text"
+            value={question.id}
+            pattern="[a-z][a-z0-9_]*"
+            onChange={(e) => onChange({ ...question, id: e.target.value })}
+          />
           {issue(`${base}/id`) && <span className="field__error">{issue(`${base}/id`)}</span>}
         </label>
         <label className="field">
@@ -75,10 +80,21 @@ export function QuestionEditor({
         </label>
         <label className="field survey-question__page">
           <span className="field__label">Page</span>
-          <input type="number" min={1} max={10} value={question.page ?? 1} onChange={(e) => onChange({ ...question, page: Number(e.target.value) || 1 })} />
+          <input
+            type="number"
+            min={1}
+            max={10}
+            value={question.page ?? 1}
+            onChange={(e) => onChange({ ...question, page: Number(e.target.value) || 1 })}
+          />
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={question.required ?? false} onChange={(e) => onChange({ ...question, required: e.target.checked })} /> Required
+          <input
+            type="checkbox"
+            checked={question.required ?? false}
+            onChange={(e) => onChange({ ...question, required: e.target.checked })}
+          />{' '}
+          Required
         </label>
       </div>
       <label className="field">
@@ -108,7 +124,15 @@ export function QuestionEditor({
 }
 
 /** Keeps the typed lines (blank ones included) while the parsed choices go up on every change. */
-function ChoicesField({ question, language, onChange }: { question: QuestionDraft; language: string; onChange(question: QuestionDraft): void }) {
+function ChoicesField({
+  question,
+  language,
+  onChange,
+}: {
+  question: QuestionDraft;
+  language: string;
+  onChange(question: QuestionDraft): void;
+}) {
   const [text, setText] = useState(() => choicesText(question, language));
   return (
     <textarea

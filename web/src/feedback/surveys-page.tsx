@@ -30,7 +30,14 @@ const BLANK: SurveyDraft = {
 };
 
 function draftOf(survey: Survey): SurveyDraft {
-  return { name: survey.name, kind: survey.kind, status: survey.status, samplingRate: survey.samplingRate, trigger: survey.trigger, definition: survey.definition };
+  return {
+    name: survey.name,
+    kind: survey.kind,
+    status: survey.status,
+    samplingRate: survey.samplingRate,
+    trigger: survey.trigger,
+    definition: survey.definition,
+  };
 }
 
 /** Surveys: questions and their texts per language, when they are sent, beside the page customers will see. */
@@ -39,7 +46,11 @@ export default function SurveysPage() {
   const [selected, setSelected] = useState<Survey | null>(null);
   const [draft, setDraft] = useState<SurveyDraft>(BLANK);
   const [language, setLanguage] = useState('en');
-  const [state, setState] = useState<{ saving: boolean; issues: FieldIssue[]; message: string | null }>({ saving: false, issues: [], message: null });
+  const [state, setState] = useState<{ saving: boolean; issues: FieldIssue[]; message: string | null }>({
+    saving: false,
+    issues: [],
+    message: null,
+  });
 
   function open(survey: Survey | null) {
     setSelected(survey);
@@ -57,7 +68,11 @@ export default function SurveysPage() {
       setState({ saving: false, issues: [], message: `Saved ${saved.name}.` });
       surveys.reload();
     } catch (error) {
-      setState({ saving: false, issues: error instanceof ApiError ? error.issues : [], message: error instanceof Error ? error.message : String(error) });
+      setState({
+        saving: false,
+        issues: error instanceof ApiError ? error.issues : [],
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -91,8 +106,8 @@ export default function SurveysPage() {
                   <button type="button" className="template-list__item" aria-current={selected?.id === s.id} onClick={() => open(s)}>
                     <span>{s.name}</span>
                     <span>
-                      <Badge tone={s.status === 'active' ? 'positive' : 'neutral'}>{humanize(s.status)}</Badge> <Badge tone="info">{humanize(s.kind)}</Badge>{' '}
-                      <Badge>{s.languages.join(', ')}</Badge>
+                      <Badge tone={s.status === 'active' ? 'positive' : 'neutral'}>{humanize(s.status)}</Badge>{' '}
+                      <Badge tone="info">{humanize(s.kind)}</Badge> <Badge>{s.languages.join(', ')}</Badge>
                     </span>
                   </button>
                 </li>
@@ -105,7 +120,13 @@ export default function SurveysPage() {
             <div className="survey-question__row">
               <label className="field">
                 <span className="field__label">Name</span>
-                <input type="text" value={draft.name} required onChange={(e) => setDraft({ ...draft, name: e.target.value })} aria-invalid={!!issue('/name')} />
+                <input
+                  type="text"
+                  value={draft.name}
+                  required
+                  onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+                  aria-invalid={!!issue('/name')}
+                />
                 {issue('/name') && <span className="field__error">{issue('/name')}</span>}
               </label>
               <label className="field">
@@ -142,7 +163,10 @@ export default function SurveysPage() {
                       type="checkbox"
                       checked={events.includes(event)}
                       onChange={(e) =>
-                        setDraft({ ...draft, trigger: { ...draft.trigger, events: e.target.checked ? [...events, event] : events.filter((x) => x !== event) } })
+                        setDraft({
+                          ...draft,
+                          trigger: { ...draft.trigger, events: e.target.checked ? [...events, event] : events.filter((x) => x !== event) },
+                        })
                       }
                     />{' '}
                     {event === 'interaction' ? 'An interaction' : 'A case is resolved'}
@@ -159,7 +183,10 @@ export default function SurveysPage() {
                         onChange={(e) =>
                           setDraft({
                             ...draft,
-                            trigger: { ...draft.trigger, channels: e.target.checked ? [...channels, channel] : channels.filter((c) => c !== channel) },
+                            trigger: {
+                              ...draft.trigger,
+                              channels: e.target.checked ? [...channels, channel] : channels.filter((c) => c !== channel),
+                            },
                           })
                         }
                       />{' '}
@@ -173,7 +200,10 @@ export default function SurveysPage() {
                     type="text"
                     value={(draft.trigger.jobIds ?? []).join(', ')}
                     onChange={(e) => {
-                      const jobIds = e.target.value.split(',').map((j) => j.trim()).filter(Boolean);
+                      const jobIds = e.target.value
+                        .split(',')
+                        .map((j) => j.trim())
+                        .filter(Boolean);
                       setDraft({ ...draft, trigger: { ...draft.trigger, jobIds: jobIds.length ? jobIds : undefined } });
                     }}
                   />
@@ -206,7 +236,11 @@ export default function SurveysPage() {
               </label>
               <label className="field">
                 <span className="field__label">Default language</span>
-                <input type="text" value={draft.definition.defaultLanguage} onChange={(e) => setDefinition({ ...draft.definition, defaultLanguage: e.target.value })} />
+                <input
+                  type="text"
+                  value={draft.definition.defaultLanguage}
+                  onChange={(e) => setDefinition({ ...draft.definition, defaultLanguage: e.target.value })}
+                />
                 {issue('/definition/defaultLanguage') && <span className="field__error">{issue('/definition/defaultLanguage')}</span>}
               </label>
               <label className="field">
@@ -219,7 +253,9 @@ export default function SurveysPage() {
               <input
                 type="text"
                 value={draft.definition.title?.[language] ?? ''}
-                onChange={(e) => setDefinition({ ...draft.definition, title: { ...(draft.definition.title ?? {}), [language]: e.target.value } })}
+                onChange={(e) =>
+                  setDefinition({ ...draft.definition, title: { ...(draft.definition.title ?? {}), [language]: e.target.value } })
+                }
               />
             </label>
             {draft.definition.questions.map((question, index) => (
@@ -240,7 +276,10 @@ export default function SurveysPage() {
                 onClick={() =>
                   setDefinition({
                     ...draft.definition,
-                    questions: [...draft.definition.questions, { id: `q${draft.definition.questions.length + 1}`, type: 'text', text: { [language]: '' } }],
+                    questions: [
+                      ...draft.definition.questions,
+                      { id: `q${draft.definition.questions.length + 1}`, type: 'text', text: { [language]: '' } },
+                    ],
                   })
                 }
               >

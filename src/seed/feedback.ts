@@ -118,13 +118,20 @@ export async function seedFeedback(db: Kysely<DB>, workspaceId: string, random: 
     .execute();
   const definition = survey.definition as unknown as Definition;
   const workspace = await db.selectFrom('workspaces').select('name').where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  // Ids are random, so the order (and with it who answers what) follows names and times:
+  // the same random seed gives the same answers.
   const cases = await db
     .selectFrom('cases')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('resolved_at', 'is not', null)
-    .orderBy('resolved_at')
-    .orderBy('id')
+    .innerJoin('customers', (j) =>
+      j.onRef('customers.workspace_id', '=', 'cases.workspace_id').onRef('customers.id', '=', 'cases.customer_id'),
+    )
+    .selectAll('cases')
+    .where('cases.workspace_id', '=', workspaceId)
+    .where('cases.resolved_at', 'is not', null)
+    .orderBy('cases.resolved_at')
+    .orderBy('cases.opened_at')
+    .orderBy('customers.display_name')
+    .orderBy('cases.subject')
     .execute();
   const counts = { survey_invitations: 0, survey_responses: 0, survey_followups: 0 };
   const followUps: Array<{ caseId: string; at: Date }> = [];

@@ -80,6 +80,7 @@ export async function openFollowUpIfNeeded(
   const score = response.nps !== null ? `NPS ${response.nps}` : response.csat !== null ? `CSAT ${response.csat}` : 'negative comment';
   const channel = CHANNELS.find((c) => c === response.channel) ?? 'phone';
   const actor = systemActor(ws, 'feedback');
+  // No job: a call back is its own work, and must not count as (say) another billing dispute in service metrics.
   const caseRow = await openCase(
     db,
     actor,
@@ -90,7 +91,6 @@ export async function openFollowUpIfNeeded(
       priority: 'high',
       teamId: response.team_id,
       agentId: owner,
-      jobId: response.job_id,
       productLineId: response.product_line_id,
     },
     now,

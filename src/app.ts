@@ -17,6 +17,8 @@ import { messageRoutes } from './messages/routes.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
+import { feedbackRoutes } from './feedback/routes.js';
+import { surveyPageRoutes } from './feedback/page-routes.js';
 import { registerValidation } from './http/validation.js';
 import { serviceRoutes } from './service/routes.js';
 import { ErrorBody } from './http/schemas.js';
@@ -88,5 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(messageRoutes, { prefix: '/api/v1' });
   await app.register(unsubscribeRoutes);
+  await app.register(feedbackRoutes, { prefix: '/api/v1' });
+  await app.register(surveyPageRoutes);
   return app;
 }

@@ -142,6 +142,22 @@ program
   });
 
 program
+  .command('surveys-worker')
+  .description('Send survey invitations for new interactions, resolved cases and relationship cadences until stopped')
+  .action(async () => {
+    const config = loadConfig();
+    const { startSurveySweeper } = await import('./feedback/background.js');
+    await withDatabase(config, async (database) => {
+      const sweeper = startSurveySweeper(database.db, config, (error) => process.stderr.write(`survey sweep: ${String(error)}\n`));
+      process.stdout.write(`Sweeping survey triggers every minute on ${describeDatabase(config)}\n`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      await sweeper.stop();
+    });
+  });
+
+program
   .command('import')
   .description('Bulk-import customers, identities, holdings, usage and transactions from CSV or NDJSON files')
   .argument('<file>', 'CSV or NDJSON file (any size: it is streamed)')

@@ -24,6 +24,23 @@ export interface Config {
   ingestWorker: boolean;
   /** Outbound messages: transports and worker timing. A channel without its setting is not used. */
   messages: MessagesConfig;
+  /** Surveys: link signing and expiry, contact frequency, the closed loop. */
+  feedback: FeedbackConfig;
+}
+
+export interface FeedbackConfig {
+  /** HMAC key survey links are signed with; when absent one is generated once and kept in the database. */
+  surveySecret: string | undefined;
+  /** Days a survey link stays valid. */
+  linkDays: number;
+  /** At most one survey invitation per customer in this many days, across all surveys. */
+  contactDays: number;
+  /** A comment whose sentiment score (−1…1) is at or below this opens a follow-up. */
+  negativeThreshold: number;
+  /** Hours the team lead has to follow up a detractor. */
+  followUpHours: number;
+  /** Run the survey trigger sweep inside `rapport serve`. */
+  workerInProcess: boolean;
 }
 
 export interface MessagesConfig {
@@ -100,6 +117,24 @@ function readMessagesConfig(env: NodeJS.ProcessEnv): MessagesConfig {
   };
 }
 
+function readFeedbackConfig(env: NodeJS.ProcessEnv): FeedbackConfig {
+  const surveySecret = env.RAPPORT_SURVEY_SECRET || undefined;
+  if (surveySecret && surveySecret.length < 32) throw new ConfigError('RAPPORT_SURVEY_SECRET must be at least 32 characters');
+  const rawThreshold = env.RAPPORT_SURVEY_NEGATIVE_THRESHOLD;
+  const negativeThreshold = rawThreshold === undefined || rawThreshold === '' ? -0.3 : Number(rawThreshold);
+  if (!Number.isFinite(negativeThreshold) || negativeThreshold < -1 || negativeThreshold > 0) {
+    throw new ConfigError(`RAPPORT_SURVEY_NEGATIVE_THRESHOLD must be a number between -1 and 0, got "${rawThreshold}"`);
+  }
+  return {
+    surveySecret,
+    linkDays: readInt(env, 'RAPPORT_SURVEY_LINK_DAYS', 30, 1, 365),
+    contactDays: readInt(env, 'RAPPORT_SURVEY_CONTACT_DAYS', 30, 0, 365),
+    negativeThreshold,
+    followUpHours: readInt(env, 'RAPPORT_FOLLOW_UP_HOURS', 48, 1, 24 * 30),
+    workerInProcess: readBool(env, 'RAPPORT_SURVEY_WORKER', true),
+  };
+}
+
 function readBool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -136,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ingestWorker: readBool(env, 'RAPPORT_INGEST_WORKER', true),
 
     messages: readMessagesConfig(env),
+    feedback: readFeedbackConfig(env),
     ...overrides,
   };
   // Derived after the overrides, so a --port or --host flag shows in the printed URL.

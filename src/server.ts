@@ -35,6 +35,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const worker = startMessageWorker(app.database.db, config, (error) => app.log.error({ err: error }, 'message worker round failed'));
     app.addHook('preClose', () => worker.stop());
   }
+  if (config.feedback.workerInProcess) {
+    const { startSurveySweeper } = await import('./feedback/background.js');
+    const sweeper = startSurveySweeper(app.database.db, config, (error) => app.log.error({ err: error }, 'survey sweep failed'));
+    app.addHook('preClose', () => sweeper.stop());
+  }
   await app.listen({ port: config.port, host: config.host });
   options.onListening?.(seeded);
   return app;

@@ -42,4 +42,5 @@ export const canGrantGoodwill = permission('grant goodwill gestures', ['admin', 
 export const canApproveGoodwill = permission('approve goodwill gestures above budget', ['admin', 'lead'], false);
 export const canSendMessages = permission('send messages to customers', ['admin', 'lead', 'agent']);
 export const canManageMessageTemplates = permission('change message templates and settings', ['admin', 'lead']);
+export const canManageSurveys = permission('change surveys', ['admin', 'lead']);
 export const canRecordInboundMessages = permission('record message receipts and replies', ['admin'], true, true);

@@ -21,6 +21,8 @@ export const CUSTOMER_REFERENCES: ReadonlyArray<{ table: string; column: string 
   { table: 'messages', column: 'customer_id' },
   { table: 'message_events', column: 'customer_id' },
   { table: 'survey_responses', column: 'customer_id' },
+  { table: 'survey_invitations', column: 'customer_id' },
+  { table: 'survey_followups', column: 'customer_id' },
 ];
 
 /** Free-text columns, beside a customer reference, that may hold personal data: an erasure empties them. */
@@ -37,6 +39,9 @@ export const ERASABLE_TEXT: ReadonlyArray<{ table: string; column: string; empty
   { table: 'message_events', column: 'detail', empty: '{}' },
   { table: 'survey_responses', column: 'comment', empty: null },
   { table: 'survey_responses', column: 'answers', empty: '{}' },
+  // themes are phrases taken from the comment, and may name people or places
+  { table: 'survey_responses', column: 'themes', empty: '{}' },
+  { table: 'survey_followups', column: 'outcome', empty: null },
 ];
 
 /** Columns that name customers but are history, not pointers: merges keep both ids as they were. */

@@ -112,6 +112,38 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
       from goodwill_gestures where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId} ${page(sql`requested_at`, a)}
       order by requested_at desc, id desc limit ${a.limit}`,
   },
+  {
+    // Survey invitations that went out or were held back (skipped ones never reached the customer).
+    kind: 'survey_invitation',
+    query: (a) => sql`select 'survey_invitation' as kind, i.id, i.created_at as occurred_at, i.status as action,
+        jsonb_build_object('surveyId', i.survey_id, 'surveyName', s.name, 'reason', i.reason, 'interactionId', i.interaction_id,
+          'caseId', i.case_id, 'followUpCaseId', i.followup_case_id, 'messageId', i.message_id, 'openedAt', i.opened_at) as data
+      from survey_invitations i join surveys s on s.workspace_id = i.workspace_id and s.id = i.survey_id
+      where i.workspace_id = ${a.workspaceId} and i.customer_id = ${a.customerId} and i.status <> 'skipped'
+        ${page(sql`i.created_at`, a, sql`i.id`)}
+      order by i.created_at desc, i.id desc limit ${a.limit}`,
+  },
+  {
+    kind: 'survey_response',
+    query: (a) => sql`select 'survey_response' as kind, r.id, r.answered_at as occurred_at, r.status as action,
+        jsonb_build_object('surveyId', r.survey_id, 'surveyName', s.name, 'nps', r.nps, 'csat', r.csat, 'ces', r.ces,
+          'feelings', r.feelings, 'comment', r.comment, 'sentimentLabel', r.sentiment_label, 'themes', r.themes,
+          'interactionId', r.interaction_id, 'caseId', r.case_id) as data
+      from survey_responses r join surveys s on s.workspace_id = r.workspace_id and s.id = r.survey_id
+      where r.workspace_id = ${a.workspaceId} and r.customer_id = ${a.customerId} ${page(sql`r.answered_at`, a, sql`r.id`)}
+      order by r.answered_at desc, r.id desc limit ${a.limit}`,
+  },
+  {
+    // One entry per follow-up, at when it opened; its action says whether it is resolved yet.
+    kind: 'follow_up',
+    query: (a) => sql`select 'follow_up' as kind, case_id as id, created_at as occurred_at,
+        case when resolved_at is null then 'open' else 'resolved' end as action,
+        jsonb_build_object('caseId', case_id, 'responseId', response_id, 'reasons', reasons, 'dueAt', due_at,
+          'outcome', outcome, 'resolvedAt', resolved_at) as data
+      from survey_followups where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId}
+        ${page(sql`created_at`, a, sql`case_id`)}
+      order by created_at desc, case_id desc limit ${a.limit}`,
+  },
 ];
 
 /** Everything that happened to a customer across sources, newest first, filterable by kind, paged by cursor. */

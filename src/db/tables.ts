@@ -673,3 +673,62 @@ export interface DB {
   surveys: SurveysTable;
   survey_responses: SurveyResponsesTable;
 }
+
+// ─── Feedback: triggers, invitations, follow-ups (migration 0005, feedback capability) ───
+
+export interface SurveysTable {
+  trigger: JsonWithDefault;
+  sampling_rate: ColumnType<number, number | undefined, number>;
+  activated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  swept_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface SurveyResponsesTable {
+  invitation_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type InvitationStatus = 'sent' | 'suppressed' | 'skipped';
+
+export interface SurveyInvitationsTable {
+  workspace_id: string;
+  id: string;
+  survey_id: string;
+  customer_id: string;
+  subject_key: string;
+  interaction_id: string | null;
+  case_id: string | null;
+  followup_case_id: string | null;
+  status: InvitationStatus;
+  reason: string | null;
+  message_id: string | null;
+  nonce: string;
+  expires_at: Timestamp;
+  opened_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+}
+
+export interface SurveyFollowupsTable {
+  workspace_id: string;
+  response_id: string;
+  case_id: string;
+  customer_id: string;
+  owner_user_id: string | null;
+  reasons: string[];
+  due_at: Timestamp;
+  outcome: string | null;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  resurvey_invitation_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface FeedbackServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
+}
+
+export interface DB {
+  survey_invitations: SurveyInvitationsTable;
+  survey_followups: SurveyFollowupsTable;
+  feedback_server_secrets: FeedbackServerSecretsTable;
+}

@@ -12,6 +12,7 @@ import { DAY, EXTRA_LINE_BASE, insertChunk, rowCounts, usageCalendar, YEAR, type
 import { generateChunk } from './generate.js';
 import { createRandom } from './random.js';
 import { seedService } from './service.js';
+import { seedFeedback } from './feedback.js';
 
 export interface SeedOptions {
   /** How many customers to create. */
@@ -133,6 +134,7 @@ export async function seedDemo(database: Database, options: SeedOptions): Promis
   }
   while (queue.length > 0) await settleOldest();
   addCounts(counts, await database.db.transaction().execute((trx) => seedService(trx, setup.workspace.id, ctx.random)));
+  addCounts(counts, await database.db.transaction().execute((trx) => seedFeedback(trx, setup.workspace.id, ctx.random)));
 
   return {
     workspace: { id: setup.workspace.id, slug: setup.workspace.slug, name: setup.workspace.name },

@@ -77,6 +77,9 @@ export async function seedService(db: Kysely<DB>, workspaceId: string, random: R
     .selectFrom('customers')
     .select('id')
     .where('workspace_id', '=', workspaceId)
+    // Ids are random within a millisecond; names and join dates make the same seed pick the same people.
+    .orderBy('created_at')
+    .orderBy('display_name')
     .orderBy('id')
     .limit(STORIES)
     .execute();

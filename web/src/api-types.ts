@@ -44,3 +44,15 @@ export type Message = Static<typeof MessageSchema>;
 export type MessageTemplate = Static<typeof TemplateSchema>;
 export type MessagePreview = Static<typeof PreviewSchema>;
 export type MessageDetail = Static<typeof MessageDetailSchema>;
+
+// Feedback (surveys, responses, follow-ups)
+import type {
+  SurveySchema,
+  FollowUpSchema,
+  PreviewSchema as SurveyPreviewSchema,
+  DefinitionSchema as SurveyDefinitionSchema,
+} from '../../src/feedback/schemas.js';
+export type Survey = Static<typeof SurveySchema>;
+export type SurveyDefinition = Static<typeof SurveyDefinitionSchema>;
+export type SurveyPreview = Static<typeof SurveyPreviewSchema>;
+export type FollowUp = Static<typeof FollowUpSchema>;

@@ -49,6 +49,16 @@ export const PAGES: PageDefinition[] = [
     component: lazy(() => import('./service/dashboard-page')),
     nav: { label: 'Service', icon: 'chart', order: 30 },
   },
+  {
+    path: '/follow-ups',
+    component: lazy(() => import('./feedback/follow-ups-page')),
+    nav: { label: 'Follow-ups', icon: 'phone', order: 26, roles: ['admin', 'lead', 'agent'] },
+  },
+  {
+    path: '/surveys',
+    component: lazy(() => import('./feedback/surveys-page')),
+    nav: { label: 'Surveys', icon: 'star', order: 62, roles: ['admin', 'lead'] },
+  },
 ];
 
 /** The navigation entries a role sees, in order. */

@@ -148,6 +148,61 @@ export const TIMELINE_KINDS: Record<string, TimelineKind> = {
       `${humanize(field(entry, 'kind') ?? 'Gesture')} of ${money(entry, 'amountMinor') ?? 'some value'} (${phrase(entry.action)})`,
     detail: (entry) => field(entry, 'reason'),
   },
+  survey_invitation: {
+    label: 'Survey invitations',
+    icon: 'mail',
+    tone: 'neutral',
+    title: (entry) =>
+      entry.action === 'suppressed'
+        ? `Survey not sent: ${field(entry, 'surveyName') ?? 'a survey'}`
+        : `Invited to ${field(entry, 'surveyName') ?? 'a survey'}`,
+    detail: (entry) =>
+      [
+        field(entry, 'reason') ? phrase(field(entry, 'reason') ?? '') : null,
+        field(entry, 'followUpCaseId') ? 're-survey after a follow-up' : null,
+        field(entry, 'openedAt') ? 'opened' : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+  },
+  survey_response: {
+    label: 'Survey responses',
+    icon: 'star',
+    tone: 'info',
+    title: (entry) => {
+      const scores = [
+        field(entry, 'nps') ? `NPS ${field(entry, 'nps')}` : null,
+        field(entry, 'csat') ? `CSAT ${field(entry, 'csat')}` : null,
+        field(entry, 'ces') ? `CES ${field(entry, 'ces')}` : null,
+      ].filter(Boolean);
+      return `Answered ${field(entry, 'surveyName') ?? 'a survey'}${scores.length ? ` (${scores.join(', ')})` : ''}${entry.action === 'partial' ? ', in part' : ''}`;
+    },
+    detail: (entry) => {
+      const comment = field(entry, 'comment');
+      const label = field(entry, 'sentimentLabel');
+      return comment ? `“${comment}”${label ? ` · ${label}` : ''}` : null;
+    },
+  },
+  follow_up: {
+    label: 'Follow-ups',
+    icon: 'phone',
+    tone: 'warning',
+    title: (entry) => {
+      const caseId = field(entry, 'caseId');
+      return (
+        <>
+          {entry.action === 'resolved' ? 'Followed up after an unhappy answer' : 'Follow-up opened after an unhappy answer'}
+          {caseId && (
+            <>
+              {' · '}
+              <Link to={`/cases/${caseId}`}>Case</Link>
+            </>
+          )}
+        </>
+      );
+    },
+    detail: (entry) => field(entry, 'outcome'),
+  },
 };
 
 /** A kind this app does not know yet: named after the kind and its action, with its data's plain fields. */

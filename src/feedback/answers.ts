@@ -1,0 +1,107 @@
+import type { JsonObject, JsonValue } from '../db/tables.js';
+import { choicesOf } from './definition.js';
+import { FEELINGS, type Definition, type Question } from './schemas.js';
+
+/** A posted form: every field's values, in order (a multiple choice sends one per box). */
+export type FormFields = Record<string, string[]>;
+
+export function parseForm(body: string): FormFields {
+  const fields: FormFields = {};
+  for (const [key, value] of new URLSearchParams(body)) (fields[key] ??= []).push(value);
+  return fields;
+}
+
+export const fieldName = (question: Question) => `q_${question.id}`;
+
+const SCALES: Partial<Record<Question['type'], [number, number]>> = { nps: [0, 10], csat: [1, 5], ces: [1, 7] };
+export const MAX_TEXT = 5000;
+
+/**
+ * Reads the answers to one page's questions from a form. A question left blank removes its
+ * earlier answer (the customer cleared it); a value that is not allowed is an error for
+ * that question, in words the page shows beside it.
+ */
+export function readPageAnswers(
+  questions: Question[],
+  fields: FormFields,
+  language: string,
+  definition: Definition,
+): { answers: Record<string, JsonValue | undefined>; errors: Record<string, string> } {
+  const answers: Record<string, JsonValue | undefined> = {};
+  const errors: Record<string, string> = {};
+  for (const question of questions) {
+    const values = (fields[fieldName(question)] ?? []).map((v) => v.trim()).filter((v) => v !== '');
+    const scale = SCALES[question.type];
+    if (values.length === 0) {
+      answers[question.id] = undefined;
+      if (question.required) errors[question.id] = 'Please answer this question.';
+      continue;
+    }
+    if (scale) {
+      const n = Number(values[0]);
+      if (!Number.isInteger(n) || n < scale[0] || n > scale[1]) errors[question.id] = `Choose a number from ${scale[0]} to ${scale[1]}.`;
+      else answers[question.id] = n;
+    } else if (question.type === 'text') {
+      const text = values.join('\n');
+      if (text.length > MAX_TEXT) errors[question.id] = `Please keep it under ${MAX_TEXT} characters.`;
+      else answers[question.id] = text;
+    } else {
+      const offered = new Set(
+        question.type === 'feelings' ? FEELINGS : choicesOf(question, language, definition.defaultLanguage).map((c) => c.id),
+      );
+      const chosen = [...new Set(values)];
+      if (chosen.some((v) => !offered.has(v))) errors[question.id] = 'Choose from the options shown.';
+      else if (question.type === 'single' && chosen.length > 1) errors[question.id] = 'Choose one option.';
+      else answers[question.id] = question.type === 'single' ? (chosen[0] ?? null) : chosen;
+    }
+  }
+  return { answers, errors };
+}
+
+/** Answers merged over the earlier ones; an `undefined` removes one. */
+export function mergeAnswers(before: JsonObject, page: Record<string, JsonValue | undefined>): JsonObject {
+  const merged: JsonObject = { ...before };
+  for (const [id, value] of Object.entries(page)) {
+    if (value === undefined) delete merged[id];
+    else merged[id] = value;
+  }
+  return merged;
+}
+
+export interface StandardScores {
+  nps: number | null;
+  csat: number | null;
+  ces: number | null;
+  feelings: string[];
+  comment: string | null;
+}
+
+/** The contract columns, read from the answers by question type. */
+export function standardScores(definition: Definition, answers: JsonObject): StandardScores {
+  const of = (type: Question['type']) => definition.questions.find((q) => q.type === type);
+  const number = (type: Question['type']) => {
+    const q = of(type);
+    const value = q ? answers[q.id] : undefined;
+    return typeof value === 'number' ? value : null;
+  };
+  const feelingsQ = of('feelings');
+  const feelings =
+    feelingsQ && Array.isArray(answers[feelingsQ.id])
+      ? (answers[feelingsQ.id] as JsonValue[]).filter((v): v is string => typeof v === 'string')
+      : [];
+  const texts = definition.questions
+    .filter((q) => q.type === 'text')
+    .map((q) => answers[q.id])
+    .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return { nps: number('nps'), csat: number('csat'), ces: number('ces'), feelings, comment: texts.length ? texts.join('\n\n') : null };
+}
+
+export type Mood = 'promoter' | 'passive' | 'detractor' | 'other';
+
+/** How the answer went, for the closing words: NPS first, CSAT when there is no NPS, then the comment's tone. */
+export function moodOf(scores: Pick<StandardScores, 'nps' | 'csat'>, sentimentLabel: string | null): Mood {
+  if (scores.nps !== null) return scores.nps <= 6 ? 'detractor' : scores.nps <= 8 ? 'passive' : 'promoter';
+  if (scores.csat !== null) return scores.csat <= 2 ? 'detractor' : scores.csat === 3 ? 'passive' : 'promoter';
+  if (sentimentLabel === 'negative') return 'detractor';
+  return 'other';
+}

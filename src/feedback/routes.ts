@@ -1,0 +1,191 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { canManageSurveys, canReadCustomers, canSendMessages, canWorkCases } from '../auth/permissions.js';
+import { AppError } from '../errors.js';
+import { actorOf, requires } from '../http/authenticate.js';
+import { errorResponses, IdParams } from '../http/schemas.js';
+import { pickLanguage, usedPageCount, validateDefinition } from './definition.js';
+import { getFollowUp, listFollowUps, resolveFollowUp } from './followups.js';
+import { inviteCustomer, toInvitation } from './invitations.js';
+import { renderSurveyPage } from './page-render.js';
+import { listResponses } from './responses.js';
+import {
+  CaseIdParams,
+  FollowUpList,
+  FollowUpQuery,
+  FollowUpResolveInput,
+  FollowUpSchema,
+  InvitationInput,
+  InvitationSchema,
+  PreviewInput,
+  PreviewSchema,
+  ResponseList,
+  ResponseQuery,
+  SurveyChanges,
+  SurveyInput,
+  SurveyList,
+  SurveySchema,
+} from './schemas.js';
+import { createSurvey, listSurveys, requireSurvey, toSurvey, updateSurvey } from './surveys.js';
+
+const tags = ['feedback'];
+
+export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = () => app.database.db;
+  const ws = (request: Parameters<typeof actorOf>[0]) => actorOf(request).workspaceId;
+
+  app.get(
+    '/surveys',
+    {
+      preHandler: requires(canReadCustomers),
+      schema: { tags, summary: 'Surveys, newest first', response: { 200: SurveyList, ...errorResponses } },
+    },
+    async (request) => ({ data: await listSurveys(db(), ws(request)) }),
+  );
+
+  app.post(
+    '/surveys',
+    {
+      preHandler: requires(canManageSurveys),
+      schema: {
+        tags,
+        summary:
+          'Create a survey: questions (NPS, CSAT, CES, feelings, text, single and multiple choice) with texts per BCP 47 language, and its trigger',
+        body: SurveyInput,
+        response: { 201: SurveySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createSurvey(db(), ws(request), request.body)),
+  );
+
+  app.post(
+    '/surveys/preview',
+    {
+      preHandler: requires(canReadCustomers),
+      schema: {
+        tags,
+        summary: 'The survey page exactly as a customer would see it, for a draft definition (checked first)',
+        body: PreviewInput,
+        response: { 200: PreviewSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { definition } = request.body;
+      validateDefinition(definition);
+      const language = pickLanguage(definition, request.body.language);
+      const workspace = await db().selectFrom('workspaces').select('name').where('id', '=', ws(request)).executeTakeFirstOrThrow();
+      const pages = usedPageCount(definition);
+      const page = Math.min(request.body.page ?? 1, pages);
+      return { language, pages, html: renderSurveyPage({ definition, language, companyName: workspace.name, page, answers: {} }) };
+    },
+  );
+
+  app.get(
+    '/surveys/:id',
+    {
+      preHandler: requires(canReadCustomers),
+      schema: { tags, summary: 'One survey', params: IdParams, response: { 200: SurveySchema, ...errorResponses } },
+    },
+    async (request) => toSurvey(await requireSurvey(db(), ws(request), request.params.id)),
+  );
+
+  app.patch(
+    '/surveys/:id',
+    {
+      preHandler: requires(canManageSurveys),
+      schema: {
+        tags,
+        summary: 'Change a survey (activate, pause or archive it with status)',
+        params: IdParams,
+        body: SurveyChanges,
+        response: { 200: SurveySchema, ...errorResponses },
+      },
+    },
+    async (request) => updateSurvey(db(), ws(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/surveys/:id/invitations',
+    {
+      preHandler: requires(canSendMessages),
+      schema: {
+        tags,
+        summary: 'Invite one customer now (contact-frequency rule and consent apply; sampling does not)',
+        params: IdParams,
+        body: InvitationInput,
+        response: { 201: InvitationSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const invitation = await db()
+        .transaction()
+        .execute(async (trx) => {
+          const survey = await requireSurvey(trx, ws(request), request.params.id);
+          if (survey.status === 'archived') throw new AppError('conflict', 'An archived survey sends no invitations');
+          const { customerId, interactionId, caseId } = request.body;
+          const key = interactionId ? `int:${interactionId}` : caseId ? `case:${caseId}` : `manual:${customerId}:${Date.now()}`;
+          const row = await inviteCustomer(trx, app.config, survey, customerId, { key, interactionId, caseId });
+          return toInvitation(trx, app.config, row);
+        });
+      return reply.status(201).send(invitation);
+    },
+  );
+
+  app.get(
+    '/survey-responses',
+    {
+      preHandler: requires(canReadCustomers),
+      schema: {
+        tags,
+        summary: 'Survey responses, latest answered first',
+        querystring: ResponseQuery,
+        response: { 200: ResponseList, ...errorResponses },
+      },
+    },
+    async (request) => ({ data: await listResponses(db(), ws(request), request.query) }),
+  );
+
+  app.get(
+    '/follow-ups',
+    {
+      preHandler: requires(canReadCustomers),
+      schema: {
+        tags,
+        summary: 'Follow-ups of unhappy answers, soonest due first, with the score before and after recovery',
+        querystring: FollowUpQuery,
+        response: { 200: FollowUpList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const ownerId = request.query.mine && actor.kind === 'user' ? actor.userId : undefined;
+      return { data: await listFollowUps(db(), actor.workspaceId, { state: request.query.state, ownerId }) };
+    },
+  );
+
+  app.get(
+    '/follow-ups/:caseId',
+    {
+      preHandler: requires(canReadCustomers),
+      schema: { tags, summary: 'One follow-up', params: CaseIdParams, response: { 200: FollowUpSchema, ...errorResponses } },
+    },
+    async (request) => getFollowUp(db(), ws(request), request.params.caseId),
+  );
+
+  app.post(
+    '/follow-ups/:caseId/resolve',
+    {
+      preHandler: requires(canWorkCases),
+      schema: {
+        tags,
+        summary: 'Record the outcome (the case is resolved with it as the note) and re-survey the customer',
+        params: CaseIdParams,
+        body: FollowUpResolveInput,
+        response: { 200: FollowUpSchema, ...errorResponses },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => resolveFollowUp(trx, actorOf(request), app.config, request.params.caseId, request.body)),
+  );
+};

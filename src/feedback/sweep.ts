@@ -1,0 +1,165 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/tables.js';
+import { AppError } from '../errors.js';
+import { inviteCustomer, type InviteConfig, type Subject } from './invitations.js';
+import type { Trigger } from './schemas.js';
+import type { SurveyRow } from './surveys.js';
+
+// The trigger sweep: finds what happened since each live survey went live (interactions,
+// resolved cases, or customers due in a relationship cadence) and invites for each subject
+// not yet considered. The unique (survey, subject) key makes it idempotent: a rerun, or two
+// workers at once, invite nobody twice, and subjects the rules left out are remembered too.
+
+/** A survey is claimed for this long; an unfinished round is picked up again after it. */
+const LEASE_MS = 30_000;
+const DAY_MS = 86_400_000;
+
+export interface SweepOptions {
+  now?: Date;
+  /** Subjects considered per survey per round. */
+  batch?: number;
+  onError?: (error: unknown, subject: string) => void;
+}
+
+export interface SweepResult {
+  surveys: number;
+  sent: number;
+  suppressed: number;
+  skipped: number;
+}
+
+/** Claims the next live survey no other worker is on, or none. */
+async function claimSurvey(db: Kysely<DB>, now: Date): Promise<SurveyRow | undefined> {
+  const { rows } = await sql<SurveyRow>`update surveys set swept_at = ${now}
+    where (workspace_id, id) = (
+      select workspace_id, id from surveys
+      where status = 'active' and activated_at is not null and (swept_at is null or swept_at <= ${new Date(now.getTime() - LEASE_MS)})
+      order by swept_at nulls first, workspace_id, id
+      limit 1 for update skip locked)
+    returning *`.execute(db);
+  return rows[0];
+}
+
+type Candidate = { customerId: string; subject: Subject };
+
+async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: number): Promise<Candidate[]> {
+  const trigger = survey.trigger as Trigger;
+  const ws = survey.workspace_id;
+  const since = survey.activated_at as Date;
+  const found: Candidate[] = [];
+  if (survey.kind === 'relationship') {
+    if (!trigger.cadenceDays) return [];
+    // Periods count from when the survey went live: each customer is asked once per period.
+    const period = Math.floor((now.getTime() - since.getTime()) / (trigger.cadenceDays * DAY_MS));
+    const rows = await db
+      .selectFrom('customers as c')
+      .select('c.id')
+      .where('c.workspace_id', '=', ws)
+      .where('c.merged_into', 'is', null)
+      .where('c.erased_at', 'is', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('survey_invitations as i')
+              .select('i.id')
+              .whereRef('i.workspace_id', '=', 'c.workspace_id')
+              .where('i.survey_id', '=', survey.id)
+              .where('i.subject_key', '=', sql<string>`${`period:${period}:`} || c.id`),
+          ),
+        ),
+      )
+      .orderBy('c.id')
+      .limit(batch)
+      .execute();
+    return rows.map((r) => ({ customerId: r.id, subject: { key: `period:${period}:${r.id}` } }));
+  }
+  const events = trigger.events ?? [];
+  if (events.includes('interaction')) {
+    let q = db
+      .selectFrom('interactions as x')
+      .select(['x.id', 'x.customer_id', 'x.case_id'])
+      .where('x.workspace_id', '=', ws)
+      .where('x.started_at', '>=', since)
+      .where('x.started_at', '<=', now)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('survey_invitations as i')
+              .select('i.id')
+              .whereRef('i.workspace_id', '=', 'x.workspace_id')
+              .where('i.survey_id', '=', survey.id)
+              .where('i.subject_key', '=', sql<string>`'int:' || x.id`),
+          ),
+        ),
+      );
+    if (trigger.channels?.length) q = q.where('x.channel', 'in', trigger.channels);
+    if (trigger.jobIds?.length) q = q.where('x.job_id', 'in', trigger.jobIds);
+    const rows = await q.orderBy('x.started_at').orderBy('x.id').limit(batch).execute();
+    found.push(
+      ...rows.map((r) => ({ customerId: r.customer_id, subject: { key: `int:${r.id}`, interactionId: r.id, caseId: r.case_id } })),
+    );
+  }
+  if (events.includes('case_resolved')) {
+    let q = db
+      .selectFrom('cases as c')
+      .select(['c.id', 'c.customer_id'])
+      .where('c.workspace_id', '=', ws)
+      .where('c.resolved_at', '>=', since)
+      .where('c.resolved_at', '<=', now)
+      .where('c.state', 'in', ['resolved', 'closed'])
+      // A follow-up case gets its own re-survey; surveying it again would ask twice.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('survey_followups as f')
+              .select('f.case_id')
+              .whereRef('f.workspace_id', '=', 'c.workspace_id')
+              .whereRef('f.case_id', '=', 'c.id'),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('survey_invitations as i')
+              .select('i.id')
+              .whereRef('i.workspace_id', '=', 'c.workspace_id')
+              .where('i.survey_id', '=', survey.id)
+              .where('i.subject_key', '=', sql<string>`'case:' || c.id`),
+          ),
+        ),
+      );
+    if (trigger.channels?.length) q = q.where('c.channel', 'in', trigger.channels);
+    if (trigger.jobIds?.length) q = q.where('c.job_id', 'in', trigger.jobIds);
+    const rows = await q.orderBy('c.resolved_at').orderBy('c.id').limit(batch).execute();
+    found.push(...rows.map((r) => ({ customerId: r.customer_id, subject: { key: `case:${r.id}`, caseId: r.id } })));
+  }
+  return found;
+}
+
+/**
+ * One round over every live survey. Each subject is invited in its own transaction, so one
+ * that fails (a customer erased meanwhile) is reported and the rest go on; the sampling
+ * decision hashes the survey and subject, so a rerun decides the same.
+ */
+export async function runSurveySweep(db: Kysely<DB>, config: InviteConfig, options: SweepOptions = {}): Promise<SweepResult> {
+  const now = options.now ?? new Date();
+  const batch = options.batch ?? 500;
+  const result: SweepResult = { surveys: 0, sent: 0, suppressed: 0, skipped: 0 };
+  for (;;) {
+    const survey = await claimSurvey(db, now);
+    if (!survey) return result;
+    result.surveys++;
+    for (const candidate of await candidates(db, survey, now, batch)) {
+      try {
+        const row = await db
+          .transaction()
+          .execute((trx) => inviteCustomer(trx, config, survey, candidate.customerId, candidate.subject, { now, sample: true }));
+        result[row.status]++;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        options.onError?.(error, candidate.subject.key);
+      }
+    }
+  }
+}

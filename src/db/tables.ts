@@ -673,3 +673,44 @@ export interface DB {
   surveys: SurveysTable;
   survey_responses: SurveyResponsesTable;
 }
+
+// ─── Feedback metrics (migrations/0006_feedback_metrics.sql) ─────────────────
+
+export interface FeedbackRollupsTable {
+  workspace_id: string;
+  survey_kind: SurveyKind;
+  dimension: string;
+  value: string;
+  day: string;
+  responses: number;
+  complete: number;
+  nps_n: number;
+  nps_promoters: number;
+  nps_detractors: number;
+  csat_n: number;
+  csat_satisfied: number;
+  ces_n: number;
+  ces_agree: number;
+  ces_sum: number;
+  feelings_asked: number;
+  feelings_elevated: number;
+  sentiment_n: number;
+  sentiment_milli_sum: number;
+}
+
+export interface FeedbackThemeRollupsTable {
+  workspace_id: string;
+  survey_kind: SurveyKind;
+  dimension: string;
+  value: string;
+  theme: string;
+  day: string;
+  n: number;
+  sentiment_n: number;
+  sentiment_milli_sum: number;
+}
+
+export interface DB {
+  feedback_rollups: FeedbackRollupsTable;
+  feedback_theme_rollups: FeedbackThemeRollupsTable;
+}

@@ -1,0 +1,54 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/tables.js';
+import { MONTH_GRAIN } from '../../service/rollups.js';
+
+// The feedback rollups recounted from survey_responses in set-based SQL: the repair tool,
+// the loader for bulk-generated data (the benchmark), and a second implementation,
+// written apart from the trigger in 0006, that the trigger's bookkeeping is tested against.
+// Day rows are counted one dimension at a time; month rows are summed from the day rows.
+
+const COUNTERS = `responses, complete, nps_n, nps_promoters, nps_detractors, csat_n, csat_satisfied, ces_n, ces_agree, ces_sum,
+  feelings_asked, feelings_elevated, sentiment_n, sentiment_milli_sum`;
+
+const DIMENSION_VALUES = sql`(values ('all', ''), ('channel', coalesce(s.channel, '')), ('agent', coalesce(s.agent_user_id, '')),
+  ('team', coalesce(s.team_id, '')), ('job', coalesce(s.job_id, '')), ('product_line', coalesce(s.product_line_id, '')),
+  ('segment', coalesce(s.segment, ''))) v(dimension, value)`;
+
+const MILLI = sql`round(s.sentiment_score * 1000)::bigint`;
+
+/** Recounts a workspace's feedback rollups (every survey kind and dimension) from its responses. */
+export async function rebuildFeedbackRollups(db: Kysely<DB>, workspaceId: string): Promise<void> {
+  await db.deleteFrom('feedback_rollups').where('workspace_id', '=', workspaceId).execute();
+  await db.deleteFrom('feedback_theme_rollups').where('workspace_id', '=', workspaceId).execute();
+  await sql`insert into feedback_rollups (workspace_id, survey_kind, dimension, value, day, ${sql.raw(COUNTERS)})
+    select s.workspace_id, s.survey_kind, v.dimension, v.value, (s.answered_at at time zone 'UTC')::date,
+      count(*), count(*) filter (where s.status = 'complete'),
+      count(s.nps), count(*) filter (where s.nps between 9 and 10), count(*) filter (where s.nps between 0 and 6),
+      count(s.csat), count(*) filter (where s.csat in (4, 5)),
+      count(s.ces), count(*) filter (where s.ces between 5 and 7), coalesce(sum(s.ces), 0),
+      count(*) filter (where s.feelings <> '{}' or s.answers ? 'feelings'), count(*) filter (where s.feelings <> '{}'),
+      count(s.sentiment_score), coalesce(sum(${MILLI}), 0)
+    from survey_responses s cross join lateral ${DIMENSION_VALUES}
+    where s.workspace_id = ${workspaceId}
+    group by 1, 2, 3, 4, 5`.execute(db);
+  await sql`insert into feedback_rollups (workspace_id, survey_kind, dimension, value, day, ${sql.raw(COUNTERS)})
+    select workspace_id, survey_kind, dimension || ${MONTH_GRAIN}, value, date_trunc('month', day)::date,
+      ${sql.raw(
+        COUNTERS.split(',')
+          .map((c) => `sum(${c.trim()})`)
+          .join(', '),
+      )}
+    from feedback_rollups where workspace_id = ${workspaceId} and dimension not like ${`%${MONTH_GRAIN}`}
+    group by 1, 2, 3, 4, 5`.execute(db);
+  await sql`insert into feedback_theme_rollups (workspace_id, survey_kind, dimension, value, theme, day, n, sentiment_n, sentiment_milli_sum)
+    select s.workspace_id, s.survey_kind, v.dimension, v.value, t.theme, (s.answered_at at time zone 'UTC')::date,
+      count(*), count(s.sentiment_score), coalesce(sum(${MILLI}), 0)
+    from survey_responses s cross join lateral (select distinct unnest(s.themes)) t(theme) cross join lateral ${DIMENSION_VALUES}
+    where s.workspace_id = ${workspaceId} and s.themes <> '{}'
+    group by 1, 2, 3, 4, 5, 6`.execute(db);
+  await sql`insert into feedback_theme_rollups (workspace_id, survey_kind, dimension, value, theme, day, n, sentiment_n, sentiment_milli_sum)
+    select workspace_id, survey_kind, dimension || ${MONTH_GRAIN}, value, theme, date_trunc('month', day)::date,
+      sum(n), sum(sentiment_n), sum(sentiment_milli_sum)
+    from feedback_theme_rollups where workspace_id = ${workspaceId} and dimension not like ${`%${MONTH_GRAIN}`}
+    group by 1, 2, 3, 4, 5, 6`.execute(db);
+}

@@ -19,6 +19,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { registerValidation } from './http/validation.js';
 import { serviceRoutes } from './service/routes.js';
+import { feedbackMetricsRoutes } from './feedback/metrics/routes.js';
 import { ErrorBody } from './http/schemas.js';
 import { registerWebApp } from './http/web-app.js';
 import { workspaceRoutes } from './workspaces/routes.js';
@@ -88,5 +89,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(messageRoutes, { prefix: '/api/v1' });
   await app.register(unsubscribeRoutes);
+  await app.register(feedbackMetricsRoutes, { prefix: '/api/v1' });
   return app;
 }

@@ -43,3 +43,4 @@ export const canApproveGoodwill = permission('approve goodwill gestures above bu
 export const canSendMessages = permission('send messages to customers', ['admin', 'lead', 'agent']);
 export const canManageMessageTemplates = permission('change message templates and settings', ['admin', 'lead']);
 export const canRecordInboundMessages = permission('record message receipts and replies', ['admin'], true, true);
+export const canReadFeedbackMetrics = permission('read feedback metrics, themes and agent scorecards', ['admin', 'lead', 'analyst']);

@@ -49,6 +49,11 @@ export const PAGES: PageDefinition[] = [
     component: lazy(() => import('./service/dashboard-page')),
     nav: { label: 'Service', icon: 'chart', order: 30 },
   },
+  {
+    path: '/feedback',
+    component: lazy(() => import('./feedback-metrics/dashboard-page')),
+    nav: { label: 'Feedback', icon: 'star', order: 40, roles: ['admin', 'lead', 'analyst'] },
+  },
 ];
 
 /** The navigation entries a role sees, in order. */

@@ -79,7 +79,7 @@ export async function benchFeedbackMetrics(): Promise<Record<string, unknown>> {
     process.stdout.write(
       data.generated
         ? `generated in ${data.generateSeconds?.toFixed(1)} s with the rollup trigger bypassed; rollups built set-based in ${data.rebuildSeconds?.toFixed(1)} s\n`
-        : 'data already present: load skipped (RAPPORT_BENCH_FRESH=1 regenerates)\n',
+        : `data already present: load skipped (RAPPORT_BENCH_FRESH=1 regenerates)${data.rebuildSeconds === null ? '' : `; rollups built set-based in ${data.rebuildSeconds.toFixed(1)} s`}\n`,
     );
     const counts = await sql<{ responses: number; rollups: number; themes: number }>`
       select (select count(*) from survey_responses where workspace_id = ${workspaceId}) as responses,

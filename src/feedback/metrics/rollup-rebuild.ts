@@ -16,8 +16,19 @@ const DIMENSION_VALUES = sql`(values ('all', ''), ('channel', coalesce(s.channel
 
 const MILLI = sql`round(s.sentiment_score * 1000)::bigint`;
 
-/** Recounts a workspace's feedback rollups (every survey kind and dimension) from its responses. */
+/**
+ * Recounts a workspace's feedback rollups (every survey kind and dimension) from its
+ * responses, in one transaction so readers never see them half built.
+ */
 export async function rebuildFeedbackRollups(db: Kysely<DB>, workspaceId: string): Promise<void> {
+  if (db.isTransaction) return recount(db, workspaceId);
+  await db.transaction().execute((trx) => recount(trx, workspaceId));
+}
+
+async function recount(db: Kysely<DB>, workspaceId: string): Promise<void> {
+  // Hash aggregation over every (kind, day, dimension, value) of a large workspace needs more
+  // than the default 4 MB; without it PostgreSQL sorts tens of millions of rows on disk.
+  await sql`set local work_mem = '256MB'`.execute(db);
   await db.deleteFrom('feedback_rollups').where('workspace_id', '=', workspaceId).execute();
   await db.deleteFrom('feedback_theme_rollups').where('workspace_id', '=', workspaceId).execute();
   await sql`insert into feedback_rollups (workspace_id, survey_kind, dimension, value, day, ${sql.raw(COUNTERS)})

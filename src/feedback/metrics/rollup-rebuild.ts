@@ -10,9 +10,16 @@ import { MONTH_GRAIN } from '../../service/rollups.js';
 const COUNTERS = `responses, complete, nps_n, nps_promoters, nps_detractors, csat_n, csat_satisfied, ces_n, ces_agree, ces_sum,
   feelings_asked, feelings_elevated, sentiment_n, sentiment_milli_sum`;
 
-const DIMENSION_VALUES = sql`(values ('all', ''), ('channel', coalesce(s.channel, '')), ('agent', coalesce(s.agent_user_id, '')),
-  ('team', coalesce(s.team_id, '')), ('job', coalesce(s.job_id, '')), ('product_line', coalesce(s.product_line_id, '')),
-  ('segment', coalesce(s.segment, ''))) v(dimension, value)`;
+// Each dimension and the column its values come from ('' is "none").
+const DIMENSIONS: Array<[string, string | null]> = [
+  ['all', null],
+  ['channel', 'channel'],
+  ['agent', 'agent_user_id'],
+  ['team', 'team_id'],
+  ['job', 'job_id'],
+  ['product_line', 'product_line_id'],
+  ['segment', 'segment'],
+];
 
 const MILLI = sql`round(s.sentiment_score * 1000)::bigint`;
 
@@ -26,22 +33,34 @@ export async function rebuildFeedbackRollups(db: Kysely<DB>, workspaceId: string
 }
 
 async function recount(db: Kysely<DB>, workspaceId: string): Promise<void> {
-  // Hash aggregation over every (kind, day, dimension, value) of a large workspace needs more
-  // than the default 4 MB; without it PostgreSQL sorts tens of millions of rows on disk.
+  // The groups are few (kinds × days × values), but PostgreSQL takes the day of a timestamp
+  // to be as distinct as the timestamp and would sort every response on disk: hashing them in
+  // memory is what fits, so sorting is ruled out and the hash given room for this transaction.
   await sql`set local work_mem = '256MB'`.execute(db);
+  await sql`set local enable_sort = off`.execute(db);
   await db.deleteFrom('feedback_rollups').where('workspace_id', '=', workspaceId).execute();
   await db.deleteFrom('feedback_theme_rollups').where('workspace_id', '=', workspaceId).execute();
-  await sql`insert into feedback_rollups (workspace_id, survey_kind, dimension, value, day, ${sql.raw(COUNTERS)})
-    select s.workspace_id, s.survey_kind, v.dimension, v.value, (s.answered_at at time zone 'UTC')::date,
-      count(*), count(*) filter (where s.status = 'complete'),
-      count(s.nps), count(*) filter (where s.nps between 9 and 10), count(*) filter (where s.nps between 0 and 6),
-      count(s.csat), count(*) filter (where s.csat in (4, 5)),
-      count(s.ces), count(*) filter (where s.ces between 5 and 7), coalesce(sum(s.ces), 0),
-      count(*) filter (where s.feelings <> '{}' or s.answers ? 'feelings'), count(*) filter (where s.feelings <> '{}'),
-      count(s.sentiment_score), coalesce(sum(${MILLI}), 0)
-    from survey_responses s cross join lateral ${DIMENSION_VALUES}
-    where s.workspace_id = ${workspaceId}
-    group by 1, 2, 3, 4, 5`.execute(db);
+  // One dimension at a time: one scan each, rather than one aggregate over response × dimension rows.
+  for (const [dimension, column] of DIMENSIONS) {
+    const value = column === null ? sql`''` : sql`coalesce(s.${sql.ref(column)}, '')`;
+    await sql`insert into feedback_rollups (workspace_id, survey_kind, dimension, value, day, ${sql.raw(COUNTERS)})
+      select s.workspace_id, s.survey_kind, ${dimension}, ${value}, (s.answered_at at time zone 'UTC')::date,
+        count(*), count(*) filter (where s.status = 'complete'),
+        count(s.nps), count(*) filter (where s.nps between 9 and 10), count(*) filter (where s.nps between 0 and 6),
+        count(s.csat), count(*) filter (where s.csat in (4, 5)),
+        count(s.ces), count(*) filter (where s.ces between 5 and 7), coalesce(sum(s.ces), 0),
+        count(*) filter (where s.feelings <> '{}' or s.answers ? 'feelings'), count(*) filter (where s.feelings <> '{}'),
+        count(s.sentiment_score), coalesce(sum(${MILLI}), 0)
+      from survey_responses s
+      where s.workspace_id = ${workspaceId}
+      group by 1, 2, 3, 4, 5`.execute(db);
+    await sql`insert into feedback_theme_rollups (workspace_id, survey_kind, dimension, value, theme, day, n, sentiment_n, sentiment_milli_sum)
+      select s.workspace_id, s.survey_kind, ${dimension}, ${value}, t.theme, (s.answered_at at time zone 'UTC')::date,
+        count(*), count(s.sentiment_score), coalesce(sum(${MILLI}), 0)
+      from survey_responses s cross join lateral (select distinct unnest(s.themes)) t(theme)
+      where s.workspace_id = ${workspaceId} and s.themes <> '{}'
+      group by 1, 2, 3, 4, 5, 6`.execute(db);
+  }
   await sql`insert into feedback_rollups (workspace_id, survey_kind, dimension, value, day, ${sql.raw(COUNTERS)})
     select workspace_id, survey_kind, dimension || ${MONTH_GRAIN}, value, date_trunc('month', day)::date,
       ${sql.raw(
@@ -51,12 +70,6 @@ async function recount(db: Kysely<DB>, workspaceId: string): Promise<void> {
       )}
     from feedback_rollups where workspace_id = ${workspaceId} and dimension not like ${`%${MONTH_GRAIN}`}
     group by 1, 2, 3, 4, 5`.execute(db);
-  await sql`insert into feedback_theme_rollups (workspace_id, survey_kind, dimension, value, theme, day, n, sentiment_n, sentiment_milli_sum)
-    select s.workspace_id, s.survey_kind, v.dimension, v.value, t.theme, (s.answered_at at time zone 'UTC')::date,
-      count(*), count(s.sentiment_score), coalesce(sum(${MILLI}), 0)
-    from survey_responses s cross join lateral (select distinct unnest(s.themes)) t(theme) cross join lateral ${DIMENSION_VALUES}
-    where s.workspace_id = ${workspaceId} and s.themes <> '{}'
-    group by 1, 2, 3, 4, 5, 6`.execute(db);
   await sql`insert into feedback_theme_rollups (workspace_id, survey_kind, dimension, value, theme, day, n, sentiment_n, sentiment_milli_sum)
     select workspace_id, survey_kind, dimension || ${MONTH_GRAIN}, value, theme, date_trunc('month', day)::date,
       sum(n), sum(sentiment_n), sum(sentiment_milli_sum)

@@ -3,8 +3,8 @@
 // a baseline in the same run that computes the same figures by scanning survey_responses.
 //
 //   npx tsx bench/feedback-metrics.ts      (or: npm run bench -- feedback-metrics)
-//   RAPPORT_BENCH_FEEDBACK_URL      PostgreSQL database (default postgres://rapport:rapport@localhost:5432/rapport_bench_feedback)
-//   RAPPORT_BENCH_RESPONSES         responses to generate (default 10,000,000)
+//   RAPPORT_BENCH_FEEDBACK_METRICS_URL      PostgreSQL database (default postgres://rapport:rapport@localhost:5432/rapport_bench_feedback_metrics)
+//   RAPPORT_BENCH_FEEDBACK_METRICS_RESPONSES         responses to generate (default 10,000,000)
 //   RAPPORT_BENCH_FRESH=1           regenerate even when data of that size exists
 //
 // The data is kept between runs. When it is generated, the load bypasses the rollup trigger
@@ -25,8 +25,8 @@ import { getFeedbackThemes } from '../src/feedback/metrics/themes.js';
 import { loadFeedbackBenchData } from './feedback-metrics-data.js';
 import { latencySummary } from './stats.js';
 
-const url = process.env.RAPPORT_BENCH_FEEDBACK_URL ?? 'postgres://rapport:rapport@localhost:5432/rapport_bench_feedback';
-const size = Number(process.env.RAPPORT_BENCH_RESPONSES ?? 10_000_000);
+const url = process.env.RAPPORT_BENCH_FEEDBACK_METRICS_URL ?? 'postgres://rapport:rapport@localhost:5432/rapport_bench_feedback_metrics';
+const size = Number(process.env.RAPPORT_BENCH_FEEDBACK_METRICS_RESPONSES ?? 10_000_000);
 const RUNS = 15;
 const PERIODS = [
   { name: 'quarter', from: '2026-04-01', to: '2026-06-30' },

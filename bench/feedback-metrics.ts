@@ -3,9 +3,9 @@
 // a baseline in the same run that computes the same figures by scanning survey_responses.
 //
 //   npx tsx bench/feedback-metrics.ts      (or: npm run bench -- feedback-metrics)
-//   RAPPORT_BENCH_FEEDBACK_METRICS_URL      PostgreSQL database (default postgres://rapport:rapport@localhost:5432/rapport_bench_feedback_metrics)
-//   RAPPORT_BENCH_FEEDBACK_METRICS_RESPONSES         responses to generate (default 10,000,000)
-//   RAPPORT_BENCH_FRESH=1           regenerate even when data of that size exists
+//   RAPPORT_BENCH_FEEDBACK_METRICS_URL        PostgreSQL database (default postgres://rapport:rapport@localhost:5432/rapport_bench_feedback_metrics)
+//   RAPPORT_BENCH_FEEDBACK_METRICS_RESPONSES  responses to generate (default 10,000,000)
+//   RAPPORT_BENCH_FRESH=1                     regenerate even when data of that size exists
 //
 // The data is kept between runs. When it is generated, the load bypasses the rollup trigger
 // and foreign-key checks (session_replication_role = replica) and the rollups are built once

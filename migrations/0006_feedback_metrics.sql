@@ -49,8 +49,11 @@ create table feedback_theme_rollups (
   primary key (workspace_id, survey_kind, dimension, value, theme, day)
 );
 
--- Example quotes per theme are read from the responses that name it.
+-- Example quotes per theme are read from the responses that name it: through the themes
+-- index for a rare theme, or newest first through the time index for a common one (which
+-- then finds its three quotes after a few dozen rows instead of gathering every mention).
 create index survey_responses_themes on survey_responses using gin (themes);
+create index survey_responses_answered on survey_responses (workspace_id, survey_kind, answered_at desc);
 
 create function feedback_rollups_apply() returns trigger language plpgsql as $$
 begin

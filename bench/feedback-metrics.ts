@@ -45,7 +45,7 @@ async function rawScan(db: Kysely<DB>, workspaceId: string, from: string, to: st
       count(csat) as csat_n, count(*) filter (where csat >= 4) as satisfied,
       count(ces) as ces_n, count(*) filter (where ces >= 5) as agree, coalesce(sum(ces), 0) as ces_sum
     from survey_responses
-    where workspace_id = ${workspaceId} and survey_kind = 'interaction' and answered_at >= ${from}::date and answered_at < ${to}::date + 1
+    where workspace_id = ${workspaceId} and survey_kind = 'interaction' and answered_at >= ${`${from}T00:00:00Z`}::timestamptz and answered_at < (${to}::date + 1)::timestamp at time zone 'UTC'
     group by 1, 2`.execute(db);
   const n = (v: string | number | undefined) => Number(v ?? 0);
   return new Map(

@@ -17,6 +17,9 @@ const COLUMN: Record<Exclude<FeedbackDimension, 'all'>, string> = {
   segment: 'segment',
 };
 
+/** The start of a UTC day (plus some days) as an instant, whatever the session's time zone. */
+const utcStart = (day: string, plusDays = 0) => new Date(Date.parse(`${day}T00:00:00Z`) + plusDays * 86_400_000).toISOString();
+
 const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 
 export async function getFeedbackThemes(db: Kysely<DB>, workspaceId: string, query: FeedbackThemesQuery): Promise<FeedbackThemes> {
@@ -43,7 +46,7 @@ export async function getFeedbackThemes(db: Kysely<DB>, workspaceId: string, que
         cross join lateral (
           select id, comment, sentiment_score, answered_at from survey_responses
           where workspace_id = ${workspaceId} and survey_kind = ${kind} and themes @> array[t.theme]
-            and answered_at >= ${query.from}::date and answered_at < ${query.to}::date + 1
+            and answered_at >= ${utcStart(query.from)}::timestamptz and answered_at < ${utcStart(query.to, 1)}::timestamptz
             and comment is not null and comment <> ''
             ${column ? (value === '' ? sql`and ${column} is null` : sql`and ${column} = ${value}`) : sql``}
           order by answered_at desc limit 3) q`.execute(db)

@@ -60,6 +60,30 @@ async function rawScan(db: Kysely<DB>, workspaceId: string, from: string, to: st
   );
 }
 
+/**
+ * What the rollup trigger costs a write: single-row inserts of a full response (scores,
+ * feelings, themes), with the trigger and, as the baseline, with it disabled, each in a
+ * transaction that removes its rows again (so the rollups stay exact either way).
+ */
+async function writeCost(db: Kysely<DB>, workspaceId: string, withTrigger: boolean): Promise<number[]> {
+  return db.transaction().execute(async (trx) => {
+    if (!withTrigger) await sql`alter table survey_responses disable trigger survey_responses_rollup_insert_delete`.execute(trx);
+    const times: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const start = performance.now();
+      await sql`insert into survey_responses (workspace_id, id, survey_id, survey_kind, customer_id, language, agent_user_id, team_id,
+          channel, job_id, product_line_id, segment, nps, csat, ces, feelings, comment, sentiment_score, themes, status, started_at, answered_at)
+        values (${workspaceId}, ${`rsp_bfwrite${i}`}, 'srv_bfi', 'interaction', ${`cus_bf${i}`}, 'en', ${`usr_bf${size}x${i % 300}`},
+          ${`tm_bf${i % 20}`}, 'chat', ${`job_bf${i % 30}`}, 'pl_bf1', 'consumer', ${i % 11}, ${1 + (i % 5)}, ${1 + (i % 7)},
+          '{smart}', 'Write cost', 0.5, '{speed,staff}', 'complete', now(), now())`.execute(trx);
+      times.push(performance.now() - start);
+    }
+    await sql`delete from survey_responses where workspace_id = ${workspaceId} and id like 'rsp_bfwrite%'`.execute(trx);
+    if (!withTrigger) await sql`alter table survey_responses enable trigger survey_responses_rollup_insert_delete`.execute(trx);
+    return times;
+  });
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const start = performance.now();
   const result = await work();
@@ -98,6 +122,19 @@ export async function benchFeedbackMetrics(): Promise<Record<string, unknown>> {
     await sql`delete from survey_responses where workspace_id = ${workspaceId} and id = 'rsp_bftriggercheck'`.execute(db);
     const triggerLive = during === before + 2 && Number((await allNps()).rows[0]?.n) === before; // day row + month row
     process.stdout.write(`trigger in force after the load: ${triggerLive}\n`);
+
+    const withTrigger = latencySummary(await writeCost(db, workspaceId, true));
+    const withoutTrigger = latencySummary(await writeCost(db, workspaceId, false));
+    const writes = {
+      withTriggerMedianMs: round1(withTrigger.median),
+      withTriggerP99Ms: round1(withTrigger.p99),
+      withoutTriggerMedianMs: round1(withoutTrigger.median),
+      ratio: Math.round((withTrigger.median / withoutTrigger.median) * 10) / 10,
+    };
+    process.stdout.write(
+      `one response written: median ${writes.withTriggerMedianMs} ms with the rollup trigger (p99 ${writes.withTriggerP99Ms}), ` +
+        `${writes.withoutTriggerMedianMs} ms without it (${writes.ratio}×)\n`,
+    );
 
     const key = await createApiKey(db, systemActor(workspaceId, 'bench'), { kind: 'secret', name: `bench ${Date.now()}` });
     const results: Array<Record<string, unknown>> = [];
@@ -181,6 +218,7 @@ export async function benchFeedbackMetrics(): Promise<Record<string, unknown>> {
       generateSeconds: data.generateSeconds,
       rebuildSeconds: data.rebuildSeconds,
       triggerLive,
+      writes,
       runs: RUNS,
       results,
     };

@@ -28,7 +28,7 @@ const labelOf = (names: Map<string, string>, by: FeedbackDimension, value: strin
 /** Sums of the counters per value of a dimension over a period (inclusive UTC days). */
 async function groupSums(db: Kysely<DB>, workspaceId: string, kind: SurveyKind, by: FeedbackDimension, from: string, to: string) {
   const rows = await sql<Record<string, unknown> & { value: string }>`select value, ${sumColumns} from feedback_rollups
-    where survey_kind = ${kind} and ${periodRows(workspaceId, by, from, to)} group by value`.execute(db);
+    where survey_kind = ${kind} and ${periodRows(workspaceId, by, from, to)} group by value having sum(responses) <> 0`.execute(db);
   return rows.rows.map((row) => ({ value: row.value, sums: sumsOf(row) }));
 }
 
@@ -43,7 +43,8 @@ export async function getFeedbackMetrics(db: Kysely<DB>, workspaceId: string, qu
   const interval = query.interval ?? 'week';
   const perGroup = query.series === 'groups';
   const seriesDimension = perGroup || query.value !== undefined ? by : 'all';
-  const period = sql`to_char(date_trunc(${interval}, day), 'YYYY-MM-DD')`;
+  // Truncated as a timestamp without time zone: no per-row conversion through the session's zone.
+  const period = sql`to_char(date_trunc(${interval}, day::timestamp), 'YYYY-MM-DD')`;
 
   const [total, groups, series, names] = await Promise.all([
     groupSums(db, workspaceId, kind, 'all', query.from, query.to),
@@ -53,7 +54,7 @@ export async function getFeedbackMetrics(db: Kysely<DB>, workspaceId: string, qu
       where workspace_id = ${workspaceId} and survey_kind = ${kind} and dimension = ${seriesDimension}
         and day between ${query.from}::date and ${query.to}::date
         ${!perGroup && query.value !== undefined ? sql`and value = ${query.value}` : sql``}
-      group by 1, 2 order by 1, 2`.execute(db),
+      group by 1, 2 having sum(responses) <> 0 order by 1, 2`.execute(db),
     labelsOf(db, workspaceId, by),
   ]);
   const totalSums = total[0]?.sums ?? emptySums();

@@ -42,6 +42,9 @@ create table survey_responses (
   ces smallint check (ces between 1 and 7),
   -- elevated feelings chosen: special, smart, safe, cool, successful, attractive, original
   feelings text[] not null default '{}',
+  -- the customer was shown the feelings question and submitted its page (choosing none counts):
+  -- the denominator of the elevated-feeling share, kept apart from answers so erasure leaves it
+  feelings_asked boolean not null default false,
   comment text,
   sentiment_score real,
   sentiment_label text check (sentiment_label in ('negative', 'neutral', 'positive')),

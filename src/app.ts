@@ -21,6 +21,7 @@ import { feedbackRoutes } from './feedback/routes.js';
 import { surveyPageRoutes } from './feedback/page-routes.js';
 import { registerValidation } from './http/validation.js';
 import { serviceRoutes } from './service/routes.js';
+import { feedbackMetricsRoutes } from './feedback/metrics/routes.js';
 import { ErrorBody } from './http/schemas.js';
 import { registerWebApp } from './http/web-app.js';
 import { workspaceRoutes } from './workspaces/routes.js';
@@ -92,5 +93,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(unsubscribeRoutes);
   await app.register(feedbackRoutes, { prefix: '/api/v1' });
   await app.register(surveyPageRoutes);
+  await app.register(feedbackMetricsRoutes, { prefix: '/api/v1' });
   return app;
 }

@@ -44,3 +44,4 @@ export const canSendMessages = permission('send messages to customers', ['admin'
 export const canManageMessageTemplates = permission('change message templates and settings', ['admin', 'lead']);
 export const canManageSurveys = permission('change surveys', ['admin', 'lead']);
 export const canRecordInboundMessages = permission('record message receipts and replies', ['admin'], true, true);
+export const canReadFeedbackMetrics = permission('read feedback metrics, themes and agent scorecards', ['admin', 'lead', 'analyst']);

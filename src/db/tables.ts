@@ -658,6 +658,7 @@ export interface SurveyResponsesTable {
   csat: number | null;
   ces: number | null;
   feelings: ColumnType<string[], string[] | undefined, string[]>;
+  feelings_asked: ColumnType<boolean, boolean | undefined, boolean>;
   comment: string | null;
   sentiment_score: number | null;
   sentiment_label: SentimentLabel | null;
@@ -731,4 +732,45 @@ export interface DB {
   survey_invitations: SurveyInvitationsTable;
   survey_followups: SurveyFollowupsTable;
   feedback_server_secrets: FeedbackServerSecretsTable;
+}
+
+// ─── Feedback metrics (migrations/0006_feedback_metrics.sql) ─────────────────
+
+export interface FeedbackRollupsTable {
+  workspace_id: string;
+  survey_kind: SurveyKind;
+  dimension: string;
+  value: string;
+  day: string;
+  responses: number;
+  complete: number;
+  nps_n: number;
+  nps_promoters: number;
+  nps_detractors: number;
+  csat_n: number;
+  csat_satisfied: number;
+  ces_n: number;
+  ces_agree: number;
+  ces_sum: number;
+  feelings_asked: number;
+  feelings_elevated: number;
+  sentiment_n: number;
+  sentiment_milli_sum: number;
+}
+
+export interface FeedbackThemeRollupsTable {
+  workspace_id: string;
+  survey_kind: SurveyKind;
+  dimension: string;
+  value: string;
+  theme: string;
+  day: string;
+  n: number;
+  sentiment_n: number;
+  sentiment_milli_sum: number;
+}
+
+export interface DB {
+  feedback_rollups: FeedbackRollupsTable;
+  feedback_theme_rollups: FeedbackThemeRollupsTable;
 }

@@ -33,7 +33,8 @@ export function readPageAnswers(
     const values = (fields[fieldName(question)] ?? []).map((v) => v.trim()).filter((v) => v !== '');
     const scale = SCALES[question.type];
     if (values.length === 0) {
-      answers[question.id] = undefined;
+      // An empty feelings list is an answer ("none of these"), so the share of elevated feelings has its denominator.
+      answers[question.id] = question.type === 'feelings' && !question.required ? [] : undefined;
       if (question.required) errors[question.id] = 'Please answer this question.';
       continue;
     }
@@ -73,6 +74,7 @@ export interface StandardScores {
   csat: number | null;
   ces: number | null;
   feelings: string[];
+  feelings_asked: boolean;
   comment: string | null;
 }
 
@@ -93,7 +95,14 @@ export function standardScores(definition: Definition, answers: JsonObject): Sta
     .filter((q) => q.type === 'text')
     .map((q) => answers[q.id])
     .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
-  return { nps: number('nps'), csat: number('csat'), ces: number('ces'), feelings, comment: texts.length ? texts.join('\n\n') : null };
+  return {
+    nps: number('nps'),
+    csat: number('csat'),
+    ces: number('ces'),
+    feelings,
+    feelings_asked: feelingsQ !== undefined && Array.isArray(answers[feelingsQ.id]),
+    comment: texts.length ? texts.join('\n\n') : null,
+  };
 }
 
 export type Mood = 'promoter' | 'passive' | 'detractor' | 'other';

@@ -32,6 +32,7 @@ export function toResponse(row: ResponseRow): SurveyResponse {
     csat: row.csat,
     ces: row.ces,
     feelings: row.feelings,
+    feelingsAsked: row.feelings_asked,
     comment: row.comment,
     sentimentScore: row.sentiment_score === null ? null : Number(row.sentiment_score),
     sentimentLabel: row.sentiment_label,

@@ -170,6 +170,7 @@ export const ResponseSchema = Type.Object({
   csat: Nullable(Type.Integer()),
   ces: Nullable(Type.Integer()),
   feelings: Type.Array(Type.String()),
+  feelingsAsked: Type.Boolean({ description: 'Shown the feelings question and submitted its page, choosing none included' }),
   comment: Nullable(Type.String()),
   sentimentScore: Nullable(Type.Number()),
   sentimentLabel: Nullable(Type.String()),

@@ -84,6 +84,7 @@ describe('the survey page', () => {
       status: 'partial',
       nps: 3,
       feelings: ['safe', 'smart'],
+      feelingsAsked: true,
       language: 'pl',
       segment: 'consumer',
       surveyKind: 'interaction',
@@ -105,7 +106,15 @@ describe('the survey page', () => {
     ]);
     const after = await call<{ data: Array<Record<string, unknown>> }>(tenant, `/survey-responses?customerId=${customer}`, undefined, 200);
     expect(after.data).toHaveLength(1);
-    expect(after.data[0]).toMatchObject({ status: 'complete', nps: 9, answers: { nps: 9, topic: 'billing' }, sentimentLabel: 'negative' });
+    expect(after.data[0]).toMatchObject({
+      status: 'complete',
+      nps: 9,
+      answers: { nps: 9, topic: 'billing' },
+      sentimentLabel: 'negative',
+      // the feelings question was shown again and none chosen: still asked, for the elevated-feeling share
+      feelings: [],
+      feelingsAsked: true,
+    });
     expect(after.data[0]?.themes).toContain('billing error');
   });
 

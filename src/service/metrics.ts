@@ -93,7 +93,8 @@ async function holdersByLine(db: Kysely<DB>, workspaceId: string, from: string, 
   return new Map(rows.rows.map((r) => [r.line, Number(r.holders)]));
 }
 
-async function labels(db: Kysely<DB>, workspaceId: string, by: Dimension): Promise<Map<string, string>> {
+/** Display names of the values of a dimension (teams, jobs, product lines, agents); none for channels. */
+export async function labels(db: Kysely<DB>, workspaceId: string, by: Dimension): Promise<Map<string, string>> {
   const query =
     by === 'team'
       ? sql`select id, name from service_teams where workspace_id = ${workspaceId}`

@@ -59,6 +59,11 @@ export const PAGES: PageDefinition[] = [
     component: lazy(() => import('./feedback/surveys-page')),
     nav: { label: 'Surveys', icon: 'star', order: 62, roles: ['admin', 'lead'] },
   },
+  {
+    path: '/feedback',
+    component: lazy(() => import('./feedback-metrics/dashboard-page')),
+    nav: { label: 'Feedback', icon: 'star', order: 40, roles: ['admin', 'lead', 'analyst'] },
+  },
 ];
 
 /** The navigation entries a role sees, in order. */

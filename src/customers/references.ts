@@ -21,6 +21,9 @@ export const CUSTOMER_REFERENCES: ReadonlyArray<{ table: string; column: string 
   { table: 'messages', column: 'customer_id' },
   { table: 'message_events', column: 'customer_id' },
   { table: 'survey_responses', column: 'customer_id' },
+  { table: 'loyalty_entries', column: 'customer_id' },
+  { table: 'loyalty_redemptions', column: 'customer_id' },
+  { table: 'gifts', column: 'customer_id' },
 ];
 
 /** Free-text columns, beside a customer reference, that may hold personal data: an erasure empties them. */
@@ -37,6 +40,8 @@ export const ERASABLE_TEXT: ReadonlyArray<{ table: string; column: string; empty
   { table: 'message_events', column: 'detail', empty: '{}' },
   { table: 'survey_responses', column: 'comment', empty: null },
   { table: 'survey_responses', column: 'answers', empty: '{}' },
+  { table: 'loyalty_entries', column: 'reason', empty: null },
+  { table: 'gifts', column: 'evidence', empty: '{}' },
 ];
 
 /** Columns that name customers but are history, not pointers: merges keep both ids as they were. */

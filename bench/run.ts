@@ -1,9 +1,10 @@
 // `npm run bench`: runs every benchmark and writes the figures to bench/results/.
 // `npm run bench -- ingest service` runs only the named ones
-// (customer-360, ingest, messages, service).
+// (customer-360, giving, ingest, messages, service).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { benchCustomer360 } from './customer-360.js';
+import { benchGiving } from './giving.js';
 import { benchIngest } from './ingest.js';
 import { benchMessages } from './messages.js';
 import { benchService } from './service.js';
@@ -19,6 +20,7 @@ if (selected('customer-360')) results.customer360 = await benchCustomer360();
 if (selected('ingest')) results.ingest = await benchIngest();
 if (selected('messages')) results.messages = await benchMessages();
 if (selected('service')) results.service = await benchService();
+if (selected('giving')) results.giving = await benchGiving();
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/bench-${Date.now()}.json`, import.meta.url);
 writeFileSync(file, JSON.stringify(results, null, 2));

@@ -56,22 +56,22 @@ function qualifying(kind: EarningRuleKind, workspaceId: string, rule: { points: 
   switch (kind) {
     case 'purchase':
       // Points per whole unit spent (amounts are minor units: 100 per unit), plus any flat points.
-      return sql`select customer_id, ${rule.points} + (amount_minor / 100) * ${rule.perUnit} as points,
+      return sql`select customer_id, ${rule.points}::int + (amount_minor / 100) * ${rule.perUnit}::int as points,
           'purchase:' || id as source_key, coalesce(description, 'Purchase') as reason, occurred_at
         from transactions where workspace_id = ${workspaceId} and kind = 'purchase' and amount_minor > 0 and occurred_at <= ${now}`;
     case 'tenure':
       // One entry per whole year since the customer's first holding began.
-      return sql`select t.customer_id, ${rule.points} as points,
+      return sql`select t.customer_id, ${rule.points}::int as points,
           'tenure:' || t.customer_id || ':' || y as source_key, y || ' year' || case when y = 1 then '' else 's' end || ' with us' as reason,
           t.since + make_interval(years => y) as occurred_at
         from (select customer_id, min(started_at) as since from holdings where workspace_id = ${workspaceId} group by customer_id) t
         cross join lateral generate_series(1, extract(year from age(${now}, t.since))::int) as y`;
     case 'survey':
-      return sql`select customer_id, ${rule.points} as points, 'survey:' || id as source_key, 'Answered a survey' as reason, answered_at as occurred_at
+      return sql`select customer_id, ${rule.points}::int as points, 'survey:' || id as source_key, 'Answered a survey' as reason, answered_at as occurred_at
         from survey_responses where workspace_id = ${workspaceId} and status = 'complete' and answered_at <= ${now}`;
     case 'referral':
       // A referred customer names their referrer in the `referredBy` trait; it counts once they hold something.
-      return sql`select r.id as customer_id, ${rule.points} as points, 'referral:' || c.id as source_key,
+      return sql`select r.id as customer_id, ${rule.points}::int as points, 'referral:' || c.id as source_key,
           'Referred ' || coalesce(c.display_name, 'a friend') as reason, min(h.started_at) as occurred_at
         from customers c
         join customers r on r.workspace_id = c.workspace_id and r.id = c.traits ->> 'referredBy' and r.merged_into is null

@@ -44,7 +44,7 @@ export async function loyaltyPenaltyReport(db: Kysely<DB>, workspaceId: string, 
       ) t
       where h.workspace_id = ${workspaceId} and h.status = 'active' and h.price_minor > t.price_minor
     )
-    select *, count(distinct customer_id) over () as customers, sum(paying - today) over (partition by currency) * 12 as total
+    select *, (select count(distinct customer_id) from penalties) as customers, sum(paying - today) over (partition by currency) * 12 as total
     from penalties order by paying - today desc, holding_id limit ${options.limit}`.execute(db);
   const totals = new Map<string, number>();
   for (const row of rows) totals.set(row.currency, Number(row.total));

@@ -35,6 +35,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const worker = startMessageWorker(app.database.db, config, (error) => app.log.error({ err: error }, 'message worker round failed'));
     app.addHook('preClose', () => worker.stop());
   }
+  if (config.givingIntervalMinutes > 0) {
+    const { startGivingScheduler } = await import('./giving/background.js');
+    const giving = startGivingScheduler(app.database.db, { intervalMinutes: config.givingIntervalMinutes }, (error) =>
+      app.log.error({ err: error }, 'giving run failed'),
+    );
+    app.addHook('preClose', () => giving.stop());
+  }
   await app.listen({ port: config.port, host: config.host });
   options.onListening?.(seeded);
   return app;

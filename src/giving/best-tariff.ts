@@ -67,11 +67,14 @@ export function usageMonths(now: Date, count: number): string[] {
 
 const lit = (value: number) => sql.lit(Number(value));
 
-/** Overage of one month under a literal plan; an unlimited allowance adds nothing. */
+// All costing is integer arithmetic on sums over the N months (the average is the sum / N):
+// a started GB is ((excess MB + 1023) / 1024) in integer division.
+
+/** Overage of month i under a literal plan; an unlimited allowance adds nothing. */
 function literalOverage(plan: Plan, i: number): RawBuilder<unknown> {
   const terms: RawBuilder<unknown>[] = [];
   if (plan.data_mb !== null && Number(plan.overage_per_gb_minor) > 0)
-    terms.push(sql`ceil(greatest(${sql.ref(`d${i}`)} - ${lit(plan.data_mb)}, 0) / 1024.0) * ${lit(plan.overage_per_gb_minor)}`);
+    terms.push(sql`((greatest(${sql.ref(`d${i}`)} - ${lit(plan.data_mb)}, 0) + 1023) / 1024) * ${lit(plan.overage_per_gb_minor)}`);
   if (plan.minutes !== null && Number(plan.overage_per_minute_minor) > 0)
     terms.push(sql`greatest(${sql.ref(`m${i}`)} - ${lit(plan.minutes)}, 0) * ${lit(plan.overage_per_minute_minor)}`);
   if (plan.texts !== null && Number(plan.overage_per_text_minor) > 0)
@@ -89,19 +92,17 @@ function literalFits(plan: Plan, i: number): RawBuilder<unknown> {
 
 /** Whether a literal plan's data allowance is larger than the current plan's. */
 function literalBigger(plan: Plan): RawBuilder<unknown> {
-  return plan.data_mb === null
-    ? sql`(c.current_data_mb is not null)`
-    : sql`(c.current_data_mb is not null and ${lit(plan.data_mb)} > c.current_data_mb)`;
+  return plan.data_mb === null ? sql`(current_data_mb is not null)` : sql`(current_data_mb is not null and ${lit(plan.data_mb)} > current_data_mb)`;
 }
 
-/** Overage of one month under the current plan (cp), whose allowances are columns. */
+/** Overage of month i under the current plan, whose allowances and rates are columns. */
 function currentOverage(i: number): RawBuilder<unknown> {
   const d = sql.ref(`d${i}`);
   const m = sql.ref(`m${i}`);
   const t = sql.ref(`t${i}`);
-  return sql`(ceil(greatest(${d} - coalesce(cp.data_mb, ${d}), 0) / 1024.0) * cp.overage_per_gb_minor
-    + greatest(${m} - coalesce(cp.minutes, ${m}), 0) * cp.overage_per_minute_minor
-    + greatest(${t} - coalesce(cp.texts, ${t}), 0) * cp.overage_per_text_minor)`;
+  return sql`(((greatest(${d} - coalesce(current_data_mb, ${d}), 0) + 1023) / 1024) * gb_rate
+    + greatest(${m} - coalesce(current_minutes, ${m}), 0) * minute_rate
+    + greatest(${t} - coalesce(current_texts, ${t}), 0) * text_rate)`;
 }
 
 /** The plans a subscription of the product may move to: on sale and billed monthly. */
@@ -117,69 +118,77 @@ export async function plansOnSale(db: Kysely<DB>, workspaceId: string, productId
     .execute();
 }
 
-/** The advice statement for one product (see the top of this file); `plans` are its plans on sale. */
+/** The advice statement for one product (see the top of this file); `plans` are its plans on sale (at most 15). */
 export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<Record<string, unknown>> {
+  if (plans.length > 15) throw new Error('best-tariff costing takes at most 15 plans per product');
   const n = scope.months.length;
   const idx = Array.from({ length: n }, (_, k) => k + 1);
   const need = Math.max(1, Math.ceil(scope.config.percentile * n - 1e-9));
+  const inMonths = sql.join(scope.months.map((m) => sql`${m}::date`));
   const pivot = idx.map(
-    (i) => sql`max(data_mb) filter (where period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`d${i}`)},
-      max(minutes) filter (where period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`m${i}`)},
-      max(texts) filter (where period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`t${i}`)}`,
+    (i) => sql`max(u.data_mb) filter (where u.period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`d${i}`)},
+      max(u.minutes) filter (where u.period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`m${i}`)},
+      max(u.texts) filter (where u.period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`t${i}`)}`,
   );
-  const candidates = plans.map((plan) => {
-    const cost = sql.join(
-      idx.map((i) => sql`(${lit(plan.price_minor)} + ${literalOverage(plan, i)})`),
-      sql` + `,
-    );
-    const fits = sql.join(
-      idx.map((i) => literalFits(plan, i)),
-      sql` + `,
-    );
-    return sql`(${plan.id}::text, ${plan.name}::text, ${lit(plan.price_minor)}::bigint, ((${cost}) / ${lit(n)})::numeric, (${fits})::int, ${literalBigger(plan)})`;
-  });
-  const currentOverageAvg = sql`((${sql.join(
-    idx.map((i) => currentOverage(i)),
-    sql` + `,
-  )}) / ${lit(n)})`;
+  const sumOver = (term: (i: number) => RawBuilder<unknown>) => sql.join(idx.map(term), sql` + `);
+  // Per plan k: its cost summed over the months (c_k) and how many months fit it (f_k).
+  const perPlan = plans.map(
+    (plan, k) => sql`(${lit(Number(plan.price_minor) * n)} + ${sumOver((i) => literalOverage(plan, i))})::bigint as ${sql.ref(`c${k}`)},
+      (${sumOver((i) => literalFits(plan, i))}) as ${sql.ref(`f${k}`)}`,
+  );
+  // The cheapest eligible plan, as cost × 16 + k so that least() (which skips nulls) picks it in one expression.
+  const eligible = plans.map(
+    (plan, k) => sql`case when ${plan.id}::text <> current_plan_id
+      and (${sql.ref(`f${k}`)} >= ${need} or (pays_overage and ${literalBigger(plan)})) then ${sql.ref(`c${k}`)} * 16 + ${lit(k)} end`,
+  );
+  const pick = <T>(values: T[], cast: string) => sql`(array[${sql.join(values.map((v) => sql`${v}`))}]::${sql.raw(cast)})[best % 16 + 1]`;
   const chunk = scope.chunk ? sql`and mod(abs(hashtext(h.customer_id)::bigint), ${scope.chunk.count}) = ${scope.chunk.index}` : sql``;
   const cooldown = new Date(scope.now.getTime() - scope.config.declineCooldownDays * 86_400_000);
+  // offset 0 fences each level, so the costing expressions are evaluated once per row, not once per use.
   return sql`
-    with subs as (
-      select h.id, h.customer_id, h.plan_id, h.price_minor as paid, h.currency
-      from holdings h
-      where h.workspace_id = ${scope.workspaceId} and h.product_id = ${scope.productId} and h.status = 'active' and h.plan_id is not null ${chunk}
-        and not exists (select 1 from gifts g where g.workspace_id = h.workspace_id and g.rule_id = ${scope.ruleId} and g.holding_id = h.id
-          and (g.status = 'offered' or (g.status = 'declined' and g.decided_at > ${cooldown})))
-    ),
-    usage as (
+    with usage as materialized (
       select u.holding_id, ${sql.join(pivot, sql`, `)}
-      from usage_records u join subs s on s.id = u.holding_id
-      where u.workspace_id = ${scope.workspaceId} and u.period_start in (${sql.join(scope.months.map((m) => sql`${m}::date`))})
+      from usage_records u
+      join holdings h on h.workspace_id = u.workspace_id and h.id = u.holding_id
+      where u.workspace_id = ${scope.workspaceId} and u.period_start in (${inMonths})
+        and h.product_id = ${scope.productId} and h.status = 'active' ${chunk}
       group by u.holding_id
       having count(*) = ${n}
-    ),
-    costed as (
-      select s.id as holding_id, s.customer_id, s.currency, s.paid, cp.id as current_plan_id, cp.name as current_plan_name,
-        cp.on_sale as current_on_sale, cp.data_mb as current_data_mb, ${currentOverageAvg} as current_overage,
-        ${sql.join(idx.flatMap((i) => [sql.ref(`u.d${i}`), sql.ref(`u.m${i}`), sql.ref(`u.t${i}`)]))}
-      from subs s join usage u on u.holding_id = s.id
-      join plans cp on cp.workspace_id = ${scope.workspaceId} and cp.id = s.plan_id
-      where cp.billing_period = 'month'
     )
-    select c.holding_id, c.customer_id, c.currency, c.paid, c.current_plan_id, c.current_plan_name, c.current_on_sale,
-      c.paid + c.current_overage as current_cost, c.current_overage,
-      best.plan_id, best.plan_name, best.price, best.cost, best.fits, best.bigger,
-      array[${sql.join(idx.map((i) => sql.ref(`c.d${i}`)))}] as data_mb,
-      array[${sql.join(idx.map((i) => sql.ref(`c.m${i}`)))}] as minutes,
-      array[${sql.join(idx.map((i) => sql.ref(`c.t${i}`)))}] as texts
-    from costed c
-    cross join lateral (
-      select * from (values ${sql.join(candidates)}) as p(plan_id, plan_name, price, cost, fits, bigger)
-      where p.plan_id <> c.current_plan_id and (p.fits >= ${need} or (c.current_overage > 0 and p.bigger))
-      order by p.cost, p.plan_id limit 1
-    ) best
-    where c.paid + c.current_overage - best.cost >= ${scope.config.minMonthlySavingMinor}`;
+    select holding_id, customer_id, currency, paid, current_plan_id, current_plan_name, current_on_sale,
+      current_sum / ${lit(n)}::numeric as current_cost, (current_sum - ${lit(n)} * paid) / ${lit(n)}::numeric as current_overage,
+      ${pick(plans.map((p) => p.id), 'text[]')} as plan_id, ${pick(plans.map((p) => p.name), 'text[]')} as plan_name,
+      ${pick(plans.map((p) => Number(p.price_minor)), 'bigint[]')} as price, (best / 16) / ${lit(n)}::numeric as cost,
+      ${sql.raw(`(array[${plans.map((_, k) => `f${k}`).join(', ')}])[best % 16 + 1]`)} as fits,
+      ${pick(plans.map((p) => p.data_mb), 'bigint[]')} is null and current_data_mb is not null
+        or ${pick(plans.map((p) => p.data_mb), 'bigint[]')} > current_data_mb as bigger,
+      array[${sql.join(idx.map((i) => sql.ref(`d${i}`)))}] as data_mb,
+      array[${sql.join(idx.map((i) => sql.ref(`m${i}`)))}] as minutes,
+      array[${sql.join(idx.map((i) => sql.ref(`t${i}`)))}] as texts
+    from (
+      select *, least(${sql.join(eligible)}) as best
+      from (
+        select holding_id, customer_id, currency, paid, current_plan_id, current_plan_name, current_on_sale, current_data_mb,
+          ${lit(n)} * paid + ${sumOver((i) => currentOverage(i))} as current_sum,
+          (${sumOver((i) => currentOverage(i))}) > 0 as pays_overage,
+          ${sql.join(idx.flatMap((i) => [sql.ref(`d${i}`), sql.ref(`m${i}`), sql.ref(`t${i}`)]))},
+          ${sql.join(perPlan, sql`, `)}
+        from (
+          select u.*, h.customer_id, h.currency, h.price_minor as paid, cp.id as current_plan_id, cp.name as current_plan_name,
+            cp.on_sale as current_on_sale, cp.data_mb as current_data_mb, cp.minutes as current_minutes, cp.texts as current_texts,
+            cp.overage_per_gb_minor as gb_rate, cp.overage_per_minute_minor as minute_rate, cp.overage_per_text_minor as text_rate
+          from usage u
+          join holdings h on h.workspace_id = ${scope.workspaceId} and h.id = u.holding_id
+          join plans cp on cp.workspace_id = h.workspace_id and cp.id = h.plan_id and cp.billing_period = 'month'
+          where not exists (select 1 from gifts g where g.workspace_id = h.workspace_id and g.rule_id = ${scope.ruleId} and g.holding_id = h.id
+            and (g.status = 'offered' or (g.status = 'declined' and g.decided_at > ${cooldown})))
+          offset 0
+        ) x
+        offset 0
+      ) costed
+      offset 0
+    ) advised
+    where best is not null and current_sum - best / 16 >= ${lit(scope.config.minMonthlySavingMinor * n)}`;
 }
 
 /** Advice rows as objects; amounts rounded down to whole minor units. */

@@ -1,0 +1,13 @@
+import { sql } from 'kysely';
+import { openDatabase } from '../src/db/database.js';
+import { bestTariffQuery, plansOnSale, usageMonths } from '../src/giving/best-tariff.js';
+import { parseRuleConfig } from '../src/giving/rules.js';
+const database = await openDatabase({ databaseUrl: 'postgres://rapport:rapport@localhost:5432/rapport_bench_giving', poolSize: 1 });
+const db = database.db;
+const product = await db.selectFrom('products').select(['id', 'workspace_id']).where('code', '=', 'sim-only').executeTakeFirstOrThrow();
+const plans = await plansOnSale(db, product.workspace_id, product.id);
+const scope = { workspaceId: product.workspace_id, productId: product.id, months: usageMonths(new Date('2026-11-15'), 3), config: parseRuleConfig('best_tariff', {}), ruleId: 'x', now: new Date('2026-11-15') };
+const q = bestTariffQuery(scope, plans);
+const { rows } = await sql<{ 'QUERY PLAN': string }>`explain analyze select count(*) from (${q}) a`.execute(db);
+console.log(rows.map((r) => r['QUERY PLAN']).join('\n'));
+await database.close();

@@ -8,6 +8,6 @@ const product = await db.selectFrom('products').select(['id', 'workspace_id']).w
 const plans = await plansOnSale(db, product.workspace_id, product.id);
 const scope = { workspaceId: product.workspace_id, productId: product.id, months: usageMonths(new Date('2026-11-15'), 3), config: parseRuleConfig('best_tariff', {}), ruleId: 'x', now: new Date('2026-11-15') };
 const q = bestTariffQuery(scope, plans);
-const { rows } = await sql<{ 'QUERY PLAN': string }>`explain analyze select count(*) from (${q}) a`.execute(db);
+const rows = await db.transaction().execute(async (trx) => { await sql`set local work_mem = '256MB'`.execute(trx); await sql.raw(`set local jit = ${process.env.JIT ?? 'off'}`).execute(trx); await sql`set local jit_inline_above_cost = -1`.execute(trx); await sql`set local jit_optimize_above_cost = -1`.execute(trx); return (await sql<{ 'QUERY PLAN': string }>`explain analyze select count(*) from (${q}) a`.execute(trx)).rows; });
 console.log(rows.map((r) => r['QUERY PLAN']).join('\n'));
 await database.close();

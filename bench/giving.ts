@@ -112,7 +112,7 @@ export async function benchGiving(): Promise<Record<string, unknown>> {
       const scan = await timed(() => sql`select count(*), sum(data_mb), sum(minutes), sum(texts) from usage_records`.execute(db));
       baseline.push(scan.ms);
       const costed = await timed(() =>
-        sql<{ advised: number; monthly_saving: number }>`select count(*) as advised, coalesce(sum(a.current_cost - a.cost), 0)::bigint as monthly_saving
+        sql<{ advised: number; monthly_saving: number }>`select count(*) as advised, coalesce(sum(a.current_sum - a.best / 16), 0)::bigint / 3 as monthly_saving
           from (${bestTariffQuery(scope, plans)}) a`.execute(db),
       );
       advice.push(costed.ms);

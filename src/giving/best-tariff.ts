@@ -123,7 +123,8 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
   if (plans.length > 15) throw new Error('best-tariff costing takes at most 15 plans per product');
   const n = scope.months.length;
   const idx = Array.from({ length: n }, (_, k) => k + 1);
-  const need = Math.max(1, Math.ceil(scope.config.percentile * n - 1e-9));
+  const need = requiredMonths(scope.config.percentile, n);
+  const minSaving = scope.config.minMonthlySavingMinor * n;
   const inMonths = sql.join(scope.months.map((m) => sql`${m}::date`));
   const pivot = idx.map(
     (i) => sql`max(u.data_mb) filter (where u.period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`d${i}`)},
@@ -131,19 +132,20 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
       max(u.texts) filter (where u.period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`t${i}`)}`,
   );
   const sumOver = (term: (i: number) => RawBuilder<unknown>) => sql.join(idx.map(term), sql` + `);
-  // Per plan k: its cost summed over the months (c_k) and how many months fit it (f_k).
+  // Per plan k, its cost summed over the months, computed only when its price alone leaves
+  // room for the minimum saving: most customers' plans fit, so most plans are never costed.
   const perPlan = plans.map(
-    (plan, k) => sql`(${lit(Number(plan.price_minor) * n)} + ${sumOver((i) => literalOverage(plan, i))})::bigint as ${sql.ref(`c${k}`)},
-      (${sumOver((i) => literalFits(plan, i))}) as ${sql.ref(`f${k}`)}`,
+    (plan, k) => sql`case when ${lit(Number(plan.price_minor) * n)} <= current_sum - ${lit(minSaving)} and ${plan.id}::text <> current_plan_id
+      then ${lit(Number(plan.price_minor) * n)} + ${sumOver((i) => literalOverage(plan, i))} end as ${sql.ref(`c${k}`)}`,
   );
   // The cheapest eligible plan, as cost × 16 + k so that least() (which skips nulls) picks it in one expression.
   const eligible = plans.map(
-    (plan, k) => sql`case when ${plan.id}::text <> current_plan_id
-      and (${sql.ref(`f${k}`)} >= ${need} or (pays_overage and ${literalBigger(plan)})) then ${sql.ref(`c${k}`)} * 16 + ${lit(k)} end`,
+    (plan, k) => sql`case when ${sql.ref(`c${k}`)} is not null
+      and ((${sumOver((i) => literalFits(plan, i))}) >= ${need} or (pays_overage and ${literalBigger(plan)})) then ${sql.ref(`c${k}`)} * 16 + ${lit(k)} end`,
   );
-  const pick = <T>(values: T[], cast: string) => sql`(array[${sql.join(values.map((v) => sql`${v}`))}]::${sql.raw(cast)})[best % 16 + 1]`;
   const chunk = scope.chunk ? sql`and mod(abs(hashtext(h.customer_id)::bigint), ${scope.chunk.count}) = ${scope.chunk.index}` : sql``;
   const cooldown = new Date(scope.now.getTime() - scope.config.declineCooldownDays * 86_400_000);
+  const months = sql.join(idx.flatMap((i) => [sql.ref(`d${i}`), sql.ref(`m${i}`), sql.ref(`t${i}`)]));
   // offset 0 fences each level, so the costing expressions are evaluated once per row, not once per use.
   return sql`
     with usage as materialized (
@@ -155,68 +157,79 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
       group by u.holding_id
       having count(*) = ${n}
     )
-    select holding_id, customer_id, currency, paid, current_plan_id, current_plan_name, current_on_sale,
-      current_sum / ${lit(n)}::numeric as current_cost, (current_sum - ${lit(n)} * paid) / ${lit(n)}::numeric as current_overage,
-      ${pick(plans.map((p) => p.id), 'text[]')} as plan_id, ${pick(plans.map((p) => p.name), 'text[]')} as plan_name,
-      ${pick(plans.map((p) => Number(p.price_minor)), 'bigint[]')} as price, (best / 16) / ${lit(n)}::numeric as cost,
-      ${sql.raw(`(array[${plans.map((_, k) => `f${k}`).join(', ')}])[best % 16 + 1]`)} as fits,
-      ${pick(plans.map((p) => p.data_mb), 'bigint[]')} is null and current_data_mb is not null
-        or ${pick(plans.map((p) => p.data_mb), 'bigint[]')} > current_data_mb as bigger,
+    select holding_id, customer_id, currency, paid, current_plan_id, current_plan_name, current_on_sale, current_data_mb, current_sum, best,
       array[${sql.join(idx.map((i) => sql.ref(`d${i}`)))}] as data_mb,
       array[${sql.join(idx.map((i) => sql.ref(`m${i}`)))}] as minutes,
       array[${sql.join(idx.map((i) => sql.ref(`t${i}`)))}] as texts
     from (
       select *, least(${sql.join(eligible)}) as best
       from (
-        select holding_id, customer_id, currency, paid, current_plan_id, current_plan_name, current_on_sale, current_data_mb,
-          ${lit(n)} * paid + ${sumOver((i) => currentOverage(i))} as current_sum,
-          (${sumOver((i) => currentOverage(i))}) > 0 as pays_overage,
-          ${sql.join(idx.flatMap((i) => [sql.ref(`d${i}`), sql.ref(`m${i}`), sql.ref(`t${i}`)]))},
-          ${sql.join(perPlan, sql`, `)}
+        select *, ${sql.join(perPlan, sql`, `)}
         from (
-          select u.*, h.customer_id, h.currency, h.price_minor as paid, cp.id as current_plan_id, cp.name as current_plan_name,
-            cp.on_sale as current_on_sale, cp.data_mb as current_data_mb, cp.minutes as current_minutes, cp.texts as current_texts,
-            cp.overage_per_gb_minor as gb_rate, cp.overage_per_minute_minor as minute_rate, cp.overage_per_text_minor as text_rate
-          from usage u
-          join holdings h on h.workspace_id = ${scope.workspaceId} and h.id = u.holding_id
-          join plans cp on cp.workspace_id = h.workspace_id and cp.id = h.plan_id and cp.billing_period = 'month'
-          where not exists (select 1 from gifts g where g.workspace_id = h.workspace_id and g.rule_id = ${scope.ruleId} and g.holding_id = h.id
-            and (g.status = 'offered' or (g.status = 'declined' and g.decided_at > ${cooldown})))
+          select holding_id, customer_id, currency, paid, current_plan_id, current_plan_name, current_on_sale, current_data_mb, ${months},
+            ${lit(n)} * paid + ${sumOver((i) => currentOverage(i))} as current_sum,
+            (${sumOver((i) => currentOverage(i))}) > 0 as pays_overage
+          from (
+            select u.*, h.customer_id, h.currency, h.price_minor as paid, cp.id as current_plan_id, cp.name as current_plan_name,
+              cp.on_sale as current_on_sale, cp.data_mb as current_data_mb, cp.minutes as current_minutes, cp.texts as current_texts,
+              cp.overage_per_gb_minor as gb_rate, cp.overage_per_minute_minor as minute_rate, cp.overage_per_text_minor as text_rate
+            from usage u
+            join holdings h on h.workspace_id = ${scope.workspaceId} and h.id = u.holding_id
+            join plans cp on cp.workspace_id = h.workspace_id and cp.id = h.plan_id and cp.billing_period = 'month'
+            where not exists (select 1 from gifts g where g.workspace_id = h.workspace_id and g.rule_id = ${scope.ruleId} and g.holding_id = h.id
+              and (g.status = 'offered' or (g.status = 'declined' and g.decided_at > ${cooldown})))
+            offset 0
+          ) x
           offset 0
-        ) x
+        ) current
         offset 0
       ) costed
       offset 0
     ) advised
-    where best is not null and current_sum - best / 16 >= ${lit(scope.config.minMonthlySavingMinor * n)}`;
+    where best is not null`;
 }
 
-/** Advice rows as objects; amounts rounded down to whole minor units. */
-export function toAdvice(row: Record<string, unknown>): TariffAdvice {
-  const num = (key: string) => Number(row[key]);
+/** Months that must fit a plan for it to cover the usage at a percentile (nearest rank). */
+export function requiredMonths(percentile: number, months: number): number {
+  return Math.max(1, Math.ceil(percentile * months - 1e-9));
+}
+
+/** An advice row as an object; the chosen plan is decoded from `best` (cost × 16 + index). */
+export function toAdvice(row: Record<string, unknown>, plans: Plan[]): TariffAdvice {
   const nums = (key: string) => (row[key] as Array<number | string>).map(Number);
-  const currentCost = Math.round(num('current_cost'));
-  const cost = Math.round(num('cost'));
+  const dataMb = nums('data_mb');
+  const minutes = nums('minutes');
+  const texts = nums('texts');
+  const n = dataMb.length;
+  const best = Number(row.best);
+  const plan = plans[best % 16];
+  if (!plan) throw new Error(`best-tariff advice names plan ${best % 16} of ${plans.length}`);
+  const costSum = Math.floor(best / 16);
+  const currentSum = Number(row.current_sum);
+  const paid = Number(row.paid);
+  const fits = (allowance: number | null, used: number) => allowance === null || used <= Number(allowance);
+  const monthsFitting = dataMb.filter((_, k) => fits(plan.data_mb, dataMb[k] ?? 0) && fits(plan.minutes, minutes[k] ?? 0) && fits(plan.texts, texts[k] ?? 0)).length;
+  const currentDataMb = row.current_data_mb === null ? null : Number(row.current_data_mb);
   return {
     holdingId: String(row.holding_id),
     customerId: String(row.customer_id),
     currency: String(row.currency),
-    paidMinor: num('paid'),
+    paidMinor: paid,
     currentPlanId: String(row.current_plan_id),
     currentPlanName: String(row.current_plan_name),
     currentPlanOnSale: row.current_on_sale === true,
-    currentMonthlyCostMinor: currentCost,
-    currentMonthlyOverageMinor: Math.round(num('current_overage')),
-    planId: String(row.plan_id),
-    planName: String(row.plan_name),
-    planPriceMinor: num('price'),
-    monthlyCostMinor: cost,
-    monthlySavingMinor: Math.floor(num('current_cost') - num('cost')),
-    monthsFitting: num('fits'),
-    bigger: row.bigger === true,
-    dataMb: nums('data_mb'),
-    minutes: nums('minutes'),
-    texts: nums('texts'),
+    currentMonthlyCostMinor: Math.round(currentSum / n),
+    currentMonthlyOverageMinor: Math.round((currentSum - n * paid) / n),
+    planId: plan.id,
+    planName: plan.name,
+    planPriceMinor: Number(plan.price_minor),
+    monthlyCostMinor: Math.round(costSum / n),
+    monthlySavingMinor: Math.floor((currentSum - costSum) / n),
+    monthsFitting,
+    bigger: currentDataMb !== null && (plan.data_mb === null || Number(plan.data_mb) > currentDataMb),
+    dataMb,
+    minutes,
+    texts,
   };
 }
 

@@ -99,7 +99,7 @@ export async function giveToChunk(
       const plans = await plansOnSale(db, workspaceId, productId);
       const scope = { workspaceId, productId, months, config: tariff.config, ruleId: tariff.id, now: options.now, chunk: options.chunk };
       const { rows } = await bestTariffQuery(scope, plans).execute(db);
-      await offer(tariff, tariff.config.offerDays, rows.map((row) => tariffFind(toAdvice(row), months, tariff.config.percentile)));
+      await offer(tariff, tariff.config.offerDays, rows.map((row) => tariffFind(toAdvice(row, plans), months, tariff.config.percentile)));
     }
   }
   const fees = await findRule(rules, 'fee_waiver');

@@ -148,15 +148,6 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
   const months = sql.join(idx.flatMap((i) => [sql.ref(`d${i}`), sql.ref(`m${i}`), sql.ref(`t${i}`)]));
   // offset 0 fences each level, so the costing expressions are evaluated once per row, not once per use.
   return sql`
-    with usage as materialized (
-      select u.holding_id, ${sql.join(pivot, sql`, `)}
-      from usage_records u
-      join holdings h on h.workspace_id = u.workspace_id and h.id = u.holding_id
-      where u.workspace_id = ${scope.workspaceId} and u.period_start in (${inMonths})
-        and h.product_id = ${scope.productId} and h.status = 'active' ${chunk}
-      group by u.holding_id
-      having count(*) = ${n}
-    )
     select holding_id, customer_id, currency, paid, current_plan_id, current_plan_name, current_on_sale, current_data_mb, current_sum, best,
       array[${sql.join(idx.map((i) => sql.ref(`d${i}`)))}] as data_mb,
       array[${sql.join(idx.map((i) => sql.ref(`m${i}`)))}] as minutes,
@@ -170,14 +161,22 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
             ${lit(n)} * paid + ${sumOver((i) => currentOverage(i))} as current_sum,
             (${sumOver((i) => currentOverage(i))}) > 0 as pays_overage
           from (
-            select u.*, h.customer_id, h.currency, h.price_minor as paid, cp.id as current_plan_id, cp.name as current_plan_name,
+            select u.*, cp.id as current_plan_id, cp.name as current_plan_name,
               cp.on_sale as current_on_sale, cp.data_mb as current_data_mb, cp.minutes as current_minutes, cp.texts as current_texts,
               cp.overage_per_gb_minor as gb_rate, cp.overage_per_minute_minor as minute_rate, cp.overage_per_text_minor as text_rate
-            from usage u
-            join holdings h on h.workspace_id = ${scope.workspaceId} and h.id = u.holding_id
-            join plans cp on cp.workspace_id = h.workspace_id and cp.id = h.plan_id and cp.billing_period = 'month'
-            where not exists (select 1 from gifts g where g.workspace_id = h.workspace_id and g.rule_id = ${scope.ruleId} and g.holding_id = h.id
-              and (g.status = 'offered' or (g.status = 'declined' and g.decided_at > ${cooldown})))
+            from (
+              select u.holding_id, min(h.customer_id) as customer_id, min(h.plan_id) as plan_id, min(h.price_minor) as paid,
+                min(h.currency) as currency, ${sql.join(pivot, sql`, `)}
+              from usage_records u
+              join holdings h on h.workspace_id = u.workspace_id and h.id = u.holding_id
+              where u.workspace_id = ${scope.workspaceId} and u.period_start in (${inMonths})
+                and h.product_id = ${scope.productId} and h.status = 'active' ${chunk}
+              group by u.holding_id
+              having count(*) = ${n}
+            ) u
+            join plans cp on cp.workspace_id = ${scope.workspaceId} and cp.id = u.plan_id and cp.billing_period = 'month'
+            where not exists (select 1 from gifts g where g.workspace_id = ${scope.workspaceId} and g.rule_id = ${scope.ruleId}
+              and g.holding_id = u.holding_id and (g.status = 'offered' or (g.status = 'declined' and g.decided_at > ${cooldown})))
             offset 0
           ) x
           offset 0

@@ -44,3 +44,17 @@ export type Message = Static<typeof MessageSchema>;
 export type MessageTemplate = Static<typeof TemplateSchema>;
 export type MessagePreview = Static<typeof PreviewSchema>;
 export type MessageDetail = Static<typeof MessageDetailSchema>;
+
+// ─── Loyalty and giving ────────────────────────────────────────────────────
+
+export type LoyaltyAccount = Static<typeof import('../../src/loyalty/schemas.js').AccountSchema>;
+export type LoyaltyTier = Static<typeof import('../../src/loyalty/schemas.js').TierSchema>;
+export type LoyaltyReward = Static<typeof import('../../src/loyalty/schemas.js').RewardSchema>;
+export type EarningRule = Static<typeof import('../../src/loyalty/schemas.js').EarningRuleSchema>;
+export type PenaltyReport = Static<typeof import('../../src/loyalty/schemas.js').PenaltyReport>;
+export type LoyaltySettings = Static<typeof import('../../src/loyalty/schemas.js').SettingsSchema>;
+export type Gift = Static<typeof import('../../src/giving/schemas.js').GiftSchema>;
+export type GivingRule = Static<typeof import('../../src/giving/schemas.js').GivingRuleSchema>;
+export type GivingLedger = Static<typeof import('../../src/giving/schemas.js').LedgerSchema>;
+export type GivingRun = Static<typeof import('../../src/giving/schemas.js').RunSchema>;
+export type CustomerGiving = Static<typeof import('../../src/giving/schemas.js').CustomerGiving>;

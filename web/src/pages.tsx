@@ -49,6 +49,16 @@ export const PAGES: PageDefinition[] = [
     component: lazy(() => import('./service/dashboard-page')),
     nav: { label: 'Service', icon: 'chart', order: 30 },
   },
+  {
+    path: '/giving',
+    component: lazy(() => import('./giving/giving-page')),
+    nav: { label: 'Giving', icon: 'gift', order: 50 },
+  },
+  {
+    path: '/loyalty',
+    component: lazy(() => import('./loyalty/loyalty-page')),
+    nav: { label: 'Loyalty', icon: 'star', order: 51 },
+  },
 ];
 
 /** The navigation entries a role sees, in order. */

@@ -161,8 +161,8 @@ describe('the job', () => {
       await insertSubscriber(db(), ws, catalog, { name: `Sam Saver ${i}`, plan: i % 2 ? 'unlimited' : 's30', dataMb: [800, 900, 700] });
     }
     const [a, b] = await Promise.all([
-      runGivingForWorkspace(db(), ws, { now: NOW, workerId: 'worker-a' }),
-      runGivingForWorkspace(db(), ws, { now: NOW, workerId: 'worker-b' }),
+      runGivingForWorkspace(db(), ws, { now: NOW, workerId: 'worker-a', chunks: 16 }),
+      runGivingForWorkspace(db(), ws, { now: NOW, workerId: 'worker-b', chunks: 16 }),
     ]);
     expect((a?.chunksDone ?? 0) + (b?.chunksDone ?? 0)).toBe(16);
     expect((a?.giftsCreated ?? 0) + (b?.giftsCreated ?? 0)).toBe(24);

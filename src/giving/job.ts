@@ -10,14 +10,15 @@ import { expireGifts, offerGifts } from './gifts.js';
 import { findRule, listGivingRules, type GivingRule } from './rules.js';
 import { ensureGiftTemplates } from './templates.js';
 
-// The giving job. Customers are split into CHUNKS by a hash of their id; a worker leases
+// The giving job. Customers are split into chunks by a hash of their id; a worker leases
 // one chunk at a time (FOR UPDATE SKIP LOCKED, with a lease so a crashed worker's chunk is
 // taken over), runs every rule over it in one transaction and marks it done. Several
 // workers started together share one sweep: a chunk done after a worker started is not
 // done again by it. A later run sweeps again; the gifts' unique key (rule, subject,
 // period) means nothing is offered twice either way.
 
-export const CHUNKS = 16;
+/** Customers per chunk when a workspace's chunks are first laid out (at least 1, at most 64 chunks). */
+const CUSTOMERS_PER_CHUNK = 10_000;
 const LEASE_SECONDS = 600;
 
 export interface GivingProgress {
@@ -31,6 +32,8 @@ export interface GivingOptions {
   workspaceId?: string;
   now?: Date;
   workerId?: string;
+  /** How many chunks to lay out when the workspace has none yet (default: one per 10,000 customers). */
+  chunks?: number;
   onProgress?: (progress: GivingProgress) => void;
 }
 
@@ -139,16 +142,23 @@ export async function runGivingForWorkspace(db: Kysely<DB>, workspaceId: string,
   const setup = await db.transaction().execute(async (trx) => {
     await ensureGiftTemplates(trx, workspaceId);
     const rules = await listGivingRules(trx, workspaceId);
-    await trx
-      .insertInto('giving_chunks')
-      .values(Array.from({ length: CHUNKS }, (_, chunk) => ({ workspace_id: workspaceId, chunk })))
-      .onConflict((oc) => oc.columns(['workspace_id', 'chunk']).doNothing())
-      .execute();
+    // The layout is fixed once made, so workers that start later agree on what a chunk is.
+    let chunks = Number((await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0);
+    if (chunks === 0) {
+      const customers = Number((await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0);
+      chunks = options.chunks ?? Math.min(64, Math.max(1, Math.ceil(customers / CUSTOMERS_PER_CHUNK)));
+      await trx
+        .insertInto('giving_chunks')
+        .values(Array.from({ length: chunks }, (_, chunk) => ({ workspace_id: workspaceId, chunk })))
+        .onConflict((oc) => oc.columns(['workspace_id', 'chunk']).doNothing())
+        .execute();
+      chunks = Number((await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0);
+    }
     await trx.insertInto('giving_runs').values({ workspace_id: workspaceId, id: runId, worker: workerId, started_at: sweepStart }).execute();
     const pointsEarned = await applyEarningRules(trx, workspaceId, { now });
     await expirePoints(trx, workspaceId, { now });
     const giftsExpired = await expireGifts(trx, workspaceId, now);
-    return { rules, pointsEarned, giftsExpired };
+    return { rules, pointsEarned, giftsExpired, chunks };
   });
 
   const byRule: Record<string, number> = {};
@@ -158,7 +168,7 @@ export async function runGivingForWorkspace(db: Kysely<DB>, workspaceId: string,
   for (;;) {
     const index = await db.transaction().execute((trx) => claimChunk(trx, workspaceId, workerId, sweepStart));
     if (index === undefined) break;
-    const chunk = { index, count: CHUNKS };
+    const chunk = { index, count: setup.chunks };
     const outcome = await db.transaction().execute(async (trx) => {
       const created = await giveToChunk(trx, workspaceId, setup.rules, { now, runId, chunk, currency: workspace.default_currency });
       await trx
@@ -175,7 +185,7 @@ export async function runGivingForWorkspace(db: Kysely<DB>, workspaceId: string,
       byRule[kind] = (byRule[kind] ?? 0) + n;
       giftsCreated += n;
     }
-    options.onProgress?.({ workspaceId, chunksDone, chunks: CHUNKS, giftsCreated });
+    options.onProgress?.({ workspaceId, chunksDone, chunks: setup.chunks, giftsCreated });
   }
   await db
     .updateTable('giving_runs')

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import type { DB, GiftsTable } from '../db/tables.js';
-import { acceptGift, declineGift } from '../giving/gifts.js';
-import { runGivingForWorkspace } from '../giving/job.js';
+import { acceptGift, declineGift, expireGifts } from '../giving/gifts.js';
+import { giveToChunk, runGivingForWorkspace } from '../giving/job.js';
+import { listGivingRules } from '../giving/rules.js';
 import { ensureGiftTemplates } from '../giving/templates.js';
 import { applyEarningRules, putEarningRule, setLoyaltySettings } from '../loyalty/earning.js';
 import { expirePoints } from '../loyalty/ledger.js';
@@ -12,7 +13,7 @@ import type { Selectable } from 'kysely';
 
 // Demo loyalty and giving: a points programme with tiers and rewards, points earned from
 // the demo's purchases, tenure and survey answers, some spent; then the giving engine run
-// as it would have run on the first of each of the last four months and today, with the
+// as it would have run on the first of the month four and two months ago and today, with the
 // customers' answers to the older offers, so the ledger has months, outcomes and retention.
 
 const DAY = 86_400_000;
@@ -39,10 +40,8 @@ async function decide(db: Kysely<DB>, workspaceId: string, random: Random, at: D
     const accept = gift.rule_kind === 'best_tariff' ? roll < 0.55 : roll < 0.7;
     const decline = !accept && roll < 0.85;
     const when = new Date(Math.min(at.getTime() + random.int(1, 12) * DAY, gift.expires_at.getTime() - DAY));
-    await db.transaction().execute(async (trx) => {
-      if (accept) await acceptGift(trx, actor, gift.id, undefined, when);
-      else if (decline) await declineGift(trx, actor, gift.id, 'Happy as I am', when);
-    });
+    if (accept) await acceptGift(db, actor, gift.id, undefined, when);
+    else if (decline) await declineGift(db, actor, gift.id, 'Happy as I am', when);
   }
 }
 
@@ -68,24 +67,33 @@ export async function seedLoyaltyAndGiving(db: Kysely<DB>, workspaceId: string, 
   const balances = await sql<{ customer_id: string; balance: number }>`
     select customer_id, sum(points) as balance from loyalty_entries where workspace_id = ${workspaceId}
     group by customer_id having sum(points) >= 150 order by customer_id`.execute(db);
+  const redemptions: Array<{ customerId: string; rewardId: string; at: Date }> = [];
   for (const row of balances.rows) {
     if (!random.chance(0.3)) continue;
     const affordable = rewards.filter((r) => r.costPoints <= Number(row.balance));
     const reward = affordable[random.int(0, affordable.length - 1)];
     if (!reward) continue;
     const at = new Date(now.getTime() - random.int(5, 300) * DAY);
-    await db.transaction().execute((trx) =>
-      redeemReward(trx, actor, { customerId: row.customer_id, rewardId: reward.id, idempotencyKey: `seed:${row.customer_id}` }, at),
-    );
+    redemptions.push({ customerId: row.customer_id, rewardId: reward.id, at });
   }
-  await db.transaction().execute((trx) => expirePoints(trx, workspaceId, { now }));
+  await db.transaction().execute(async (trx) => {
+    for (const r of redemptions) await redeemReward(trx, actor, { customerId: r.customerId, rewardId: r.rewardId, idempotencyKey: `seed:${r.customerId}` }, r.at);
+    await expirePoints(trx, workspaceId, { now });
+  });
 
-  // The engine as it ran on the 1st of each of the last four months, the customers' answers, then today.
-  for (let monthsAgo = 4; monthsAgo >= 1; monthsAgo--) {
+  // The engine as it ran four and two months ago, the customers' answers, then today.
+  // The past sweeps go over all customers at once (no chunks): the seed is the only writer.
+  const rules = await listGivingRules(db, workspaceId);
+  const workspace = await db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  for (const monthsAgo of [4, 2]) {
     const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1, 6));
-    const run = await runGivingForWorkspace(db, workspaceId, { now: at, workerId: 'seed' });
-    const gifts = await db.selectFrom('gifts').selectAll().where('workspace_id', '=', workspaceId).where('run_id', '=', run.runId).execute();
-    await decide(db, workspaceId, random, at, gifts);
+    const runId = `grun_seed${monthsAgo}`;
+    await db.transaction().execute(async (trx) => {
+      await expireGifts(trx, workspaceId, at);
+      await giveToChunk(trx, workspaceId, rules, { now: at, runId, currency: workspace.default_currency });
+    });
+    const gifts = await db.selectFrom('gifts').selectAll().where('workspace_id', '=', workspaceId).where('run_id', '=', runId).execute();
+    await db.transaction().execute((trx) => decide(trx, workspaceId, random, at, gifts));
   }
   await runGivingForWorkspace(db, workspaceId, { now, workerId: 'seed' });
 

@@ -232,7 +232,7 @@ export function toAdvice(row: Record<string, unknown>, plans: Plan[]): TariffAdv
   };
 }
 
-/** Subscription products of the workspace that have a plan on sale billed monthly. */
+/** Subscription products of the workspace with a plan on sale, billed monthly, that has an allowance. */
 export async function tariffProducts(db: Kysely<DB>, workspaceId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('products')
@@ -247,7 +247,10 @@ export async function tariffProducts(db: Kysely<DB>, workspaceId: string): Promi
           .whereRef('plans.workspace_id', '=', 'products.workspace_id')
           .whereRef('plans.product_id', '=', 'products.id')
           .where('plans.on_sale', '=', true)
-          .where('plans.billing_period', '=', 'month'),
+          .where('plans.billing_period', '=', 'month')
+          // Usage can only choose between plans that differ in allowances; plans that are all
+          // unlimited (broadband) differ in what usage does not measure, such as speed.
+          .where((w) => w.or([w('plans.data_mb', 'is not', null), w('plans.minutes', 'is not', null), w('plans.texts', 'is not', null)])),
       ),
     )
     .orderBy('id')

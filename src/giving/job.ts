@@ -75,7 +75,7 @@ function tariffFind(advice: TariffAdvice, months: string[], percentile: number):
     holdingId: advice.holdingId,
     subjectKey: `holding:${advice.holdingId}`,
     period: months[0]?.slice(0, 7) ?? '',
-    title: `${advice.planName} saves ${(advice.monthlySavingMinor / 100).toFixed(2)} ${advice.currency} a month`,
+    title: `${advice.planName} saves ${new Intl.NumberFormat('en-GB', { style: 'currency', currency: advice.currency }).format(advice.monthlySavingMinor / 100)} a month`,
     evidence,
     action: { type: 'plan_change', holdingId: advice.holdingId, planId: advice.planId },
     valueMinor: advice.monthlySavingMinor * 12,

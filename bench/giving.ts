@@ -49,7 +49,9 @@ async function prepare(db: Kysely<DB>) {
       values (${ws}, ${`pln_bench_${plan.code.replace(/-/g, '_')}`}, ${product.id}, ${plan.code}, ${`SIM Only ${plan.dataGb} GB`}, ${plan.price}, 'GBP', 'month', ${plan.dataGb * 1024}, 300)
       on conflict (workspace_id, code) do nothing`.execute(db);
   }
-  const latest = await sql<{ latest: string }>`select max(period_start)::text as latest from usage_records where workspace_id = ${ws}`.execute(db);
+  const latest = await sql<{
+    latest: string;
+  }>`select max(period_start)::text as latest from usage_records where workspace_id = ${ws}`.execute(db);
   const last = new Date(`${latest.rows[0]?.latest}T00:00:00Z`);
   // The run date sits two weeks into the month after the latest usage, so its 3 full months are the latest 3.
   const now = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 15));
@@ -57,7 +59,9 @@ async function prepare(db: Kysely<DB>) {
   const covered = async () =>
     Number(
       (
-        await sql<{ n: number }>`select count(*) as n from holdings h where h.workspace_id = ${ws} and h.product_id = ${product.id} and h.status = 'active'
+        await sql<{
+          n: number;
+        }>`select count(*) as n from holdings h where h.workspace_id = ${ws} and h.product_id = ${product.id} and h.status = 'active'
           and (select count(*) from usage_records u where u.workspace_id = h.workspace_id and u.holding_id = h.id
             and u.period_start in (${sql.join(months.map((m) => sql`${m}::date`))})) = 3`.execute(db)
       ).rows[0]?.n ?? 0,
@@ -69,9 +73,13 @@ async function prepare(db: Kysely<DB>) {
     await db.transaction().execute(async (trx) => {
       await sql`create temp table bench_extra on commit drop as
         select h.*, 'hld_benchx' || lpad(row_number() over (order by h.id)::text, 8, '0') as new_id
-        from holdings h where h.workspace_id = ${ws} and h.product_id = ${product.id} and h.status = 'active' order by h.id limit ${missing}`.execute(trx);
+        from holdings h where h.workspace_id = ${ws} and h.product_id = ${product.id} and h.status = 'active' order by h.id limit ${missing}`.execute(
+        trx,
+      );
       await sql`insert into holdings (workspace_id, id, customer_id, product_id, plan_id, status, started_at, price_minor, currency)
-        select workspace_id, new_id, customer_id, product_id, plan_id, status, started_at, price_minor, currency from bench_extra`.execute(trx);
+        select workspace_id, new_id, customer_id, product_id, plan_id, status, started_at, price_minor, currency from bench_extra`.execute(
+        trx,
+      );
       await sql`insert into usage_records (workspace_id, holding_id, period_start, period_end, data_mb, minutes, texts)
         select u.workspace_id, e.new_id, u.period_start, u.period_end, u.data_mb, u.minutes, u.texts
         from usage_records u join bench_extra e on e.workspace_id = u.workspace_id and e.id = u.holding_id
@@ -95,7 +103,12 @@ export async function benchGiving(): Promise<Record<string, unknown>> {
     process.stdout.write(
       `giving: ${setup.subscriptions} active subscriptions with 3 months of usage, ${plans.length} plans on sale, ${usageRows} usage rows in all\n`,
     );
-    const rule = await db.selectFrom('giving_rules').select('id').where('workspace_id', '=', setup.ws).where('kind', '=', 'best_tariff').executeTakeFirst();
+    const rule = await db
+      .selectFrom('giving_rules')
+      .select('id')
+      .where('workspace_id', '=', setup.ws)
+      .where('kind', '=', 'best_tariff')
+      .executeTakeFirst();
     const scope = {
       workspaceId: setup.ws,
       productId: setup.productId,
@@ -122,8 +135,13 @@ export async function benchGiving(): Promise<Record<string, unknown>> {
         }),
       );
       advice.push(costed.ms);
-      summary = { advised: Number(costed.result.rows[0]?.advised ?? 0), monthly_saving: Number(costed.result.rows[0]?.monthly_saving ?? 0) };
-      process.stdout.write(`  run ${run + 1}: usage scan ${(scan.ms / 1000).toFixed(2)} s, best-tariff advice ${(costed.ms / 1000).toFixed(2)} s\n`);
+      summary = {
+        advised: Number(costed.result.rows[0]?.advised ?? 0),
+        monthly_saving: Number(costed.result.rows[0]?.monthly_saving ?? 0),
+      };
+      process.stdout.write(
+        `  run ${run + 1}: usage scan ${(scan.ms / 1000).toFixed(2)} s, best-tariff advice ${(costed.ms / 1000).toFixed(2)} s\n`,
+      );
     }
     const result = {
       subscriptions: setup.subscriptions,

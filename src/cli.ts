@@ -156,7 +156,10 @@ program
       });
     });
     for (const run of result.runs) {
-      const rules = Object.entries(run.byRule).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none';
+      const rules =
+        Object.entries(run.byRule)
+          .map(([kind, n]) => `${n} ${kind}`)
+          .join(', ') || 'none';
       process.stdout.write(
         `${run.workspaceId}: ${run.customersScanned} customers in ${run.chunksDone} chunks; ${run.giftsCreated} gifts offered (${rules}); ${run.giftsExpired} offers expired; ${run.pointsEarned} points entries earned\n`,
       );

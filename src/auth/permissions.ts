@@ -44,5 +44,8 @@ export const canSendMessages = permission('send messages to customers', ['admin'
 export const canManageMessageTemplates = permission('change message templates and settings', ['admin', 'lead']);
 export const canRecordInboundMessages = permission('record message receipts and replies', ['admin'], true, true);
 export const canReadLoyalty = permission('read points, tiers, rewards, gifts and the giving ledger', ['admin', 'lead', 'analyst', 'agent']);
-export const canManageLoyalty = permission('change earning rules, tiers, rewards and giving rules, and run the giving engine', ['admin', 'lead']);
+export const canManageLoyalty = permission('change earning rules, tiers, rewards and giving rules, and run the giving engine', [
+  'admin',
+  'lead',
+]);
 export const canWorkPoints = permission('redeem and adjust points, accept or decline gifts for a customer', ['admin', 'lead', 'agent']);

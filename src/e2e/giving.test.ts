@@ -10,7 +10,9 @@ describe('loyalty and giving in the browser', () => {
     // A customer with an open offer from the demo's giving run.
     const { rows } = await sql<{ customer_id: string; display_name: string; title: string }>`
       select g.customer_id, c.display_name, g.title from gifts g join customers c on c.workspace_id = g.workspace_id and c.id = g.customer_id
-      where g.workspace_id = ${ws} and g.status = 'offered' and c.display_name is not null order by g.value_minor desc, g.id limit 1`.execute(server.database.db);
+      where g.workspace_id = ${ws} and g.status = 'offered' and c.display_name is not null order by g.value_minor desc, g.id limit 1`.execute(
+      server.database.db,
+    );
     const customer = rows[0];
     expect(customer).toBeDefined();
     if (!customer) return;
@@ -31,7 +33,11 @@ describe('loyalty and giving in the browser', () => {
       await offer.getByRole('button', { name: 'Customer accepts' }).click();
       await expect.poll(() => offer.textContent()).toContain('accepted');
       await page.getByRole('button', { name: 'Gifts' }).click();
-      await page.getByRole('list', { name: 'Timeline, newest first' }).getByText(/Gift accepted/).first().waitFor();
+      await page
+        .getByRole('list', { name: 'Timeline, newest first' })
+        .getByText(/Gift accepted/)
+        .first()
+        .waitFor();
 
       await page.getByRole('link', { name: 'Giving' }).click();
       await page.getByRole('heading', { level: 1, name: 'Giving' }).waitFor();
@@ -45,7 +51,9 @@ describe('loyalty and giving in the browser', () => {
       await page.getByRole('heading', { level: 1, name: 'Loyalty' }).waitFor();
       expect(await page.getByRole('table', { name: 'Tiers' }).textContent()).toContain('Platinum');
       expect(await page.getByRole('table', { name: 'Rewards' }).textContent()).toContain('Cinema ticket');
-      expect(await page.getByRole('table', { name: 'Customers paying a loyalty penalty' }).textContent()).toContain('SIM Only 10 GB (2021)');
+      expect(await page.getByRole('table', { name: 'Customers paying a loyalty penalty' }).textContent()).toContain(
+        'SIM Only 10 GB (2021)',
+      );
       await screenshot(page, 'loyalty-page.png');
       expect(errors).toEqual([]);
     } finally {

@@ -92,7 +92,9 @@ function literalFits(plan: Plan, i: number): RawBuilder<unknown> {
 
 /** Whether a literal plan's data allowance is larger than the current plan's. */
 function literalBigger(plan: Plan): RawBuilder<unknown> {
-  return plan.data_mb === null ? sql`(current_data_mb is not null)` : sql`(current_data_mb is not null and ${lit(plan.data_mb)} > current_data_mb)`;
+  return plan.data_mb === null
+    ? sql`(current_data_mb is not null)`
+    : sql`(current_data_mb is not null and ${lit(plan.data_mb)} > current_data_mb)`;
 }
 
 /** Overage of month i under the current plan, whose allowances and rates are columns. */
@@ -135,7 +137,10 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
   // Per plan k, its cost summed over the months, computed only when its price alone leaves
   // room for the minimum saving: most customers' plans fit, so most plans are never costed.
   const perPlan = plans.map(
-    (plan, k) => sql`case when ${lit(Number(plan.price_minor) * n)} <= current_sum - ${lit(minSaving)} and ${plan.id}::text <> current_plan_id
+    (
+      plan,
+      k,
+    ) => sql`case when ${lit(Number(plan.price_minor) * n)} <= current_sum - ${lit(minSaving)} and ${plan.id}::text <> current_plan_id
       then ${lit(Number(plan.price_minor) * n)} + ${sumOver((i) => literalOverage(plan, i))} end as ${sql.ref(`c${k}`)}`,
   );
   // The cheapest eligible plan, as cost × 16 + k so that least() (which skips nulls) picks it in one expression.
@@ -176,7 +181,7 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
             ) u
             join plans cp on cp.workspace_id = ${scope.workspaceId} and cp.id = u.plan_id and cp.billing_period = 'month'
             where not exists (select 1 from gifts g where g.workspace_id = ${scope.workspaceId} and g.rule_id = ${scope.ruleId}
-              and g.holding_id = u.holding_id and (g.status = 'offered' or (g.status = 'declined' and g.decided_at > ${cooldown})))
+              and g.holding_id = u.holding_id and (g.status = 'offered' or (g.status in ('declined', 'expired') and g.decided_at > ${cooldown})))
             offset 0
           ) x
           offset 0
@@ -207,7 +212,9 @@ export function toAdvice(row: Record<string, unknown>, plans: Plan[]): TariffAdv
   const currentSum = Number(row.current_sum);
   const paid = Number(row.paid);
   const fits = (allowance: number | null, used: number) => allowance === null || used <= Number(allowance);
-  const monthsFitting = dataMb.filter((_, k) => fits(plan.data_mb, dataMb[k] ?? 0) && fits(plan.minutes, minutes[k] ?? 0) && fits(plan.texts, texts[k] ?? 0)).length;
+  const monthsFitting = dataMb.filter(
+    (_, k) => fits(plan.data_mb, dataMb[k] ?? 0) && fits(plan.minutes, minutes[k] ?? 0) && fits(plan.texts, texts[k] ?? 0),
+  ).length;
   const currentDataMb = row.current_data_mb === null ? null : Number(row.current_data_mb);
   return {
     holdingId: String(row.holding_id),

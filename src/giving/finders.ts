@@ -48,7 +48,15 @@ export async function findFeesToWaive(
   const since = new Date(options.now.getTime() - config.lookbackDays * DAY);
   const finds: Find[] = [];
   for (const fee of config.fees) {
-    const { rows } = await sql<{ id: string; customer_id: string; holding_id: string | null; amount_minor: number; currency: string; description: string; occurred_at: Date }>`
+    const { rows } = await sql<{
+      id: string;
+      customer_id: string;
+      holding_id: string | null;
+      amount_minor: number;
+      currency: string;
+      description: string;
+      occurred_at: Date;
+    }>`
       select t.id, t.customer_id, t.holding_id, t.amount_minor, t.currency, t.description, t.occurred_at
       from transactions t
       where t.workspace_id = ${workspaceId} and t.kind = 'fee' and t.amount_minor > 0 and t.description ilike ${fee.pattern}
@@ -93,7 +101,14 @@ export async function findServiceRecovery(
 ): Promise<Find[]> {
   const config: ServiceRecoveryConfig = rule.config;
   const since = new Date(options.now.getTime() - config.lookbackDays * DAY);
-  const breaches = await sql<{ case_id: string; customer_id: string; subject: string; priority: keyof ServiceRecoveryConfig['priorityFactors']; targets: string[]; first_at: Date }>`
+  const breaches = await sql<{
+    case_id: string;
+    customer_id: string;
+    subject: string;
+    priority: keyof ServiceRecoveryConfig['priorityFactors'];
+    targets: string[];
+    first_at: Date;
+  }>`
     select c.id as case_id, c.customer_id, c.subject, c.priority, array_agg(e.data ->> 'target' order by e.occurred_at) as targets,
       min(e.occurred_at) as first_at
     from case_events e join cases c on c.workspace_id = e.workspace_id and c.id = e.case_id
@@ -110,14 +125,28 @@ export async function findServiceRecovery(
       subjectKey: `case:${row.case_id}`,
       period: '',
       title: `Service recovery: ${row.targets.length} SLA target${row.targets.length === 1 ? '' : 's'} missed`,
-      evidence: { caseId: row.case_id, subject: row.subject, priority: row.priority, breached: row.targets, firstBreachAt: toIso(row.first_at), factor },
+      evidence: {
+        caseId: row.case_id,
+        subject: row.subject,
+        priority: row.priority,
+        breached: row.targets,
+        firstBreachAt: toIso(row.first_at),
+        factor,
+      },
       action: creditOrApology(value, options.currency, 'Service recovery credit'),
       valueMinor: value,
       currency: options.currency,
     };
   });
   // A detractor answer about a case already found above is covered by that case's gift.
-  const detractors = await sql<{ id: string; customer_id: string; nps: number; case_id: string | null; comment: string | null; answered_at: Date }>`
+  const detractors = await sql<{
+    id: string;
+    customer_id: string;
+    nps: number;
+    case_id: string | null;
+    comment: string | null;
+    answered_at: Date;
+  }>`
     select r.id, r.customer_id, r.nps, r.case_id, r.comment, r.answered_at
     from survey_responses r
     where r.workspace_id = ${workspaceId} and r.nps is not null and r.nps <= 6 and r.answered_at >= ${since} and r.answered_at <= ${options.now}
@@ -192,7 +221,12 @@ export async function findThankYous(
         period: year,
         title: `A thank-you after ${row.years} years without a single complaint`,
         evidence: { customerSince: toIso(row.since), years: row.years, cases: 0, goodwill: 0, refundsOrCredits: 0 },
-        action: { type: 'credit', amountMinor: config.loyalCreditMinor, currency: options.currency, description: 'Thank you for staying with us' },
+        action: {
+          type: 'credit',
+          amountMinor: config.loyalCreditMinor,
+          currency: options.currency,
+          description: 'Thank you for staying with us',
+        },
         valueMinor: config.loyalCreditMinor,
         currency: options.currency,
       });

@@ -125,10 +125,21 @@ export async function offerGifts(
       const message = await enqueueMessage(
         db,
         workspaceId,
-        { customerId: row.customer_id, purpose: 'gift', templateKey: GIFT_TEMPLATE_KEYS[rule.kind], data: messageData(find, row), idempotencyKey: `gift:${row.id}` },
+        {
+          customerId: row.customer_id,
+          purpose: 'gift',
+          templateKey: GIFT_TEMPLATE_KEYS[rule.kind],
+          data: messageData(find, row),
+          idempotencyKey: `gift:${row.id}`,
+        },
         { now: options.now },
       );
-      await db.updateTable('gifts').set({ message_id: message.id }).where('workspace_id', '=', workspaceId).where('id', '=', row.id).execute();
+      await db
+        .updateTable('gifts')
+        .set({ message_id: message.id })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', row.id)
+        .execute();
       created.push({ ...row, message_id: message.id });
     }
   }
@@ -136,7 +147,13 @@ export async function offerGifts(
 }
 
 async function lockGift(db: Kysely<DB>, workspaceId: string, id: string): Promise<GiftRow> {
-  const row = await db.selectFrom('gifts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = await db
+    .selectFrom('gifts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw notFound('Gift', id);
   if (row.status !== 'offered') throw new AppError('conflict', `The gift is already ${row.status}`, { currentStatus: row.status });
   return row;
@@ -217,7 +234,9 @@ export async function expireGifts(db: Kysely<DB>, workspaceId: string, now: Date
     const actor = actorColumns(systemActor(workspaceId, 'giving'));
     await db
       .insertInto('gift_events')
-      .values(rows.map((r) => ({ workspace_id: workspaceId, gift_id: r.id, kind: 'expired' as const, ...actor, note: null, occurred_at: now })))
+      .values(
+        rows.map((r) => ({ workspace_id: workspaceId, gift_id: r.id, kind: 'expired' as const, ...actor, note: null, occurred_at: now })),
+      )
       .execute();
   }
   return rows.length;
@@ -235,7 +254,13 @@ export async function getGift(db: Kysely<DB>, workspaceId: string, id: string): 
     .execute();
   return {
     ...toGift(row),
-    events: events.map((e) => ({ kind: e.kind, actorKind: e.actor_kind, actorId: e.actor_id, note: e.note, occurredAt: toIso(e.occurred_at) })),
+    events: events.map((e) => ({
+      kind: e.kind,
+      actorKind: e.actor_kind,
+      actorId: e.actor_id,
+      note: e.note,
+      occurredAt: toIso(e.occurred_at),
+    })),
   };
 }
 

@@ -31,14 +31,31 @@ describe('best tariff', () => {
     expect(byHolding.has(fits.holdingId)).toBe(false);
 
     const small = byHolding.get(oversized.holdingId);
-    expect(small?.evidence).toMatchObject({ reason: 'oversized', planName: 'S2', currentMonthlyCostMinor: 2500, monthlySavingMinor: 1700, yearlySavingMinor: 20400, months: 3 });
+    expect(small?.evidence).toMatchObject({
+      reason: 'oversized',
+      planName: 'S2',
+      currentMonthlyCostMinor: 2500,
+      monthlySavingMinor: 1700,
+      yearlySavingMinor: 20400,
+      months: 3,
+    });
     expect(small?.value).toEqual({ amountMinor: 20400, currency: 'GBP' });
     // 5 GB on a 2 GB plan: 3 GB of overage at £3 on top of £8 is £17; the 10 GB plan is £12.
-    expect(byHolding.get(overage.holdingId)?.evidence).toMatchObject({ reason: 'overage', planName: 'S10', currentMonthlyOverageMinor: 900, monthlySavingMinor: 500 });
+    expect(byHolding.get(overage.holdingId)?.evidence).toMatchObject({
+      reason: 'overage',
+      planName: 'S10',
+      currentMonthlyOverageMinor: 900,
+      monthlySavingMinor: 500,
+    });
     expect(byHolding.get(retired.holdingId)?.evidence).toMatchObject({ reason: 'retired_plan', planName: 'S10', monthlySavingMinor: 600 });
 
     // Each offer went to the outbox, by email, rendered from the gift template.
-    const message = await db().selectFrom('messages').selectAll().where('workspace_id', '=', ws).where('id', '=', small?.messageId ?? '').executeTakeFirstOrThrow();
+    const message = await db()
+      .selectFrom('messages')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('id', '=', small?.messageId ?? '')
+      .executeTakeFirstOrThrow();
     expect(message).toMatchObject({ purpose: 'gift', channel: 'email', status: 'queued', template_key: 'gift_best_tariff' });
     expect(message.body).toContain('S2 covers what you use for less');
     expect(message.body).toContain('£17.00 a month');
@@ -53,7 +70,11 @@ describe('best tariff', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error.currentStatus).toBe('accepted');
 
-    const declined = await tenant.api({ method: 'POST', url: `/api/v1/gifts/${byHolding.get(overage.holdingId)?.id}/decline`, payload: {} });
+    const declined = await tenant.api({
+      method: 'POST',
+      url: `/api/v1/gifts/${byHolding.get(overage.holdingId)?.id}/decline`,
+      payload: {},
+    });
     expect(declined.json().status).toBe('declined');
     const detail = await tenant.api({ method: 'GET', url: `/api/v1/gifts/${small?.id}` });
     expect(detail.json().events.map((e: { kind: string }) => e.kind)).toEqual(['offered', 'accepted']);
@@ -99,7 +120,19 @@ describe('fees, service recovery and thank-yous', () => {
     const catalog = await insertSimCatalog(db(), ws);
     const fee = await insertSubscriber(db(), ws, catalog, { name: 'Fay Fee', plan: 's10', startedAt: '2026-06-01T00:00:00Z' });
     const txn = (customerId: string, kind: 'fee' | 'refund', amount: number, description: string, at: string) =>
-      db().insertInto('transactions').values({ workspace_id: ws, id: `txn_${Math.random().toString(36).slice(2)}`, customer_id: customerId, kind, amount_minor: amount, currency: 'GBP', description, occurred_at: at }).execute();
+      db()
+        .insertInto('transactions')
+        .values({
+          workspace_id: ws,
+          id: `txn_${Math.random().toString(36).slice(2)}`,
+          customer_id: customerId,
+          kind,
+          amount_minor: amount,
+          currency: 'GBP',
+          description,
+          occurred_at: at,
+        })
+        .execute();
     await txn(fee.customerId, 'fee', 500, 'Replacement SIM (lost or stolen)', '2026-10-20T10:00:00Z');
     await txn(fee.customerId, 'fee', 1000, 'Late payment fee', '2026-11-01T10:00:00Z');
     const repeat = await insertSubscriber(db(), ws, catalog, { name: 'Rob Repeat', plan: 's10', startedAt: '2026-06-01T00:00:00Z' });
@@ -110,21 +143,49 @@ describe('fees, service recovery and thank-yous', () => {
     await txn(refunded.customerId, 'refund', 1000, 'Late payment fee waived', '2026-10-05T10:00:00Z');
 
     const breached = await insertSubscriber(db(), ws, catalog, { name: 'Bea Breach', plan: 's10', startedAt: '2026-06-01T00:00:00Z' });
-    await insertBreachedCase(db(), ws, { customerId: breached.customerId, priority: 'high', targets: ['first_response', 'resolution'], at: new Date('2026-11-10T09:00:00Z') });
+    await insertBreachedCase(db(), ws, {
+      customerId: breached.customerId,
+      priority: 'high',
+      targets: ['first_response', 'resolution'],
+      at: new Date('2026-11-10T09:00:00Z'),
+    });
     const survey = await insertSurvey(db(), ws);
     const angry = await insertSubscriber(db(), ws, catalog, { name: 'Dora Detractor', plan: 's10', startedAt: '2026-06-01T00:00:00Z' });
-    await insertResponse(db(), ws, { surveyId: survey, customerId: angry.customerId, nps: 0, answeredAt: new Date('2026-11-12T09:00:00Z') });
+    await insertResponse(db(), ws, {
+      surveyId: survey,
+      customerId: angry.customerId,
+      nps: 0,
+      answeredAt: new Date('2026-11-12T09:00:00Z'),
+    });
     const grumpy = await insertSubscriber(db(), ws, catalog, { name: 'Gus Grumble', plan: 's10', startedAt: '2026-06-01T00:00:00Z' });
-    await insertResponse(db(), ws, { surveyId: survey, customerId: grumpy.customerId, nps: 6, answeredAt: new Date('2026-11-12T09:00:00Z') });
+    await insertResponse(db(), ws, {
+      surveyId: survey,
+      customerId: grumpy.customerId,
+      nps: 6,
+      answeredAt: new Date('2026-11-12T09:00:00Z'),
+    });
 
-    const anniversary = await insertSubscriber(db(), ws, catalog, { name: 'Ann Anniversary', plan: 's10', startedAt: '2024-11-01T00:00:00Z' });
-    await insertBreachedCase(db(), ws, { customerId: anniversary.customerId, priority: 'low', targets: ['first_response'], at: new Date('2025-01-10T09:00:00Z') });
+    const anniversary = await insertSubscriber(db(), ws, catalog, {
+      name: 'Ann Anniversary',
+      plan: 's10',
+      startedAt: '2024-11-01T00:00:00Z',
+    });
+    await insertBreachedCase(db(), ws, {
+      customerId: anniversary.customerId,
+      priority: 'low',
+      targets: ['first_response'],
+      at: new Date('2025-01-10T09:00:00Z'),
+    });
     const loyal = await insertSubscriber(db(), ws, catalog, { name: 'Lou Loyal', plan: 's10', startedAt: '2021-02-01T00:00:00Z' });
 
     const run = await runGivingForWorkspace(db(), ws, { now: NOW });
     const all = await gifts(tenant);
     const of = (customerId: string) => all.filter((g) => g.customerId === customerId);
-    expect(of(fee.customerId).map((g) => g.value.amountMinor).sort()).toEqual([1000, 500]);
+    expect(
+      of(fee.customerId)
+        .map((g) => g.value.amountMinor)
+        .sort(),
+    ).toEqual([1000, 500]);
     expect(of(fee.customerId).every((g) => g.ruleKind === 'fee_waiver')).toBe(true);
     expect(of(repeat.customerId)).toEqual([]);
     expect(of(refunded.customerId)).toEqual([]);
@@ -141,14 +202,25 @@ describe('fees, service recovery and thank-yous', () => {
     // Accepting a waiver credits the fee back once; accepting a thank-you adds the points.
     const waiver = of(fee.customerId).find((g) => g.value.amountMinor === 500);
     expect((await tenant.api({ method: 'POST', url: `/api/v1/gifts/${waiver?.id}/accept`, payload: {} })).statusCode).toBe(200);
-    const credits = await db().selectFrom('transactions').selectAll().where('workspace_id', '=', ws).where('customer_id', '=', fee.customerId).where('kind', '=', 'credit').execute();
+    const credits = await db()
+      .selectFrom('transactions')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('customer_id', '=', fee.customerId)
+      .where('kind', '=', 'credit')
+      .execute();
     expect(credits.map((c) => [c.amount_minor, c.description])).toEqual([[500, 'Waived: Replacement SIM (lost or stolen)']]);
     expect((await tenant.api({ method: 'POST', url: `/api/v1/gifts/${ann[0]?.id}/accept`, payload: {} })).statusCode).toBe(200);
     const account = await tenant.api({ method: 'GET', url: `/api/v1/loyalty/accounts/${anniversary.customerId}` });
     expect(account.json().balance).toBe(500);
 
     const timeline = await tenant.api({ method: 'GET', url: `/api/v1/customers/${anniversary.customerId}/timeline?kinds=gift,points` });
-    expect(timeline.json().data.map((e: { kind: string; action: string }) => `${e.kind}:${e.action}`).sort()).toEqual(['gift:accepted', 'points:earn']);
+    expect(
+      timeline
+        .json()
+        .data.map((e: { kind: string; action: string }) => `${e.kind}:${e.action}`)
+        .sort(),
+    ).toEqual(['gift:accepted', 'points:earn']);
   });
 });
 

@@ -38,11 +38,21 @@ export interface GivingOptions {
 }
 
 export interface GivingResult {
-  runs: Array<{ workspaceId: string; runId: string; chunksDone: number; customersScanned: number; giftsCreated: number; giftsExpired: number; pointsEarned: number; byRule: Record<string, number> }>;
+  runs: Array<{
+    workspaceId: string;
+    runId: string;
+    chunksDone: number;
+    customersScanned: number;
+    giftsCreated: number;
+    giftsExpired: number;
+    pointsEarned: number;
+    byRule: Record<string, number>;
+  }>;
 }
 
 function tariffFind(advice: TariffAdvice, months: string[], percentile: number): Find {
-  const reason = advice.currentMonthlyOverageMinor > 0 && advice.bigger ? 'overage' : advice.currentPlanOnSale ? 'oversized' : 'retired_plan';
+  const reason =
+    advice.currentMonthlyOverageMinor > 0 && advice.bigger ? 'overage' : advice.currentPlanOnSale ? 'oversized' : 'retired_plan';
   const rank = Math.max(1, Math.ceil(percentile * months.length - 1e-9));
   const atRank = (values: number[]) => [...values].sort((a, b) => a - b)[rank - 1] ?? 0;
   const evidence: JsonObject = {
@@ -102,7 +112,11 @@ export async function giveToChunk(
       const plans = await plansOnSale(db, workspaceId, productId);
       const scope = { workspaceId, productId, months, config: tariff.config, ruleId: tariff.id, now: options.now, chunk: options.chunk };
       const { rows } = await bestTariffQuery(scope, plans).execute(db);
-      await offer(tariff, tariff.config.offerDays, rows.map((row) => tariffFind(toAdvice(row, plans), months, tariff.config.percentile)));
+      await offer(
+        tariff,
+        tariff.config.offerDays,
+        rows.map((row) => tariffFind(toAdvice(row, plans), months, tariff.config.percentile)),
+      );
     }
   }
   const fees = await findRule(rules, 'fee_waiver');
@@ -128,12 +142,18 @@ async function claimChunk(db: Kysely<DB>, workspaceId: string, workerId: string,
 
 async function countCustomers(db: Kysely<DB>, workspaceId: string, chunk: Chunk): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*) as n from customers
-    where workspace_id = ${workspaceId} and merged_into is null and mod(abs(hashtext(id)::bigint), ${chunk.count}) = ${chunk.index}`.execute(db);
+    where workspace_id = ${workspaceId} and merged_into is null and mod(abs(hashtext(id)::bigint), ${chunk.count}) = ${chunk.index}`.execute(
+    db,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
 /** One workspace's sweep by this worker (see the top of this file). */
-export async function runGivingForWorkspace(db: Kysely<DB>, workspaceId: string, options: GivingOptions = {}): Promise<GivingResult['runs'][number]> {
+export async function runGivingForWorkspace(
+  db: Kysely<DB>,
+  workspaceId: string,
+  options: GivingOptions = {},
+): Promise<GivingResult['runs'][number]> {
   const now = options.now ?? new Date();
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
   const workspace = await db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow();
@@ -143,18 +163,28 @@ export async function runGivingForWorkspace(db: Kysely<DB>, workspaceId: string,
     await ensureGiftTemplates(trx, workspaceId);
     const rules = await listGivingRules(trx, workspaceId);
     // The layout is fixed once made, so workers that start later agree on what a chunk is.
-    let chunks = Number((await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0);
+    let chunks = Number(
+      (await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
+    );
     if (chunks === 0) {
-      const customers = Number((await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0);
+      const customers = Number(
+        (await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
+      );
       chunks = options.chunks ?? Math.min(64, Math.max(1, Math.ceil(customers / CUSTOMERS_PER_CHUNK)));
       await trx
         .insertInto('giving_chunks')
         .values(Array.from({ length: chunks }, (_, chunk) => ({ workspace_id: workspaceId, chunk })))
         .onConflict((oc) => oc.columns(['workspace_id', 'chunk']).doNothing())
         .execute();
-      chunks = Number((await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0);
+      chunks = Number(
+        (await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ??
+          0,
+      );
     }
-    await trx.insertInto('giving_runs').values({ workspace_id: workspaceId, id: runId, worker: workerId, started_at: sweepStart }).execute();
+    await trx
+      .insertInto('giving_runs')
+      .values({ workspace_id: workspaceId, id: runId, worker: workerId, started_at: sweepStart })
+      .execute();
     const pointsEarned = await applyEarningRules(trx, workspaceId, { now });
     await expirePoints(trx, workspaceId, { now });
     const giftsExpired = await expireGifts(trx, workspaceId, now);
@@ -189,11 +219,27 @@ export async function runGivingForWorkspace(db: Kysely<DB>, workspaceId: string,
   }
   await db
     .updateTable('giving_runs')
-    .set({ finished_at: new Date(), chunks_done: chunksDone, customers_scanned: customersScanned, gifts_created: giftsCreated, gifts_expired: setup.giftsExpired, by_rule: JSON.stringify(byRule) })
+    .set({
+      finished_at: new Date(),
+      chunks_done: chunksDone,
+      customers_scanned: customersScanned,
+      gifts_created: giftsCreated,
+      gifts_expired: setup.giftsExpired,
+      by_rule: JSON.stringify(byRule),
+    })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', runId)
     .execute();
-  return { workspaceId, runId, chunksDone, customersScanned, giftsCreated, giftsExpired: setup.giftsExpired, pointsEarned: setup.pointsEarned, byRule };
+  return {
+    workspaceId,
+    runId,
+    chunksDone,
+    customersScanned,
+    giftsCreated,
+    giftsExpired: setup.giftsExpired,
+    pointsEarned: setup.pointsEarned,
+    byRule,
+  };
 }
 
 /** The giving job over every workspace (or one): earning and expiry of points, expiry of offers, then every rule over every customer. */

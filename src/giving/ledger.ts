@@ -169,8 +169,16 @@ export async function givingLedger(db: Kysely<DB>, workspaceId: string, query: L
     })),
     outcomes: {
       retentionMonths: n,
-      recipients: { retention: share(Number(overall?.retained ?? 0), Number(overall?.base ?? 0)), base: Number(overall?.base ?? 0), nps: npsOf(true) },
-      nonRecipients: { retention: share(Number(baseline?.retained ?? 0), Number(baseline?.base ?? 0)), base: Number(baseline?.base ?? 0), nps: npsOf(false) },
+      recipients: {
+        retention: share(Number(overall?.retained ?? 0), Number(overall?.base ?? 0)),
+        base: Number(overall?.base ?? 0),
+        nps: npsOf(true),
+      },
+      nonRecipients: {
+        retention: share(Number(baseline?.retained ?? 0), Number(baseline?.base ?? 0)),
+        base: Number(baseline?.base ?? 0),
+        nps: npsOf(false),
+      },
     },
   };
 }

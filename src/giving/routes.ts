@@ -31,7 +31,12 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/gifts',
     {
       preHandler: requires(canReadLoyalty),
-      schema: { tags, summary: 'Gifts found by the giving engine, newest first', querystring: GiftQuery, response: { 200: GiftList, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Gifts found by the giving engine, newest first',
+        querystring: GiftQuery,
+        response: { 200: GiftList, ...errorResponses },
+      },
     },
     async (request) => ({ data: await listGifts(db(), actorOf(request).workspaceId, request.query) }),
   );
@@ -40,7 +45,12 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/gifts/:id',
     {
       preHandler: requires(canReadLoyalty),
-      schema: { tags, summary: 'One gift with its evidence and the history of its state', params: IdParams, response: { 200: GiftSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'One gift with its evidence and the history of its state',
+        params: IdParams,
+        response: { 200: GiftSchema, ...errorResponses },
+      },
     },
     async (request) => getGift(db(), actorOf(request).workspaceId, request.params.id),
   );
@@ -64,7 +74,9 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (request) =>
         db()
           .transaction()
-          .execute((trx) => (decision === 'accept' ? acceptGift : declineGift)(trx, actorOf(request), request.params.id, request.body?.note)),
+          .execute((trx) =>
+            (decision === 'accept' ? acceptGift : declineGift)(trx, actorOf(request), request.params.id, request.body?.note),
+          ),
     );
   }
 
@@ -72,7 +84,12 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/customers/:id/giving',
     {
       preHandler: requires(canReadLoyalty),
-      schema: { tags, summary: "A customer's gifts and the value offered and given back", params: IdParams, response: { 200: CustomerGiving, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "A customer's gifts and the value offered and given back",
+        params: IdParams,
+        response: { 200: CustomerGiving, ...errorResponses },
+      },
     },
     async (request) => customerGiving(db(), actorOf(request).workspaceId, request.params.id),
   );
@@ -81,16 +98,28 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/giving/rules',
     {
       preHandler: requires(canReadLoyalty),
-      schema: { tags, summary: 'The giving rules and their thresholds', response: { 200: Type.Object({ data: Type.Array(GivingRuleSchema) }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'The giving rules and their thresholds',
+        response: { 200: Type.Object({ data: Type.Array(GivingRuleSchema) }), ...errorResponses },
+      },
     },
-    async (request) => ({ data: (await listGivingRules(db(), actorOf(request).workspaceId)).map((r) => ({ ...r, config: r.config as JsonObject })) }),
+    async (request) => ({
+      data: (await listGivingRules(db(), actorOf(request).workspaceId)).map((r) => ({ ...r, config: r.config as JsonObject })),
+    }),
   );
 
   app.patch(
     '/giving/rules/:id',
     {
       preHandler: requires(canManageLoyalty),
-      schema: { tags, summary: "Rename, switch on or off, or change a rule's thresholds", params: IdParams, body: GivingRuleChanges, response: { 200: GivingRuleSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "Rename, switch on or off, or change a rule's thresholds",
+        params: IdParams,
+        body: GivingRuleChanges,
+        response: { 200: GivingRuleSchema, ...errorResponses },
+      },
     },
     async (request) => {
       const rule = await updateGivingRule(db(), actorOf(request), request.params.id, {
@@ -118,10 +147,20 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/giving/runs',
     {
       preHandler: requires(canReadLoyalty),
-      schema: { tags, summary: 'Recent runs of the giving engine', response: { 200: Type.Object({ data: Type.Array(RunSchema) }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Recent runs of the giving engine',
+        response: { 200: Type.Object({ data: Type.Array(RunSchema) }), ...errorResponses },
+      },
     },
     async (request) => {
-      const rows = await db().selectFrom('giving_runs').selectAll().where('workspace_id', '=', actorOf(request).workspaceId).orderBy('started_at', 'desc').limit(20).execute();
+      const rows = await db()
+        .selectFrom('giving_runs')
+        .selectAll()
+        .where('workspace_id', '=', actorOf(request).workspaceId)
+        .orderBy('started_at', 'desc')
+        .limit(20)
+        .execute();
       return { data: rows.map(toRun) };
     },
   );
@@ -141,7 +180,12 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   async function getRun(id: string, workspaceId: string) {
-    const row = await db().selectFrom('giving_runs').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('giving_runs')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     return toRun(row);
   }
 };

@@ -58,12 +58,22 @@ export const ServiceRecoveryConfig = Type.Object(
     lookbackDays: Days(30, 'Breaches and responses within this many days are considered'),
     creditPerBreachMinor: Minor(500, 'Credit per SLA target breached on a case, times the priority factor'),
     priorityFactors: Type.Object(
-      { low: Type.Number({ minimum: 0, maximum: 10 }), normal: Type.Number({ minimum: 0, maximum: 10 }), high: Type.Number({ minimum: 0, maximum: 10 }), urgent: Type.Number({ minimum: 0, maximum: 10 }) },
+      {
+        low: Type.Number({ minimum: 0, maximum: 10 }),
+        normal: Type.Number({ minimum: 0, maximum: 10 }),
+        high: Type.Number({ minimum: 0, maximum: 10 }),
+        urgent: Type.Number({ minimum: 0, maximum: 10 }),
+      },
       { default: { low: 0.5, normal: 1, high: 1.5, urgent: 2 } },
     ),
     maxCreditMinor: Minor(2000, 'Cap on one recovery credit'),
     detractorCreditMinor: Minor(700, 'Credit for an NPS of 0; a score s earns (7 − s)/7 of it'),
-    apologyFromNps: Type.Integer({ minimum: 0, maximum: 6, default: 5, description: 'Detractors scoring this or more get an apology only' }),
+    apologyFromNps: Type.Integer({
+      minimum: 0,
+      maximum: 6,
+      default: 5,
+      description: 'Detractors scoring this or more get an apology only',
+    }),
     offerDays: Days(30, 'How long the offer stands'),
   },
   { additionalProperties: false },
@@ -74,7 +84,12 @@ export const ThankYouConfig = Type.Object(
     anniversaryWindowDays: Days(30, 'An anniversary passed within this many days earns a thank-you'),
     anniversaryPoints: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 500, description: 'Bonus points per anniversary' }),
     pointValueMinor: Type.Number({ minimum: 0, maximum: 1000, default: 1, description: 'Money value of one point, for the ledger' }),
-    loyalYears: Type.Integer({ minimum: 1, maximum: 50, default: 3, description: 'Tenure after which a customer who never asked for anything is thanked' }),
+    loyalYears: Type.Integer({
+      minimum: 1,
+      maximum: 50,
+      default: 3,
+      description: 'Tenure after which a customer who never asked for anything is thanked',
+    }),
     loyalCreditMinor: Minor(500, 'Credit thanking a loyal customer who never asked for anything (once a year)'),
     offerDays: Days(60, 'How long the offer stands'),
   },
@@ -160,7 +175,12 @@ export async function updateGivingRule(
   id: string,
   input: { name?: string; enabled?: boolean; config?: JsonObject },
 ): Promise<GivingRule> {
-  const row = await db.selectFrom('giving_rules').selectAll().where('workspace_id', '=', actor.workspaceId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('giving_rules')
+    .selectAll()
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('Giving rule', id);
   const config = input.config ? parseRuleConfig(row.kind, { ...row.config, ...input.config }) : parseRuleConfig(row.kind, row.config);
   const updated = await db
@@ -175,6 +195,11 @@ export async function updateGivingRule(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(db, actor, { action: 'giving.rule_changed', entityType: 'giving_rule', entityId: id, changes: { ...input } as JsonObject });
+  await recordAudit(db, actor, {
+    action: 'giving.rule_changed',
+    entityType: 'giving_rule',
+    entityId: id,
+    changes: { ...input } as JsonObject,
+  });
   return { id, kind: updated.kind, name: updated.name, enabled: updated.enabled, config, updatedAt: toIso(updated.updated_at) };
 }

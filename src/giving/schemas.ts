@@ -9,7 +9,12 @@ export const RuleKindSchema = Type.Union([
   Type.Literal('service_recovery'),
   Type.Literal('thank_you'),
 ]);
-export const GiftStatusSchema = Type.Union([Type.Literal('offered'), Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('expired')]);
+export const GiftStatusSchema = Type.Union([
+  Type.Literal('offered'),
+  Type.Literal('accepted'),
+  Type.Literal('declined'),
+  Type.Literal('expired'),
+]);
 
 const JsonObjectSchema = Type.Record(Type.String(), Type.Unknown());
 

@@ -57,7 +57,17 @@ We did not look after you as well as we should have{% if data.value_minor > 0 %}
 export async function ensureGiftTemplates(db: Kysely<DB>, workspaceId: string): Promise<void> {
   await db
     .insertInto('message_templates')
-    .values(TEMPLATES.map((t) => ({ workspace_id: workspaceId, id: newId('tpl'), key: t.key, purpose: 'gift' as const, language: 'en', subject: t.subject, body: t.body })))
+    .values(
+      TEMPLATES.map((t) => ({
+        workspace_id: workspaceId,
+        id: newId('tpl'),
+        key: t.key,
+        purpose: 'gift' as const,
+        language: 'en',
+        subject: t.subject,
+        body: t.body,
+      })),
+    )
     .onConflict((oc) => oc.columns(['workspace_id', 'key', 'language']).doNothing())
     .execute();
 }

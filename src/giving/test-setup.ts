@@ -16,7 +16,14 @@ const GB = 1024;
 export async function insertSimCatalog(db: Kysely<DB>, workspaceId: string) {
   const line = { workspace_id: workspaceId, id: newId('pl'), code: 'mobile', name: 'Mobile' };
   await db.insertInto('product_lines').values(line).execute();
-  const product = { workspace_id: workspaceId, id: newId('prd'), product_line_id: line.id, code: 'sim', name: 'SIM only', kind: 'subscription' as const };
+  const product = {
+    workspace_id: workspaceId,
+    id: newId('prd'),
+    product_line_id: line.id,
+    code: 'sim',
+    name: 'SIM only',
+    kind: 'subscription' as const,
+  };
   await db.insertInto('products').values(product).execute();
   const plan = (code: string, price: number, dataGb: number | null, minutes: number | null, onSale = true) => ({
     workspace_id: workspaceId,
@@ -100,7 +107,10 @@ export async function insertSubscriber(
 
 export async function insertSurvey(db: Kysely<DB>, workspaceId: string): Promise<string> {
   const id = newId('srv');
-  await db.insertInto('surveys').values({ workspace_id: workspaceId, id, name: `Survey ${id}`, kind: 'relationship', status: 'active' }).execute();
+  await db
+    .insertInto('surveys')
+    .values({ workspace_id: workspaceId, id, name: `Survey ${id}`, kind: 'relationship', status: 'active' })
+    .execute();
   return id;
 }
 
@@ -140,12 +150,29 @@ export async function insertBreachedCase(
   const id = newId('cas');
   await db
     .insertInto('cases')
-    .values({ workspace_id: workspaceId, id, customer_id: values.customerId, subject: 'No signal at home', state: 'open', priority: values.priority, channel: 'phone', opened_at: values.at })
+    .values({
+      workspace_id: workspaceId,
+      id,
+      customer_id: values.customerId,
+      subject: 'No signal at home',
+      state: 'open',
+      priority: values.priority,
+      channel: 'phone',
+      opened_at: values.at,
+    })
     .execute();
   for (const target of values.targets) {
     await db
       .insertInto('case_events')
-      .values({ workspace_id: workspaceId, id: newId('cev'), case_id: id, kind: 'breached', actor_kind: 'system', data: JSON.stringify({ target }), occurred_at: values.at })
+      .values({
+        workspace_id: workspaceId,
+        id: newId('cev'),
+        case_id: id,
+        kind: 'breached',
+        actor_kind: 'system',
+        data: JSON.stringify({ target }),
+        occurred_at: values.at,
+      })
       .execute();
   }
   return id;

@@ -27,7 +27,12 @@ export async function setLoyaltySettings(db: Kysely<DB>, actor: Actor, input: Lo
       }),
     )
     .execute();
-  await recordAudit(db, actor, { action: 'loyalty.settings_changed', entityType: 'workspace', entityId: actor.workspaceId, changes: { ...input } });
+  await recordAudit(db, actor, {
+    action: 'loyalty.settings_changed',
+    entityType: 'workspace',
+    entityId: actor.workspaceId,
+    changes: { ...input },
+  });
   return input;
 }
 

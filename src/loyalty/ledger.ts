@@ -108,7 +108,11 @@ export async function postEntry(db: Kysely<DB>, workspaceId: string, input: Entr
  * max(0, points in expired lots − all debits so far). Running it again expires nothing
  * more: the expiry it wrote is itself a debit. Returns the number of entries written.
  */
-export async function expirePoints(db: Kysely<DB>, workspaceId: string, options: { now?: Date; customerId?: string } = {}): Promise<number> {
+export async function expirePoints(
+  db: Kysely<DB>,
+  workspaceId: string,
+  options: { now?: Date; customerId?: string } = {},
+): Promise<number> {
   const now = options.now ?? new Date();
   const only = options.customerId ? sql`and customer_id = ${options.customerId}` : sql``;
   // Lock the customers with expired lots, so a redemption cannot slip between the sum and the write.

@@ -116,7 +116,11 @@ export const loyaltyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/loyalty/rules',
     {
       preHandler: requires(canReadLoyalty),
-      schema: { tags, summary: 'Earning rules', response: { 200: Type.Object({ data: Type.Array(EarningRuleSchema) }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Earning rules',
+        response: { 200: Type.Object({ data: Type.Array(EarningRuleSchema) }), ...errorResponses },
+      },
     },
     async (request) => ({ data: await listEarningRules(db(), actorOf(request).workspaceId) }),
   );
@@ -125,7 +129,12 @@ export const loyaltyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/loyalty/rules',
     {
       preHandler: requires(canManageLoyalty),
-      schema: { tags, summary: 'Create or replace the earning rule of a kind', body: EarningRuleInput, response: { 200: EarningRuleSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Create or replace the earning rule of a kind',
+        body: EarningRuleInput,
+        response: { 200: EarningRuleSchema, ...errorResponses },
+      },
     },
     async (request) => putEarningRule(db(), actorOf(request), request.body),
   );
@@ -143,7 +152,12 @@ export const loyaltyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/loyalty/settings',
     {
       preHandler: requires(canManageLoyalty),
-      schema: { tags, summary: 'Set the tier window and points expiry', body: SettingsSchema, response: { 200: SettingsSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Set the tier window and points expiry',
+        body: SettingsSchema,
+        response: { 200: SettingsSchema, ...errorResponses },
+      },
     },
     async (request) => setLoyaltySettings(db(), actorOf(request), request.body),
   );
@@ -170,7 +184,11 @@ export const loyaltyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/loyalty/rewards',
     {
       preHandler: requires(canReadLoyalty),
-      schema: { tags, summary: 'The rewards catalogue', response: { 200: Type.Object({ data: Type.Array(RewardSchema) }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'The rewards catalogue',
+        response: { 200: Type.Object({ data: Type.Array(RewardSchema) }), ...errorResponses },
+      },
     },
     async (request) => ({ data: await listRewards(db(), actorOf(request).workspaceId) }),
   );

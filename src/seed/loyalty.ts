@@ -46,7 +46,12 @@ async function decide(db: Kysely<DB>, workspaceId: string, random: Random, at: D
 }
 
 /** Seeds the programme and runs the giving engine over the demo; returns rows written per table. */
-export async function seedLoyaltyAndGiving(db: Kysely<DB>, workspaceId: string, random: Random, now = new Date()): Promise<Record<string, number>> {
+export async function seedLoyaltyAndGiving(
+  db: Kysely<DB>,
+  workspaceId: string,
+  random: Random,
+  now = new Date(),
+): Promise<Record<string, number>> {
   const actor = systemActor(workspaceId, 'seed');
   const rewards = await db.transaction().execute(async (trx) => {
     await setLoyaltySettings(trx, actor, { tierWindowDays: 365, pointsExpiryDays: 730 });
@@ -57,7 +62,14 @@ export async function seedLoyaltyAndGiving(db: Kysely<DB>, workspaceId: string, 
     for (const tier of TIERS) await createTier(trx, actor, tier);
     const created = [];
     for (const r of REWARDS)
-      created.push(await createReward(trx, actor, { name: r.name, description: r.description, costPoints: r.costPoints, value: { amountMinor: r.value, currency: 'GBP' } }));
+      created.push(
+        await createReward(trx, actor, {
+          name: r.name,
+          description: r.description,
+          costPoints: r.costPoints,
+          value: { amountMinor: r.value, currency: 'GBP' },
+        }),
+      );
     await ensureGiftTemplates(trx, workspaceId);
     await applyEarningRules(trx, workspaceId, { now });
     return created;
@@ -77,7 +89,8 @@ export async function seedLoyaltyAndGiving(db: Kysely<DB>, workspaceId: string, 
     redemptions.push({ customerId: row.customer_id, rewardId: reward.id, at });
   }
   await db.transaction().execute(async (trx) => {
-    for (const r of redemptions) await redeemReward(trx, actor, { customerId: r.customerId, rewardId: r.rewardId, idempotencyKey: `seed:${r.customerId}` }, r.at);
+    for (const r of redemptions)
+      await redeemReward(trx, actor, { customerId: r.customerId, rewardId: r.rewardId, idempotencyKey: `seed:${r.customerId}` }, r.at);
     await expirePoints(trx, workspaceId, { now });
   });
 
@@ -99,7 +112,9 @@ export async function seedLoyaltyAndGiving(db: Kysely<DB>, workspaceId: string, 
 
   const counts: Record<string, number> = {};
   for (const table of ['loyalty_entries', 'loyalty_redemptions', 'gifts', 'gift_events'] as const) {
-    const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where workspace_id = ${workspaceId}`.execute(db);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where workspace_id = ${workspaceId}`.execute(
+      db,
+    );
     counts[table] = Number(rows[0]?.n ?? 0);
   }
   return counts;

@@ -5,6 +5,21 @@
 import type { Static } from 'typebox';
 import type { Customer360Schema, SearchResultSchema } from '../../src/customers/schemas.js';
 import type { MessageSchema, TemplateSchema, PreviewSchema, MessageDetail as MessageDetailSchema } from '../../src/messages/schemas.js';
+import type {
+  AccountSchema,
+  EarningRuleSchema,
+  PenaltyReport as PenaltyReportSchema,
+  RewardSchema,
+  SettingsSchema,
+  TierSchema,
+} from '../../src/loyalty/schemas.js';
+import type {
+  CustomerGiving as CustomerGivingSchema,
+  GiftSchema,
+  GivingRuleSchema,
+  LedgerSchema,
+  RunSchema,
+} from '../../src/giving/schemas.js';
 
 export type Customer360 = Static<typeof Customer360Schema>;
 export type HoldingView = Customer360['holdings'][number];
@@ -47,14 +62,14 @@ export type MessageDetail = Static<typeof MessageDetailSchema>;
 
 // ─── Loyalty and giving ────────────────────────────────────────────────────
 
-export type LoyaltyAccount = Static<typeof import('../../src/loyalty/schemas.js').AccountSchema>;
-export type LoyaltyTier = Static<typeof import('../../src/loyalty/schemas.js').TierSchema>;
-export type LoyaltyReward = Static<typeof import('../../src/loyalty/schemas.js').RewardSchema>;
-export type EarningRule = Static<typeof import('../../src/loyalty/schemas.js').EarningRuleSchema>;
-export type PenaltyReport = Static<typeof import('../../src/loyalty/schemas.js').PenaltyReport>;
-export type LoyaltySettings = Static<typeof import('../../src/loyalty/schemas.js').SettingsSchema>;
-export type Gift = Static<typeof import('../../src/giving/schemas.js').GiftSchema>;
-export type GivingRule = Static<typeof import('../../src/giving/schemas.js').GivingRuleSchema>;
-export type GivingLedger = Static<typeof import('../../src/giving/schemas.js').LedgerSchema>;
-export type GivingRun = Static<typeof import('../../src/giving/schemas.js').RunSchema>;
-export type CustomerGiving = Static<typeof import('../../src/giving/schemas.js').CustomerGiving>;
+export type LoyaltyAccount = Static<typeof AccountSchema>;
+export type LoyaltyTier = Static<typeof TierSchema>;
+export type LoyaltyReward = Static<typeof RewardSchema>;
+export type EarningRule = Static<typeof EarningRuleSchema>;
+export type PenaltyReport = Static<typeof PenaltyReportSchema>;
+export type LoyaltySettings = Static<typeof SettingsSchema>;
+export type Gift = Static<typeof GiftSchema>;
+export type GivingRule = Static<typeof GivingRuleSchema>;
+export type GivingLedger = Static<typeof LedgerSchema>;
+export type GivingRun = Static<typeof RunSchema>;
+export type CustomerGiving = Static<typeof CustomerGivingSchema>;

@@ -10,7 +10,8 @@ import { useResource } from '../components/use-resource';
 import { GIFT_TONE } from '../loyalty/customer-panel';
 import { getGiving, RULE_LABEL, runGivingNow } from './api';
 
-const money = (values: Money[]) => (values.length ? values.map((m) => formatMoney(m)).join(', ') : formatMoney({ amountMinor: 0, currency: 'GBP' }));
+const money = (values: Money[]) =>
+  values.length ? values.map((m) => formatMoney(m)).join(', ') : formatMoney({ amountMinor: 0, currency: 'GBP' });
 const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 1000) / 10}%`);
 
 /** The giving ledger: value given back per rule and month, what followed, and the latest finds. */
@@ -76,7 +77,11 @@ function Ledger({ data }: { data: Awaited<ReturnType<typeof getGiving>> }) {
           rowKey={(r) => r.key}
           columns={[
             { header: 'Customers', cell: (r) => r.key },
-            { header: `Still with us ${outcomes.retentionMonths} months on`, numeric: true, cell: (r) => `${percent(r.retention)} of ${formatNumber(r.base)}` },
+            {
+              header: `Still with us ${outcomes.retentionMonths} months on`,
+              numeric: true,
+              cell: (r) => `${percent(r.retention)} of ${formatNumber(r.base)}`,
+            },
             { header: 'NPS', numeric: true, cell: (r) => (r.nps.nps === null ? '—' : `${r.nps.nps} ± ${r.nps.marginOfError}`) },
             { header: 'Answers', numeric: true, cell: (r) => formatNumber(r.nps.responses) },
           ]}

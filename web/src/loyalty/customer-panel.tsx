@@ -35,7 +35,11 @@ export function LoyaltyPanel({ data }: { data: Customer360 }) {
           </div>
           <div>
             <dt>Next tier</dt>
-            <dd>{account.data.nextTier ? `${account.data.nextTier.tier.name}: ${formatNumber(account.data.nextTier.pointsNeeded)} to go` : 'Top tier'}</dd>
+            <dd>
+              {account.data.nextTier
+                ? `${account.data.nextTier.tier.name}: ${formatNumber(account.data.nextTier.pointsNeeded)} to go`
+                : 'Top tier'}
+            </dd>
           </div>
           {account.data.expiringSoon > 0 && (
             <div>
@@ -50,8 +54,7 @@ export function LoyaltyPanel({ data }: { data: Customer360 }) {
       {giving.status === 'ready' && (
         <>
           <p className="muted">
-            Given back:{' '}
-            {giving.data.valueGiven.length ? giving.data.valueGiven.map((m) => formatMoney(m)).join(', ') : 'nothing yet'}
+            Given back: {giving.data.valueGiven.length ? giving.data.valueGiven.map((m) => formatMoney(m)).join(', ') : 'nothing yet'}
             {giving.data.valueOffered.length > 0 && ` of ${giving.data.valueOffered.map((m) => formatMoney(m)).join(', ')} offered`}
           </p>
           {giving.data.gifts.length === 0 ? (
@@ -59,10 +62,14 @@ export function LoyaltyPanel({ data }: { data: Customer360 }) {
           ) : (
             <ul className="gift-list" aria-label="Gifts">
               {giving.data.gifts.map((gift) => (
-                <GiftItem key={gift.id} gift={gift} onDecided={() => {
-                  giving.reload();
-                  account.reload();
-                }} />
+                <GiftItem
+                  key={gift.id}
+                  gift={gift}
+                  onDecided={() => {
+                    giving.reload();
+                    account.reload();
+                  }}
+                />
               ))}
             </ul>
           )}
@@ -96,7 +103,11 @@ function GiftItem({ gift, onDecided }: { gift: Gift; onDecided(): void }) {
       <div className="gift__meta muted">
         {RULE_LABEL[gift.ruleKind] ?? gift.ruleKind} · {gift.value.amountMinor > 0 ? formatMoney(gift.value) : 'an apology'} · offered{' '}
         {formatDate(gift.offeredAt)}
-        {gift.status === 'offered' ? ` · open until ${formatDate(gift.expiresAt)}` : gift.decidedAt ? ` · ${gift.status} ${formatDate(gift.decidedAt)}` : ''}
+        {gift.status === 'offered'
+          ? ` · open until ${formatDate(gift.expiresAt)}`
+          : gift.decidedAt
+            ? ` · ${gift.status} ${formatDate(gift.decidedAt)}`
+            : ''}
       </div>
       {gift.status === 'offered' && (
         <div className="gift__actions">

@@ -80,7 +80,11 @@ export default function LoyaltyPage() {
                 { header: 'Customer', cell: (r) => <Link to={`/customers/${r.customerId}`}>{r.customerName ?? r.customerId}</Link> },
                 { header: 'Plan', cell: (r) => `${r.planName}${r.planOnSale ? '' : ' (retired)'}` },
                 { header: 'Pays', numeric: true, cell: (r) => formatMoney(r.paying) },
-                { header: 'New customer pays', numeric: true, cell: (r) => `${formatMoney(r.newCustomerPrice)} (${r.newCustomerPlanName})` },
+                {
+                  header: 'New customer pays',
+                  numeric: true,
+                  cell: (r) => `${formatMoney(r.newCustomerPrice)} (${r.newCustomerPlanName})`,
+                },
                 { header: 'Over a year', numeric: true, cell: (r) => formatMoney(r.yearlyExcess) },
               ]}
             />

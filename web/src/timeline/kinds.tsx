@@ -165,7 +165,12 @@ export const TIMELINE_KINDS: Record<string, TimelineKind> = {
     title: (entry) => `Gift ${entry.action}: ${field(entry, 'title') ?? humanize(field(entry, 'ruleKind') ?? 'gift')}`,
     detail: (entry) => {
       const value = money(entry, 'valueMinor');
-      return [humanize(field(entry, 'ruleKind') ?? ''), value && value !== formatMoney({ amountMinor: 0, currency: String(entry.data.currency) }) ? value : null].filter(Boolean).join(' · ');
+      return [
+        humanize(field(entry, 'ruleKind') ?? ''),
+        value && value !== formatMoney({ amountMinor: 0, currency: String(entry.data.currency) }) ? value : null,
+      ]
+        .filter(Boolean)
+        .join(' · ');
     },
   },
 };

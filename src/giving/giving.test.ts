@@ -253,3 +253,42 @@ describe('the job', () => {
     expect((await countWorkspaceRows(db(), ws, ['gift_events'])).gift_events).toBe(48);
   });
 });
+
+describe('the giving ledger', () => {
+  it('adds up value given per rule and month, and compares the NPS of recipients with everyone else', async () => {
+    const tenant = await createTenant(ctx.app);
+    const ws = tenant.workspace.id;
+    const catalog = await insertSimCatalog(db(), ws);
+    const given = await insertSubscriber(db(), ws, catalog, { name: 'Gina Given', plan: 'unlimited', dataMb: [1000, 1000, 1000] });
+    const other = await insertSubscriber(db(), ws, catalog, { name: 'Olly Other', plan: 's10', dataMb: [6000, 6000, 6000] });
+    await runGivingForWorkspace(db(), ws, { now: NOW });
+    const [gift] = await gifts(tenant);
+    expect((await tenant.api({ method: 'POST', url: `/api/v1/gifts/${gift?.id}/accept`, payload: {} })).statusCode).toBe(200);
+    const survey = await insertSurvey(db(), ws);
+    // Answers after the gift: the recipient promotes, the other customer detracts.
+    await insertResponse(db(), ws, {
+      surveyId: survey,
+      customerId: given.customerId,
+      nps: 10,
+      answeredAt: new Date('2026-11-16T10:00:00Z'),
+    });
+    await insertResponse(db(), ws, {
+      surveyId: survey,
+      customerId: other.customerId,
+      nps: 3,
+      answeredAt: new Date('2026-11-16T10:00:00Z'),
+    });
+
+    const response = await tenant.api({ method: 'GET', url: '/api/v1/giving/ledger?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z' });
+    expect(response.statusCode, response.body).toBe(200);
+    const ledger = response.json();
+    expect(ledger.totals).toMatchObject({ offered: 1, accepted: 1, valueGiven: [{ amountMinor: 20_400, currency: 'GBP' }] });
+    expect(ledger.byMonth).toEqual([expect.objectContaining({ month: '2026-11', ruleKind: 'best_tariff', accepted: 1 })]);
+    expect(ledger.byRule[0]).toMatchObject({ ruleKind: 'best_tariff', acceptanceRate: 1 });
+    expect(ledger.topCustomers[0]).toMatchObject({ customerId: given.customerId, customerName: 'Gina Given' });
+    expect(ledger.outcomes.recipients.nps).toMatchObject({ responses: 1, nps: 100 });
+    expect(ledger.outcomes.nonRecipients.nps).toMatchObject({ responses: 1, nps: -100 });
+    const customer = await tenant.api({ method: 'GET', url: `/api/v1/customers/${given.customerId}/giving` });
+    expect(customer.json().valueGiven).toEqual([{ amountMinor: 20_400, currency: 'GBP' }]);
+  });
+});

@@ -13,7 +13,7 @@ import type { Selectable } from 'kysely';
 
 // Demo loyalty and giving: a points programme with tiers and rewards, points earned from
 // the demo's purchases, tenure and survey answers, some spent; then the giving engine run
-// as it would have run on the first of the month four and two months ago and today, with the
+// as it would have run four months ago and today, with the
 // customers' answers to the older offers, so the ledger has months, outcomes and retention.
 
 const DAY = 86_400_000;
@@ -94,11 +94,11 @@ export async function seedLoyaltyAndGiving(
     await expirePoints(trx, workspaceId, { now });
   });
 
-  // The engine as it ran four and two months ago, the customers' answers, then today.
+  // The engine as it ran four months ago (old enough for retention), the answers to it, then today.
   // The past sweeps go over all customers at once (no chunks): the seed is the only writer.
   const rules = await listGivingRules(db, workspaceId);
   const workspace = await db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow();
-  for (const monthsAgo of [4, 2]) {
+  for (const monthsAgo of [4]) {
     const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1, 6));
     const runId = `grun_seed${monthsAgo}`;
     await db.transaction().execute(async (trx) => {

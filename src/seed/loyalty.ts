@@ -95,19 +95,18 @@ export async function seedLoyaltyAndGiving(
   });
 
   // The engine as it ran four months ago (old enough for retention), the answers to it, then today.
-  // The past sweeps go over all customers at once (no chunks): the seed is the only writer.
+  // The past sweep goes over all customers at once (no chunks): the seed is the only writer.
   const rules = await listGivingRules(db, workspaceId);
   const workspace = await db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow();
-  for (const monthsAgo of [4]) {
-    const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1, 6));
-    const runId = `grun_seed${monthsAgo}`;
-    await db.transaction().execute(async (trx) => {
-      await expireGifts(trx, workspaceId, at);
-      await giveToChunk(trx, workspaceId, rules, { now: at, runId, currency: workspace.default_currency });
-    });
-    const gifts = await db.selectFrom('gifts').selectAll().where('workspace_id', '=', workspaceId).where('run_id', '=', runId).execute();
-    await db.transaction().execute((trx) => decide(trx, workspaceId, random, at, gifts));
-  }
+  const monthsAgo = 4;
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsAgo, 1, 6));
+  const runId = `grun_seed${monthsAgo}`;
+  await db.transaction().execute(async (trx) => {
+    await expireGifts(trx, workspaceId, at);
+    await giveToChunk(trx, workspaceId, rules, { now: at, runId, currency: workspace.default_currency });
+  });
+  const gifts = await db.selectFrom('gifts').selectAll().where('workspace_id', '=', workspaceId).where('run_id', '=', runId).execute();
+  await db.transaction().execute((trx) => decide(trx, workspaceId, random, at, gifts));
   await runGivingForWorkspace(db, workspaceId, { now, workerId: 'seed' });
 
   const counts: Record<string, number> = {};

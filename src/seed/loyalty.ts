@@ -76,9 +76,12 @@ export async function seedLoyaltyAndGiving(
   });
 
   // Some customers spend their points, from the oldest rewards up.
+  // Ordered by billing account, not by id, so the same random seed gives the same demo (ids are random).
   const balances = await sql<{ customer_id: string; balance: number }>`
-    select customer_id, sum(points) as balance from loyalty_entries where workspace_id = ${workspaceId}
-    group by customer_id having sum(points) >= 150 order by customer_id`.execute(db);
+    select e.customer_id, sum(e.points) as balance from loyalty_entries e
+    left join customer_identities i on i.workspace_id = e.workspace_id and i.customer_id = e.customer_id and i.kind = 'external' and i.namespace = 'billing'
+    where e.workspace_id = ${workspaceId}
+    group by e.customer_id having sum(e.points) >= 150 order by min(i.value), e.customer_id`.execute(db);
   const redemptions: Array<{ customerId: string; rewardId: string; at: Date }> = [];
   for (const row of balances.rows) {
     if (!random.chance(0.3)) continue;
@@ -105,11 +108,20 @@ export async function seedLoyaltyAndGiving(
     await expireGifts(trx, workspaceId, at);
     await giveToChunk(trx, workspaceId, rules, { now: at, runId, currency: workspace.default_currency });
   });
-  const gifts = await db.selectFrom('gifts').selectAll().where('workspace_id', '=', workspaceId).where('run_id', '=', runId).execute();
+  const gifts = (
+    await sql<Selectable<GiftsTable>>`select g.* from gifts g
+      left join customer_identities i on i.workspace_id = g.workspace_id and i.customer_id = g.customer_id and i.kind = 'external' and i.namespace = 'billing'
+      where g.workspace_id = ${workspaceId} and g.run_id = ${runId}
+      order by i.value, g.rule_kind, g.title, g.value_minor, g.id`.execute(db)
+  ).rows;
   await db.transaction().execute((trx) => decide(trx, workspaceId, random, at, gifts));
   await runGivingForWorkspace(db, workspaceId, { now, workerId: 'seed' });
 
-  const counts: Record<string, number> = {};
+  // Accepted credits are transactions too, so the seed's count of them stays true.
+  const credits = await sql<{
+    n: number;
+  }>`select count(*) as n from transactions where workspace_id = ${workspaceId} and source = 'giving'`.execute(db);
+  const counts: Record<string, number> = { transactions: Number(credits.rows[0]?.n ?? 0) };
   for (const table of ['loyalty_entries', 'loyalty_redemptions', 'gifts', 'gift_events'] as const) {
     const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where workspace_id = ${workspaceId}`.execute(
       db,

@@ -1,11 +1,12 @@
 // `npm run bench`: runs every benchmark and writes the figures to bench/results/.
 // `npm run bench -- ingest service` runs only the named ones
-// (customer-360, feedback-metrics, feedback-page, ingest, messages, service).
+// (customer-360, feedback-metrics, feedback-page, giving, ingest, messages, service).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { benchCustomer360 } from './customer-360.js';
 import { benchFeedbackMetrics } from './feedback-metrics.js';
 import { benchFeedbackPage } from './feedback-page.js';
+import { benchGiving } from './giving.js';
 import { benchIngest } from './ingest.js';
 import { benchMessages } from './messages.js';
 import { benchService } from './service.js';
@@ -23,6 +24,7 @@ if (selected('messages')) results.messages = await benchMessages();
 if (selected('service')) results.service = await benchService();
 if (selected('feedback-page')) results.feedbackPage = await benchFeedbackPage();
 if (selected('feedback-metrics')) results.feedbackMetrics = await benchFeedbackMetrics();
+if (selected('giving')) results.giving = await benchGiving();
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/bench-${Date.now()}.json`, import.meta.url);
 writeFileSync(file, JSON.stringify(results, null, 2));

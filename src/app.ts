@@ -9,10 +9,12 @@ import type { Config } from './config.js';
 import { customerRoutes } from './customers/routes.js';
 import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { givingRoutes } from './giving/routes.js';
 import { holdingRoutes } from './holdings/routes.js';
 import { importRoutes } from './ingest/import/routes.js';
 import { ingestRoutes } from './ingest/routes.js';
 
+import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -94,5 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(feedbackRoutes, { prefix: '/api/v1' });
   await app.register(surveyPageRoutes);
   await app.register(feedbackMetricsRoutes, { prefix: '/api/v1' });
+  await app.register(loyaltyRoutes, { prefix: '/api/v1' });
+  await app.register(givingRoutes, { prefix: '/api/v1' });
   return app;
 }

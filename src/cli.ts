@@ -158,6 +158,31 @@ program
   });
 
 program
+  .command('give')
+  .description('Run the giving engine now: earn and expire points, expire old offers, then every giving rule over every customer')
+  .option('--workspace <id-or-slug>', 'only this workspace (default: every workspace)')
+  .action(async (options: { workspace?: string }) => {
+    const config = loadConfig();
+    const { runGiving } = await import('./giving/job.js');
+    const result = await withDatabase(config, async (database) => {
+      const workspaceId = options.workspace ? (await findWorkspace(database.db, options.workspace)).id : undefined;
+      return runGiving(database.db, {
+        ...(workspaceId ? { workspaceId } : {}),
+        onProgress: (p) => process.stderr.write(`  ${p.workspaceId}: ${p.chunksDone}/${p.chunks} chunks, ${p.giftsCreated} gifts so far\n`),
+      });
+    });
+    for (const run of result.runs) {
+      const rules =
+        Object.entries(run.byRule)
+          .map(([kind, n]) => `${n} ${kind}`)
+          .join(', ') || 'none';
+      process.stdout.write(
+        `${run.workspaceId}: ${run.customersScanned} customers in ${run.chunksDone} chunks; ${run.giftsCreated} gifts offered (${rules}); ${run.giftsExpired} offers expired; ${run.pointsEarned} points entries earned\n`,
+      );
+    }
+  });
+
+program
   .command('import')
   .description('Bulk-import customers, identities, holdings, usage and transactions from CSV or NDJSON files')
   .argument('<file>', 'CSV or NDJSON file (any size: it is streamed)')

@@ -22,6 +22,8 @@ export interface Config {
   ingestRateLimit: number;
   /** Run the background processor that applies accepted events to profiles (off for API-only nodes). */
   ingestWorker: boolean;
+  /** Minutes between runs of the giving engine inside `rapport serve`; 0 leaves it to `rapport give` (cron). */
+  givingIntervalMinutes: number;
   /** Outbound messages: transports and worker timing. A channel without its setting is not used. */
   messages: MessagesConfig;
   /** Surveys: link signing and expiry, contact frequency, the closed loop. */
@@ -169,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: readBool(env, 'RAPPORT_TRUST_PROXY', false),
     ingestRateLimit: readInt(env, 'RAPPORT_INGEST_RATE_LIMIT', 1000, 1, 1_000_000),
     ingestWorker: readBool(env, 'RAPPORT_INGEST_WORKER', true),
+    givingIntervalMinutes: readInt(env, 'RAPPORT_GIVING_INTERVAL_MINUTES', 1440, 0, 525_600),
 
     messages: readMessagesConfig(env),
     feedback: readFeedbackConfig(env),

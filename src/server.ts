@@ -40,6 +40,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const sweeper = startSurveySweeper(app.database.db, config, (error) => app.log.error({ err: error }, 'survey sweep failed'));
     app.addHook('preClose', () => sweeper.stop());
   }
+  if (config.givingIntervalMinutes > 0) {
+    const { startGivingScheduler } = await import('./giving/background.js');
+    const giving = startGivingScheduler(app.database.db, { intervalMinutes: config.givingIntervalMinutes }, (error) =>
+      app.log.error({ err: error }, 'giving run failed'),
+    );
+    app.addHook('preClose', () => giving.stop());
+  }
   await app.listen({ port: config.port, host: config.host });
   options.onListening?.(seeded);
   return app;

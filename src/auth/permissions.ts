@@ -45,3 +45,9 @@ export const canManageMessageTemplates = permission('change message templates an
 export const canManageSurveys = permission('change surveys', ['admin', 'lead']);
 export const canRecordInboundMessages = permission('record message receipts and replies', ['admin'], true, true);
 export const canReadFeedbackMetrics = permission('read feedback metrics, themes and agent scorecards', ['admin', 'lead', 'analyst']);
+export const canReadLoyalty = permission('read points, tiers, rewards, gifts and the giving ledger', ['admin', 'lead', 'analyst', 'agent']);
+export const canManageLoyalty = permission('change earning rules, tiers, rewards and giving rules, and run the giving engine', [
+  'admin',
+  'lead',
+]);
+export const canWorkPoints = permission('redeem and adjust points, accept or decline gifts for a customer', ['admin', 'lead', 'agent']);

@@ -23,6 +23,9 @@ export const CUSTOMER_REFERENCES: ReadonlyArray<{ table: string; column: string 
   { table: 'survey_responses', column: 'customer_id' },
   { table: 'survey_invitations', column: 'customer_id' },
   { table: 'survey_followups', column: 'customer_id' },
+  { table: 'loyalty_entries', column: 'customer_id' },
+  { table: 'loyalty_redemptions', column: 'customer_id' },
+  { table: 'gifts', column: 'customer_id' },
 ];
 
 /** Free-text columns, beside a customer reference, that may hold personal data: an erasure empties them. */
@@ -42,6 +45,8 @@ export const ERASABLE_TEXT: ReadonlyArray<{ table: string; column: string; empty
   // themes are phrases taken from the comment, and may name people or places
   { table: 'survey_responses', column: 'themes', empty: '{}' },
   { table: 'survey_followups', column: 'outcome', empty: null },
+  { table: 'loyalty_entries', column: 'reason', empty: null },
+  { table: 'gifts', column: 'evidence', empty: '{}' },
 ];
 
 /** Columns that name customers but are history, not pointers: merges keep both ids as they were. */

@@ -144,6 +144,21 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
         ${page(sql`created_at`, a, sql`case_id`)}
       order by created_at desc, case_id desc limit ${a.limit}`,
   },
+  {
+    kind: 'points',
+    query: (a) => sql`select 'points' as kind, id, occurred_at, kind as action,
+        jsonb_build_object('points', points, 'reason', reason, 'expiresAt', expires_at) as data
+      from loyalty_entries where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId} ${page(sql`occurred_at`, a)}
+      order by occurred_at desc, id desc limit ${a.limit}`,
+  },
+  {
+    // Gifts appear when offered; their state (accepted, declined, expired) is the action.
+    kind: 'gift',
+    query: (a) => sql`select 'gift' as kind, id, offered_at as occurred_at, status as action,
+        jsonb_build_object('ruleKind', rule_kind, 'title', title, 'valueMinor', value_minor, 'currency', currency, 'decidedAt', decided_at) as data
+      from gifts where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId} ${page(sql`offered_at`, a)}
+      order by offered_at desc, id desc limit ${a.limit}`,
+  },
 ];
 
 /** Everything that happened to a customer across sources, newest first, filterable by kind, paged by cursor. */

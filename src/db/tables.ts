@@ -774,3 +774,154 @@ export interface DB {
   feedback_rollups: FeedbackRollupsTable;
   feedback_theme_rollups: FeedbackThemeRollupsTable;
 }
+
+// ─── Loyalty and giving (migrations/0007_loyalty_giving.sql) ────────────────
+
+export type LoyaltyEntryKind = 'earn' | 'redeem' | 'expire' | 'adjust';
+export type EarningRuleKind = 'purchase' | 'tenure' | 'survey' | 'referral';
+export type GivingRuleKind = 'best_tariff' | 'fee_waiver' | 'service_recovery' | 'thank_you';
+export type GiftStatus = 'offered' | 'accepted' | 'declined' | 'expired';
+
+export interface LoyaltySettingsTable {
+  workspace_id: string;
+  tier_window_days: ColumnType<number, number | undefined, number>;
+  points_expiry_days: ColumnType<number, number | undefined, number>;
+  updated_at: CreatedAt;
+}
+
+export interface LoyaltyEarningRulesTable {
+  workspace_id: string;
+  id: string;
+  kind: EarningRuleKind;
+  name: string;
+  points: ColumnType<number, number | undefined, number>;
+  points_per_unit: ColumnType<number, number | undefined, number>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface LoyaltyEntriesTable {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  kind: LoyaltyEntryKind;
+  points: ColumnType<number, number, number>;
+  source_key: string;
+  rule_id: string | null;
+  reason: string | null;
+  occurred_at: Timestamp;
+  expires_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface LoyaltyTiersTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  min_points: ColumnType<number, number, number>;
+  benefits: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+}
+
+export interface LoyaltyRewardsTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  cost_points: ColumnType<number, number, number>;
+  value_minor: ColumnType<number, number | undefined, number>;
+  currency: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface LoyaltyRedemptionsTable {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  reward_id: string;
+  points: ColumnType<number, number, number>;
+  entry_id: string;
+  idempotency_key: string;
+  redeemed_at: Timestamp;
+}
+
+export interface GivingRulesTable {
+  workspace_id: string;
+  id: string;
+  kind: GivingRuleKind;
+  name: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  config: JsonWithDefault;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
+}
+
+export interface GiftsTable {
+  workspace_id: string;
+  id: string;
+  rule_id: string;
+  rule_kind: GivingRuleKind;
+  customer_id: string;
+  holding_id: string | null;
+  subject_key: string;
+  period: ColumnType<string, string | undefined, string>;
+  title: string;
+  status: GiftStatus;
+  evidence: Json;
+  action: Json;
+  value_minor: ColumnType<number, number, number>;
+  currency: string;
+  message_id: string | null;
+  run_id: string | null;
+  offered_at: Timestamp;
+  expires_at: Timestamp;
+  decided_at: Timestamp | null;
+}
+
+export interface GiftEventsTable {
+  workspace_id: string;
+  gift_id: string;
+  seq: Generated<number>;
+  kind: GiftStatus;
+  actor_kind: ActorKind;
+  actor_id: string | null;
+  note: string | null;
+  occurred_at: Timestamp;
+}
+
+export interface GivingRunsTable {
+  workspace_id: string;
+  id: string;
+  worker: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  chunks_done: ColumnType<number, number | undefined, number>;
+  customers_scanned: ColumnType<number, number | undefined, number>;
+  gifts_created: ColumnType<number, number | undefined, number>;
+  gifts_expired: ColumnType<number, number | undefined, number>;
+  by_rule: JsonWithDefault;
+}
+
+export interface GivingChunksTable {
+  workspace_id: string;
+  chunk: number;
+  leased_by: string | null;
+  lease_until: Timestamp | null;
+  done_at: Timestamp | null;
+}
+
+export interface DB {
+  loyalty_settings: LoyaltySettingsTable;
+  loyalty_earning_rules: LoyaltyEarningRulesTable;
+  loyalty_entries: LoyaltyEntriesTable;
+  loyalty_tiers: LoyaltyTiersTable;
+  loyalty_rewards: LoyaltyRewardsTable;
+  loyalty_redemptions: LoyaltyRedemptionsTable;
+  giving_rules: GivingRulesTable;
+  gifts: GiftsTable;
+  gift_events: GiftEventsTable;
+  giving_runs: GivingRunsTable;
+  giving_chunks: GivingChunksTable;
+}

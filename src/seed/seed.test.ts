@@ -25,10 +25,11 @@ let database: Database;
 let seeded: SeedResult;
 const progress: Array<[number, number]> = [];
 
+// The demo seed also runs the giving engine over the workspace, which takes a while on a busy machine.
 beforeAll(async () => {
   database = await openTestDatabase();
   seeded = await seedDemo(database, { size: SIZE, onProgress: (done, total) => progress.push([done, total]) });
-});
+}, 240_000);
 afterAll(async () => {
   await database.close();
 });

@@ -11,6 +11,7 @@ import { seedMessageTemplates } from './messages.js';
 import { DAY, EXTRA_LINE_BASE, insertChunk, rowCounts, usageCalendar, YEAR, type SeedContext } from './chunk.js';
 import { generateChunk } from './generate.js';
 import { createRandom } from './random.js';
+import { seedLoyaltyAndGiving } from './loyalty.js';
 import { seedService } from './service.js';
 import { seedFeedback } from './feedback.js';
 
@@ -135,6 +136,7 @@ export async function seedDemo(database: Database, options: SeedOptions): Promis
   while (queue.length > 0) await settleOldest();
   addCounts(counts, await database.db.transaction().execute((trx) => seedService(trx, setup.workspace.id, ctx.random)));
   addCounts(counts, await database.db.transaction().execute((trx) => seedFeedback(trx, setup.workspace.id, ctx.random)));
+  addCounts(counts, await seedLoyaltyAndGiving(database.db, setup.workspace.id, ctx.random));
 
   return {
     workspace: { id: setup.workspace.id, slug: setup.workspace.slug, name: setup.workspace.name },

@@ -73,14 +73,19 @@ export async function seedService(db: Kysely<DB>, workspaceId: string, random: R
   await setGoodwillBudget(db, actor, 'agent', { amountMinor: 2500, currency: 'GBP' });
   await setGoodwillBudget(db, actor, 'lead', { amountMinor: 20_000, currency: 'GBP' });
 
+  // By billing account, not by id: ids are random within a millisecond, and the same random seed must give the same demo.
   const customers = await db
-    .selectFrom('customers')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    // Ids are random within a millisecond; names and join dates make the same seed pick the same people.
-    .orderBy('created_at')
-    .orderBy('display_name')
-    .orderBy('id')
+    .selectFrom('customers as c')
+    .innerJoin('customer_identities as i', (join) =>
+      join
+        .onRef('i.workspace_id', '=', 'c.workspace_id')
+        .onRef('i.customer_id', '=', 'c.id')
+        .on('i.kind', '=', 'external')
+        .on('i.namespace', '=', 'billing'),
+    )
+    .select('c.id')
+    .where('c.workspace_id', '=', workspaceId)
+    .orderBy('i.value')
     .limit(STORIES)
     .execute();
   const mobile = await db.selectFrom('product_lines').select('id').where('workspace_id', '=', workspaceId).orderBy('code').execute();

@@ -5,6 +5,21 @@
 import type { Static } from 'typebox';
 import type { Customer360Schema, SearchResultSchema } from '../../src/customers/schemas.js';
 import type { MessageSchema, TemplateSchema, PreviewSchema, MessageDetail as MessageDetailSchema } from '../../src/messages/schemas.js';
+import type {
+  AccountSchema,
+  EarningRuleSchema,
+  PenaltyReport as PenaltyReportSchema,
+  RewardSchema,
+  SettingsSchema,
+  TierSchema,
+} from '../../src/loyalty/schemas.js';
+import type {
+  CustomerGiving as CustomerGivingSchema,
+  GiftSchema,
+  GivingRuleSchema,
+  LedgerSchema,
+  RunSchema,
+} from '../../src/giving/schemas.js';
 
 export type Customer360 = Static<typeof Customer360Schema>;
 export type HoldingView = Customer360['holdings'][number];
@@ -56,3 +71,17 @@ export type Survey = Static<typeof SurveySchema>;
 export type SurveyDefinition = Static<typeof SurveyDefinitionSchema>;
 export type SurveyPreview = Static<typeof SurveyPreviewSchema>;
 export type FollowUp = Static<typeof FollowUpSchema>;
+
+// ─── Loyalty and giving ────────────────────────────────────────────────────
+
+export type LoyaltyAccount = Static<typeof AccountSchema>;
+export type LoyaltyTier = Static<typeof TierSchema>;
+export type LoyaltyReward = Static<typeof RewardSchema>;
+export type EarningRule = Static<typeof EarningRuleSchema>;
+export type PenaltyReport = Static<typeof PenaltyReportSchema>;
+export type LoyaltySettings = Static<typeof SettingsSchema>;
+export type Gift = Static<typeof GiftSchema>;
+export type GivingRule = Static<typeof GivingRuleSchema>;
+export type GivingLedger = Static<typeof LedgerSchema>;
+export type GivingRun = Static<typeof RunSchema>;
+export type CustomerGiving = Static<typeof CustomerGivingSchema>;

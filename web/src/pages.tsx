@@ -64,6 +64,16 @@ export const PAGES: PageDefinition[] = [
     component: lazy(() => import('./feedback-metrics/dashboard-page')),
     nav: { label: 'Feedback', icon: 'star', order: 40, roles: ['admin', 'lead', 'analyst'] },
   },
+  {
+    path: '/giving',
+    component: lazy(() => import('./giving/giving-page')),
+    nav: { label: 'Giving', icon: 'gift', order: 50 },
+  },
+  {
+    path: '/loyalty',
+    component: lazy(() => import('./loyalty/loyalty-page')),
+    nav: { label: 'Loyalty', icon: 'star', order: 51 },
+  },
 ];
 
 /** The navigation entries a role sees, in order. */

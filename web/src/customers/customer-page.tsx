@@ -8,6 +8,7 @@ import { ErrorState, Loading } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { getCustomer360 } from './api';
 import { HoldingsPanel } from './holdings-panel';
+import { panelsFor } from './panels';
 import { ConsentPanel, HouseholdPanel, IdentitiesPanel, PreferencesPanel } from './profile-panels';
 import { TimelinePanel } from './timeline-panel';
 
@@ -47,9 +48,15 @@ export default function CustomerPage() {
           <HouseholdPanel data={data} />
           <PreferencesPanel data={data} />
           <ConsentPanel data={data} />
+          {panelsFor('side').map((panel) => (
+            <panel.component key={panel.key} data={data} />
+          ))}
         </div>
         <div className="c360__main">
           <HoldingsPanel data={data} />
+          {panelsFor('main').map((panel) => (
+            <panel.component key={panel.key} data={data} />
+          ))}
           <TimelinePanel customerId={data.customer.id} />
         </div>
       </div>

@@ -203,6 +203,31 @@ export const TIMELINE_KINDS: Record<string, TimelineKind> = {
     },
     detail: (entry) => field(entry, 'outcome'),
   },
+  points: {
+    label: 'Points',
+    icon: 'star',
+    tone: 'positive',
+    title: (entry) => {
+      const points = Number(entry.data.points ?? 0);
+      return `${points > 0 ? '+' : ''}${points} points ${entry.action === 'earn' ? 'earned' : entry.action === 'redeem' ? 'spent' : entry.action === 'expire' ? 'expired' : 'adjusted'}`;
+    },
+    detail: (entry) => field(entry, 'reason'),
+  },
+  gift: {
+    label: 'Gifts',
+    icon: 'gift',
+    tone: 'info',
+    title: (entry) => `Gift ${entry.action}: ${field(entry, 'title') ?? humanize(field(entry, 'ruleKind') ?? 'gift')}`,
+    detail: (entry) => {
+      const value = money(entry, 'valueMinor');
+      return [
+        humanize(field(entry, 'ruleKind') ?? ''),
+        value && value !== formatMoney({ amountMinor: 0, currency: String(entry.data.currency) }) ? value : null,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    },
+  },
 };
 
 /** A kind this app does not know yet: named after the kind and its action, with its data's plain fields. */

@@ -1,0 +1,147 @@
+import { Type, type Static } from 'typebox';
+import { DateTime, Limit, Money, Nullable } from '../http/schemas.js';
+
+// Request and response shapes of gifts, giving rules, runs and the giving ledger.
+
+export const RuleKindSchema = Type.Union([
+  Type.Literal('best_tariff'),
+  Type.Literal('fee_waiver'),
+  Type.Literal('service_recovery'),
+  Type.Literal('thank_you'),
+]);
+export const GiftStatusSchema = Type.Union([
+  Type.Literal('offered'),
+  Type.Literal('accepted'),
+  Type.Literal('declined'),
+  Type.Literal('expired'),
+]);
+
+const JsonObjectSchema = Type.Record(Type.String(), Type.Unknown());
+
+export const GiftEventSchema = Type.Object({
+  kind: GiftStatusSchema,
+  actorKind: Type.String(),
+  actorId: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  occurredAt: DateTime,
+});
+
+export const GiftSchema = Type.Object({
+  id: Type.String(),
+  ruleId: Type.String(),
+  ruleKind: RuleKindSchema,
+  customerId: Type.String(),
+  holdingId: Nullable(Type.String()),
+  subjectKey: Type.String(),
+  period: Type.String(),
+  title: Type.String(),
+  status: GiftStatusSchema,
+  evidence: JsonObjectSchema,
+  action: JsonObjectSchema,
+  value: Money,
+  messageId: Nullable(Type.String()),
+  runId: Nullable(Type.String()),
+  offeredAt: DateTime,
+  expiresAt: DateTime,
+  decidedAt: Nullable(DateTime),
+  events: Type.Optional(Type.Array(GiftEventSchema)),
+});
+export type Gift = Static<typeof GiftSchema>;
+
+export const GiftList = Type.Object({ data: Type.Array(GiftSchema) });
+export const GiftQuery = Type.Object({
+  customerId: Type.Optional(Type.String({ minLength: 3, maxLength: 64 })),
+  status: Type.Optional(GiftStatusSchema),
+  ruleKind: Type.Optional(RuleKindSchema),
+  limit: Limit(500, 50),
+});
+export type GiftQuery = Static<typeof GiftQuery>;
+
+export const GiftDecision = Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) });
+
+export const GivingRuleSchema = Type.Object({
+  id: Type.String(),
+  kind: RuleKindSchema,
+  name: Type.String(),
+  enabled: Type.Boolean(),
+  config: JsonObjectSchema,
+  updatedAt: DateTime,
+});
+export const GivingRuleChanges = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    enabled: Type.Optional(Type.Boolean()),
+    config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+export const RunSchema = Type.Object({
+  id: Type.String(),
+  worker: Type.String(),
+  startedAt: DateTime,
+  finishedAt: Nullable(DateTime),
+  chunksDone: Type.Integer(),
+  customersScanned: Type.Integer(),
+  giftsCreated: Type.Integer(),
+  giftsExpired: Type.Integer(),
+  byRule: Type.Record(Type.String(), Type.Integer()),
+});
+export type Run = Static<typeof RunSchema>;
+
+const Nps = Type.Object({
+  responses: Type.Integer(),
+  nps: Nullable(Type.Number()),
+  /** 95% margin of error, in NPS points */
+  marginOfError: Nullable(Type.Number()),
+});
+export type NpsFigure = Static<typeof Nps>;
+
+export const LedgerQuery = Type.Object({
+  from: Type.Optional(DateTime),
+  to: Type.Optional(DateTime),
+  retentionMonths: Type.Integer({ minimum: 1, maximum: 24, default: 3 }),
+});
+export type LedgerQuery = Static<typeof LedgerQuery>;
+
+const Counts = {
+  offered: Type.Integer(),
+  accepted: Type.Integer(),
+  declined: Type.Integer(),
+  expired: Type.Integer(),
+  open: Type.Integer(),
+  valueOffered: Type.Array(Money),
+  valueGiven: Type.Array(Money),
+};
+
+export const LedgerSchema = Type.Object({
+  from: DateTime,
+  to: DateTime,
+  totals: Type.Object(Counts),
+  byMonth: Type.Array(Type.Object({ month: Type.String(), ruleKind: RuleKindSchema, ...Counts })),
+  byRule: Type.Array(
+    Type.Object({
+      ruleKind: RuleKindSchema,
+      ...Counts,
+      acceptanceRate: Nullable(Type.Number()),
+      /** Of recipients whose gift is at least retentionMonths old, the share still holding something active that long after. */
+      retention: Nullable(Type.Number()),
+      retentionBase: Type.Integer(),
+    }),
+  ),
+  topCustomers: Type.Array(
+    Type.Object({ customerId: Type.String(), customerName: Nullable(Type.String()), gifts: Type.Integer(), valueGiven: Type.Array(Money) }),
+  ),
+  outcomes: Type.Object({
+    retentionMonths: Type.Integer(),
+    recipients: Type.Object({ retention: Nullable(Type.Number()), base: Type.Integer(), nps: Nps }),
+    nonRecipients: Type.Object({ retention: Nullable(Type.Number()), base: Type.Integer(), nps: Nps }),
+  }),
+});
+export type Ledger = Static<typeof LedgerSchema>;
+
+export const CustomerGiving = Type.Object({
+  gifts: Type.Array(GiftSchema),
+  valueGiven: Type.Array(Money),
+  valueOffered: Type.Array(Money),
+});

@@ -164,6 +164,10 @@ describe('the timeline', () => {
       cursor = pageBody.nextCursor;
     } while (cursor);
     expect(seen).toEqual(all.data.map((e: { id: string }) => e.id));
+    // A timeline that ends exactly on a page boundary has no next page.
+    const exact = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/timeline?limit=7` })).json();
+    expect(exact.data).toHaveLength(7);
+    expect(exact.nextCursor).toBeNull();
 
     // Entries written in one transaction share their time to the microsecond; paging keeps them all.
     const consents = ['email', 'sms', 'post', 'phone'].map((channel) => ({
@@ -177,13 +181,16 @@ describe('the timeline', () => {
     ).json().id;
     const consentIds: string[] = [];
     let next: string | null = null;
+    let requests = 0;
     do {
+      requests += 1;
       const url: string = `/api/v1/customers/${many}/timeline?kinds=consent&limit=1${next ? `&before=${next}` : ''}`;
       const body: { data: Array<{ id: string }>; nextCursor: string | null } = (await tenant.api({ method: 'GET', url })).json();
       consentIds.push(...body.data.map((e) => e.id));
       next = body.nextCursor;
     } while (next);
     expect(new Set(consentIds).size).toBe(4);
+    expect(requests).toBe(4); // the fourth page says it is the last: no empty fifth request
 
     const bad = await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}/timeline?kinds=gossip` });
     expect(bad.statusCode).toBe(400);

@@ -180,7 +180,8 @@ export async function listTimeline(
     workspaceId: options.workspaceId,
     customerId: options.customerId,
     before: options.before ? decodeCursor(options.before, '/before') : null,
-    limit: options.limit,
+    // One more than a page, so a timeline that ends exactly on a page boundary says it has ended.
+    limit: options.limit + 1,
   };
   const union = sql.join(
     sources.map((s) => sql`(${s.query(args)})`),
@@ -188,18 +189,22 @@ export async function listTimeline(
   );
   const result = await sql<{ kind: string; id: string; occurred_at: Date; cursor_at: string; action: string; data: JsonObject }>`
     select *, ${exactTime(sql`occurred_at`)} as cursor_at from (${union}) entries
-    order by occurred_at desc, id desc limit ${options.limit}`.execute(db);
+    order by occurred_at desc, id desc limit ${args.limit}`.execute(db);
+  const rows = result.rows.slice(0, options.limit);
   return {
-    data: result.rows.map((row) => ({
+    data: rows.map((row) => ({
       kind: row.kind,
       id: row.id,
       occurredAt: toIso(row.occurred_at),
       action: row.action,
       data: row.data,
     })),
-    nextCursor: nextCursor(
-      result.rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
-      options.limit,
-    ),
+    nextCursor:
+      result.rows.length > options.limit
+        ? nextCursor(
+            rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
+            options.limit,
+          )
+        : null,
   };
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { inviteCustomer, type InviteConfig, type Subject } from './invitations.js';
@@ -42,6 +42,12 @@ async function claimSurvey(db: Kysely<DB>, now: Date): Promise<SurveyRow | undef
 
 type Candidate = { customerId: string; subject: Subject };
 
+/** The survey has no invitation row yet for this subject key (sent, suppressed or skipped). */
+function notInvited(survey: SurveyRow, subjectKey: RawBuilder<string>) {
+  return sql<SqlBool>`not exists (select 1 from survey_invitations i
+    where i.workspace_id = ${survey.workspace_id} and i.survey_id = ${survey.id} and i.subject_key = ${subjectKey})`;
+}
+
 async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: number): Promise<Candidate[]> {
   const trigger = survey.trigger as Trigger;
   const ws = survey.workspace_id;
@@ -57,17 +63,7 @@ async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: n
       .where('c.workspace_id', '=', ws)
       .where('c.merged_into', 'is', null)
       .where('c.erased_at', 'is', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('survey_invitations as i')
-              .select('i.id')
-              .whereRef('i.workspace_id', '=', 'c.workspace_id')
-              .where('i.survey_id', '=', survey.id)
-              .where('i.subject_key', '=', sql<string>`${`period:${period}:`} || c.id`),
-          ),
-        ),
-      )
+      .where(notInvited(survey, sql<string>`${`period:${period}:`} || c.id`))
       .orderBy('c.id')
       .limit(batch)
       .execute();
@@ -81,17 +77,7 @@ async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: n
       .where('x.workspace_id', '=', ws)
       .where('x.started_at', '>=', since)
       .where('x.started_at', '<=', now)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('survey_invitations as i')
-              .select('i.id')
-              .whereRef('i.workspace_id', '=', 'x.workspace_id')
-              .where('i.survey_id', '=', survey.id)
-              .where('i.subject_key', '=', sql<string>`'int:' || x.id`),
-          ),
-        ),
-      );
+      .where(notInvited(survey, sql<string>`'int:' || x.id`));
     if (trigger.channels?.length) q = q.where('x.channel', 'in', trigger.channels);
     if (trigger.jobIds?.length) q = q.where('x.job_id', 'in', trigger.jobIds);
     const rows = await q.orderBy('x.started_at').orderBy('x.id').limit(batch).execute();
@@ -118,17 +104,7 @@ async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: n
           ),
         ),
       )
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('survey_invitations as i')
-              .select('i.id')
-              .whereRef('i.workspace_id', '=', 'c.workspace_id')
-              .where('i.survey_id', '=', survey.id)
-              .where('i.subject_key', '=', sql<string>`'case:' || c.id`),
-          ),
-        ),
-      );
+      .where(notInvited(survey, sql<string>`'case:' || c.id`));
     if (trigger.channels?.length) q = q.where('c.channel', 'in', trigger.channels);
     if (trigger.jobIds?.length) q = q.where('c.job_id', 'in', trigger.jobIds);
     const rows = await q.orderBy('c.resolved_at').orderBy('c.id').limit(batch).execute();

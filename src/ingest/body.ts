@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import type { SentText } from './messages.js';
 
 /** Segment's documented limits: one event, one batch (after decompression). */
 export const EVENT_LIMIT_BYTES = 32 * 1024;
@@ -17,6 +18,10 @@ export interface BodyLimit {
 declare module 'fastify' {
   interface FastifyContextConfig {
     ingestBodyLimit?: BodyLimit;
+  }
+  interface FastifyRequest {
+    /** The JSON text of an ingestion body, kept so that events can be stored as sent (scan.ts). */
+    ingestText: SentText | null;
   }
 }
 
@@ -96,8 +101,10 @@ export async function parseIngestBody(request: FastifyRequest, payload: NodeJS.R
   const body = await decode(raw, encoding, limit);
   if (body.length > limit.bytes) throw limitExceeded(limit);
   if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  request.ingestText = { text, ascii: text.length === body.length };
   try {
-    return JSON.parse(body.toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new AppError('validation_failed', `The body is not valid JSON: ${(error as Error).message}`, {
       issues: [{ path: '/', message: 'is not valid JSON' }],

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestEventType, JsonObject, JsonValue } from '../db/tables.js';
 import { EVENT_LIMIT_BYTES } from './body.js';
+import type { EventSpans } from './scan.js';
 
 /**
  * One accepted event in the form every protocol is reduced to (the Segment spec's). Its three
- * documents travel as the JSON text they were checked as, so the acknowledgement path
- * serialises each once and the database parses only what it stores.
+ * documents travel as JSON text: the text the client sent when the body could be scanned
+ * (scan.ts), otherwise serialised once here; the database parses only what it stores.
  */
 export interface IngestEvent {
   messageId: string;
@@ -15,8 +16,9 @@ export interface IngestEvent {
   name: string | null;
   groupId: string | null;
   previousId: string | null;
-  occurredAt: string;
-  sentAt: string | null;
+  /** When it happened by the server's clock (clock skew corrected), in epoch milliseconds. */
+  occurredAtMs: number;
+  sentAtMs: number | null;
   /** JSON text; `{}` for a track, page or screen that sent none. */
   properties: string | null;
   traits: string | null;
@@ -87,12 +89,11 @@ function parseTime(value: unknown, field: string): number | null {
 }
 
 /** A batch's own sentAt, read once for all its events (a Rejection when it is not a time). */
-type BatchSent = { ms: number | null; iso: string | null } | Rejection;
+type BatchSent = number | null | Rejection;
 
 function batchSentOf(facts: RequestFacts): BatchSent {
   try {
-    const ms = parseTime(facts.batchSentAt, 'sentAt');
-    return { ms, iso: ms === null ? null : new Date(ms).toISOString() };
+    return parseTime(facts.batchSentAt, 'sentAt');
   } catch (error) {
     if (error instanceof Rejection) return error;
     throw error;
@@ -103,34 +104,37 @@ function batchSentOf(facts: RequestFacts): BatchSent {
  * When it happened, by the server's clock: the Segment spec corrects a client clock that is
  * off by taking the event's age on the client (sentAt − timestamp) back from receivedAt.
  */
-function occurredAt(message: JsonObject, facts: RequestFacts, batchSent: BatchSent): { occurredAt: string; sentAt: string | null } {
+function occurredAt(message: JsonObject, facts: RequestFacts, batchSent: BatchSent): { occurredAtMs: number; sentAtMs: number | null } {
   const received = facts.receivedAt.getTime();
   const timestamp = parseTime(message.timestamp ?? message.originalTimestamp, 'timestamp');
   let sent: number | null;
-  let sentAt: string | null;
   if (message.sentAt === undefined || message.sentAt === null) {
     if (batchSent instanceof Rejection) throw batchSent;
-    sent = batchSent.ms;
-    sentAt = batchSent.iso;
+    sent = batchSent;
   } else {
     sent = parseTime(message.sentAt, 'sentAt');
-    sentAt = sent === null ? null : new Date(sent).toISOString();
   }
-  if (timestamp === null) return { occurredAt: facts.receivedAt.toISOString(), sentAt };
-  if (sent === null) return { occurredAt: new Date(timestamp).toISOString(), sentAt };
+  if (timestamp === null) return { occurredAtMs: received, sentAtMs: sent };
+  if (sent === null) return { occurredAtMs: timestamp, sentAtMs: sent };
   const corrected = received - (sent - timestamp);
   if (Math.abs(corrected) > MAX_TIME_MS) throw new Rejection('timestamp is not a valid ISO 8601 time');
-  return { occurredAt: new Date(corrected).toISOString(), sentAt };
+  return { occurredAtMs: corrected, sentAtMs: sent };
 }
 
 const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
 const DOCUMENTS = new Set(['properties', 'traits', 'context']);
 
-/** One of the event's documents as the JSON text that will be stored, or null when it sent none. */
-function documentOf(message: JsonObject, field: string): string | null {
+/**
+ * One of the event's documents as the JSON text that will be stored, or null when it sent
+ * none: the text as sent when the body was scanned, otherwise serialised here.
+ */
+function documentOf(message: JsonObject, field: 'properties' | 'traits' | 'context', raw: RawEvent | undefined): string | null {
   const value = message[field];
   if (value === undefined || value === null) return null;
   if (!isObject(value)) throw new Rejection(`${field} must be an object`);
+  const span = raw?.spans[field];
+  // A scanned body holds no \u escape at all, so neither NUL nor an unpaired surrogate.
+  if (raw && span) return raw.text.slice(span[0], span[1]);
   const json = JSON.stringify(value);
   // PostgreSQL's jsonb cannot hold a NUL character; one such event must not sink its batch.
   if (json.includes('\\u0000')) throw new Rejection(NUL_REASON);
@@ -138,6 +142,20 @@ function documentOf(message: JsonObject, field: string): string | null {
   // characters as \uD8xx–\uDFxx; an odd run of backslashes means the escape is real).
   if (LONE_SURROGATE.test(json)) throw new Rejection(SURROGATE_REASON);
   return json;
+}
+
+const tooLarge = () => new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
+
+/** The size of a scanned event as the client sent it. */
+function checkRawSize(raw: RawEvent): void {
+  const [start, end] = raw.spans.span;
+  const chars = end - start;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that could matter.
+  if (
+    chars > EVENT_LIMIT_BYTES ||
+    (!raw.ascii && chars * 3 > EVENT_LIMIT_BYTES && Buffer.byteLength(raw.text.slice(start, end)) > EVENT_LIMIT_BYTES)
+  )
+    throw tooLarge();
 }
 
 /**
@@ -163,7 +181,7 @@ function checkSize(message: JsonObject, documents: Array<string | null>): void {
     if (value === undefined || (DOCUMENTS.has(key) && value !== null)) continue;
     bytes += Buffer.byteLength(key) + 4 + Buffer.byteLength(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
   }
-  if (bytes > EVENT_LIMIT_BYTES) throw new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
+  if (bytes > EVENT_LIMIT_BYTES) throw tooLarge();
 }
 
 /**
@@ -176,12 +194,19 @@ export function contextDefaults(facts: RequestFacts): JsonObject {
 }
 
 /** Checks one Segment-spec message and reduces it to an IngestEvent; throws a Rejection with the reason. */
-function toEvent(raw: unknown, defaultType: IngestEventType | undefined, facts: RequestFacts, batchSent: BatchSent): IngestEvent {
+function toEvent(
+  raw: unknown,
+  defaultType: IngestEventType | undefined,
+  facts: RequestFacts,
+  batchSent: BatchSent,
+  sent: RawEvent | undefined,
+): IngestEvent {
   if (!isObject(raw)) throw new Rejection('an event must be a JSON object');
-  const traits = documentOf(raw, 'traits');
-  let properties = documentOf(raw, 'properties');
-  const context = documentOf(raw, 'context');
-  checkSize(raw, [properties, traits, context]);
+  const traits = documentOf(raw, 'traits', sent);
+  let properties = documentOf(raw, 'properties', sent);
+  const context = documentOf(raw, 'context', sent);
+  if (sent) checkRawSize(sent);
+  else checkSize(raw, [properties, traits, context]);
   const type = (raw.type ?? defaultType) as IngestEventType;
   if (typeof type !== 'string' || !TYPES.has(type)) throw new Rejection(`type must be one of ${[...TYPES].join(', ')}`);
   const userId = optionalId(raw, 'userId');
@@ -220,14 +245,36 @@ export interface ReadBatch {
   rejected: RejectedEvent[];
 }
 
-/** Reads a list of messages; the valid ones are kept, the rest reported by index with the reason. */
-export function readMessages(messages: unknown[], facts: RequestFacts, defaultType?: IngestEventType): ReadBatch {
+/** The JSON text a body arrived as, and whether it is all ASCII (so that its characters are its bytes). */
+export interface SentText {
+  text: string;
+  ascii: boolean;
+}
+
+/** One scanned event: where it and its documents sit in the text it arrived in. */
+interface RawEvent extends SentText {
+  spans: EventSpans;
+}
+
+/**
+ * Reads a list of messages; the valid ones are kept, the rest reported by index with the
+ * reason. With `sent` (the messages' spans in the body's text, one per message, from scan.ts),
+ * the events keep their documents as sent instead of serialising them again.
+ */
+export function readMessages(
+  messages: unknown[],
+  facts: RequestFacts,
+  defaultType?: IngestEventType,
+  sent?: { body: SentText; spans: EventSpans[] | null },
+): ReadBatch {
   const events: IngestEvent[] = [];
   const rejected: RejectedEvent[] = [];
   const batchSent = batchSentOf(facts);
+  const spans = sent?.spans && sent.spans.length === messages.length ? sent.spans : null;
   messages.forEach((message, index) => {
     try {
-      events.push(toEvent(message, defaultType, facts, batchSent));
+      const raw = spans && sent ? { ...sent.body, spans: spans[index] as EventSpans } : undefined;
+      events.push(toEvent(message, defaultType, facts, batchSent, raw));
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
       const messageId = isObject(message) && typeof message.messageId === 'string' ? message.messageId : undefined;
@@ -235,12 +282,6 @@ export function readMessages(messages: unknown[], facts: RequestFacts, defaultTy
     }
   });
   return { events, rejected };
-}
-
-/** Reads one message sent alone (`/v1/track`): it is kept, or the reason is thrown. */
-export function readSingleMessage(message: unknown, facts: RequestFacts, type: IngestEventType): IngestEvent | RejectedEvent {
-  const { events, rejected } = readMessages([message], facts, type);
-  return events[0] ?? (rejected[0] as RejectedEvent);
 }
 
 function text(value: JsonValue | undefined): string | undefined {

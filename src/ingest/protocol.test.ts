@@ -188,6 +188,50 @@ describe('the Segment protocol', () => {
     expect(event.properties).toEqual({ gb: 5 });
   });
 
+  it('stores each event’s documents as sent, however the body is written', async () => {
+    const tenant = await createTenant(ctx.app);
+    const headers = { authorization: basic(tenant.writeKey), 'content-type': 'application/json' };
+    const at = new Date().toISOString();
+    // Written by hand: spaces and newlines, the batch after a decoy `batch` key inside the
+    // context, a duplicated key (the last one counts, as in JSON.parse), quotes, brackets and
+    // backslashes inside strings, an empty context with a space in it, and a non-ASCII name.
+    const text = `{ "context": {"batch": [1, 2]},
+      "batch" : [
+        { "type": "track", "userId": "raw-1", "event": "Plan Viewed", "messageId": "raw-a", "timestamp": "${at}",
+          "properties": {"plan": "old"}, "properties" : { "note": "a \\"quoted\\" } ] \\\\ value", "tiers": [ {"n": 1}, [] ] },
+          "context": { } },
+        {"type":"identify","userId":"raw-1","messageId":"raw-b","traits":{"name":"Zoë Ärger","tags":["a","b"]},"context":{"locale":"de-DE"}},
+        {"type":"track","userId":"raw-1","messageId":"raw-c"}
+      ],
+      "sentAt": "${at}" }`;
+    const response = await ctx.app.inject({ method: 'POST', url: '/v1/batch', headers, payload: text });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ accepted: 2, rejected: [{ index: 2, messageId: 'raw-c' }] });
+    // A body with a \u escape is read the other way (every event serialised again); same result.
+    const escaped = `{"batch":[{"type":"track","userId":"raw-1","event":"Caf\\u00e9 Visited","messageId":"raw-d","properties":{"place":"Caf\\u00e9"},"context":{ }}]}`;
+    expect((await ctx.app.inject({ method: 'POST', url: '/v1/batch', headers, payload: escaped })).statusCode).toBe(200);
+    const single = `{ "userId": "raw-1", "messageId": "raw-e", "event": "Bill Paid", "properties": { "amount" : 12.5 } }`;
+    expect((await ctx.app.inject({ method: 'POST', url: '/v1/track', headers, payload: single })).statusCode).toBe(200);
+
+    expect(await countStored(tenant.workspace.id)).toBe(4);
+    const profile = await profileByIdentity(ctx.app, tenant, 'raw-1');
+    expect(profile.customer.traits).toMatchObject({ name: 'Zoë Ärger', tags: ['a', 'b'] });
+    const rows = await ctx.database.db
+      .selectFrom('customer_events')
+      .select(['message_id', 'name', 'properties', 'context'])
+      .where('workspace_id', '=', tenant.workspace.id)
+      .where('customer_id', '=', profile.customer.id)
+      .where('type', '=', 'track')
+      .orderBy('message_id')
+      .execute();
+    expect(rows.map((r) => r.message_id)).toEqual(['raw-a', 'raw-d', 'raw-e']);
+    const [a, d, e] = rows;
+    expect(a?.properties).toEqual({ note: 'a "quoted" } ] \\ value', tiers: [{ n: 1 }, []] });
+    expect(a?.context).toEqual({ ip: '127.0.0.1', batch: [1, 2], userAgent: 'lightMyRequest' });
+    expect(d).toMatchObject({ name: 'Café Visited', properties: { place: 'Café' } });
+    expect(e?.properties).toEqual({ amount: 12.5 });
+  });
+
   it('answers one event sent alone with 400 and the reason when it is invalid', async () => {
     const tenant = await createTenant(ctx.app);
     const response = await ctx.app.inject({

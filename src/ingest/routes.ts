@@ -7,6 +7,7 @@ import { ErrorBody } from '../http/schemas.js';
 import { BATCH_LIMIT_BYTES, EVENT_LIMIT_BYTES, parseIngestBody, type BodyLimit } from './body.js';
 import { fromPostHog, isObject, readMessages, TYPE_BY_LETTER, type ReadBatch, type RequestFacts } from './messages.js';
 import { startIngestWorker, type IngestWorker } from './processor.js';
+import { scanBatch, scanEvent } from './scan.js';
 import { storeEvents, type IngestSource } from './store.js';
 import { createWriteKeyCache } from './write-keys.js';
 import type { IngestEventType } from '../db/tables.js';
@@ -58,6 +59,14 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** A body that is one event, with where its documents sit in the text (see scan.ts). */
+function scannedEvent(request: FastifyRequest) {
+  const sent = request.ingestText;
+  if (!sent) return undefined;
+  const spans = scanEvent(sent.text);
+  return { body: sent, spans: spans ? [spans] : null };
+}
+
 function factsOf(request: FastifyRequest, sentAt?: unknown, context?: unknown): RequestFacts {
   return { receivedAt: new Date(), ip: request.ip, userAgent: request.headers['user-agent'], batchSentAt: sentAt, batchContext: context };
 }
@@ -75,6 +84,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   // Only these routes take any content type and compressed bodies, within Segment's limits.
+  app.decorateRequest('ingestText', null);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', parseIngestBody);
 
@@ -152,7 +162,9 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const facts = factsOf(request, request.body.sentAt, request.body.context);
-        return accept(request, 'segment', facts, readMessages(request.body.batch, facts), reply);
+        const sent = request.ingestText;
+        const read = readMessages(request.body.batch, facts, undefined, sent ? { body: sent, spans: scanBatch(sent.text) } : undefined);
+        return accept(request, 'segment', facts, read, reply);
       },
     );
   }
@@ -172,7 +184,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const facts = factsOf(request);
-        return accept(request, 'segment', facts, readMessages([request.body], facts, type), reply, true);
+        return accept(request, 'segment', facts, readMessages([request.body], facts, type, scannedEvent(request)), reply, true);
       },
     );
   }
@@ -204,7 +216,14 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request, reply) => {
         const facts = factsOf(request);
-        return accept(request, 'jitsu', facts, readMessages([request.body], facts, request.params.type), reply, true);
+        return accept(
+          request,
+          'jitsu',
+          facts,
+          readMessages([request.body], facts, request.params.type, scannedEvent(request)),
+          reply,
+          true,
+        );
       },
     );
   }

@@ -30,7 +30,7 @@ import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { processPendingEvents } from '../src/ingest/processor.js';
 import { createWorkspace } from '../src/workspaces/service.js';
-import { COPY_COLUMNS, copyCsv, drive, makeBatches } from './ingest-load.js';
+import { batchRequest, COPY_COLUMNS, copyCsv, drive, makeBatches } from './ingest-load.js';
 import { formatLatency, latencySummary, type LatencySummary } from './stats.js';
 
 const url = process.env.RAPPORT_BENCH_INGEST_DATABASE_URL ?? 'postgres://rapport:rapport@localhost:5432/rapport_bench_ingest';
@@ -48,6 +48,8 @@ const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
+
+const requestsOf = (writeKey: string, bodies: Buffer[]) => bodies.map((body) => batchRequest(writeKey, body));
 
 async function ensureDatabase(): Promise<void> {
   const name = new URL(url).pathname.slice(1);
@@ -106,10 +108,12 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (clock ticks are 1/100 s on Linux). */
-function cpuSeconds(pid: number): number {
+function cpuSeconds(pid: number, part: 'user' | 'system' | 'both' = 'both'): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const user = Number(fields[11]);
+    const system = Number(fields[12]);
+    return (part === 'user' ? user : part === 'system' ? system : user + system) / 100;
   } catch {
     return 0; // the process has gone
   }
@@ -150,16 +154,21 @@ async function measureHttp(
   cpu?: { serverPid: number; admin?: pg.Client },
 ): Promise<{ http: Awaited<ReturnType<typeof drive>>; messages: Record<string, unknown>[] }> {
   const warm = makeBatches(Math.max(20, Math.round(2000 / batchSize)), batchSize, USERS, 10_000_000);
-  await drive(port, writeKey, warm.bodies, batchSize, concurrency);
+  await drive(port, requestsOf(writeKey, warm.bodies), batchSize, concurrency);
   const { bodies, messages } = makeBatches(Math.ceil(count / batchSize), batchSize, USERS);
+  const requests = requestsOf(writeKey, bodies);
   const server = cpu ? cpuSeconds(cpu.serverPid) : 0;
+  const serverSystem = cpu ? cpuSeconds(cpu.serverPid, 'system') : 0;
   const backends = cpu?.admin ? await backendCpuSeconds(cpu.admin) : new Map<number, number>();
   const client = process.cpuUsage();
-  const http = await drive(port, writeKey, bodies, batchSize, concurrency);
+  const http = await drive(port, requests, batchSize, concurrency);
   if (cpu) {
     const clientSeconds = (process.cpuUsage().user - client.user + process.cpuUsage().system - client.system) / 1e6;
     const perEvent = (seconds: number) => `${((seconds * 1e6) / http.events).toFixed(1)} µs`;
-    const parts = [`bench client ${perEvent(clientSeconds)}`, `server ${perEvent(cpuSeconds(cpu.serverPid) - server)}`];
+    const parts = [
+      `bench client ${perEvent(clientSeconds)}`,
+      `server ${perEvent(cpuSeconds(cpu.serverPid) - server)} (of which system ${perEvent(cpuSeconds(cpu.serverPid, 'system') - serverSystem)})`,
+    ];
     if (cpu.admin) parts.push(`PostgreSQL backends ${perEvent(cpuDelta(backends, await backendCpuSeconds(cpu.admin)))}`);
     log(`CPU per event: ${parts.join(', ')}`);
   }
@@ -277,7 +286,7 @@ async function soak(): Promise<Array<{ second: number; rssMb: number; eventsPerS
   let nextSample = interval;
   while ((Date.now() - started) / 1000 < soakSeconds) {
     const { bodies } = makeBatches(50, batchSize, USERS, 100_000_000 + round++ * 50 * batchSize);
-    const result = await drive(port, writeKey, bodies, batchSize, concurrency);
+    const result = await drive(port, requestsOf(writeKey, bodies), batchSize, concurrency);
     sent += result.events;
     const second = (Date.now() - started) / 1000;
     if (second >= nextSample) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestEventType, JsonObject, JsonValue } from '../db/tables.js';
 import { EVENT_LIMIT_BYTES } from './body.js';
-import type { EventSpans } from './scan.js';
+import type { EventSpans, Span } from './scan.js';
 
 /**
  * One accepted event in the form every protocol is reduced to (the Segment spec's). Its three
@@ -128,13 +128,18 @@ const DOCUMENTS = new Set(['properties', 'traits', 'context']);
  * One of the event's documents as the JSON text that will be stored, or null when it sent
  * none: the text as sent when the body was scanned, otherwise serialised here.
  */
-function documentOf(message: JsonObject, field: 'properties' | 'traits' | 'context', raw: RawEvent | undefined): string | null {
+function documentOf(
+  message: JsonObject,
+  field: 'properties' | 'traits' | 'context',
+  sent: SentText | undefined,
+  spans: EventSpans | undefined,
+): string | null {
   const value = message[field];
   if (value === undefined || value === null) return null;
   if (!isObject(value)) throw new Rejection(`${field} must be an object`);
-  const span = raw?.spans[field];
+  const span = spans?.[field];
   // A scanned body holds no \u escape at all, so neither NUL nor an unpaired surrogate.
-  if (raw && span) return raw.text.slice(span[0], span[1]);
+  if (sent && span) return sent.text.slice(span[0], span[1]);
   const json = JSON.stringify(value);
   // PostgreSQL's jsonb cannot hold a NUL character; one such event must not sink its batch.
   if (json.includes('\\u0000')) throw new Rejection(NUL_REASON);
@@ -147,8 +152,7 @@ function documentOf(message: JsonObject, field: 'properties' | 'traits' | 'conte
 const tooLarge = () => new Rejection(`the event is larger than ${EVENT_LIMIT_BYTES / 1024} KB, the limit per event`);
 
 /** The size of a scanned event as the client sent it. */
-function checkRawSize(raw: RawEvent): void {
-  const [start, end] = raw.spans.span;
+function checkRawSize(raw: SentText, [start, end]: Span): void {
   const chars = end - start;
   // UTF-8 takes at most 3 bytes per UTF-16 unit; count exactly only when that could matter.
   if (
@@ -199,13 +203,15 @@ function toEvent(
   defaultType: IngestEventType | undefined,
   facts: RequestFacts,
   batchSent: BatchSent,
-  sent: RawEvent | undefined,
+  body: SentText | undefined,
+  spans: EventSpans | undefined,
 ): IngestEvent {
   if (!isObject(raw)) throw new Rejection('an event must be a JSON object');
-  const traits = documentOf(raw, 'traits', sent);
-  let properties = documentOf(raw, 'properties', sent);
-  const context = documentOf(raw, 'context', sent);
-  if (sent) checkRawSize(sent);
+  const sent = spans ? body : undefined;
+  const traits = documentOf(raw, 'traits', sent, spans);
+  let properties = documentOf(raw, 'properties', sent, spans);
+  const context = documentOf(raw, 'context', sent, spans);
+  if (sent && spans) checkRawSize(sent, spans.span);
   else checkSize(raw, [properties, traits, context]);
   const type = (raw.type ?? defaultType) as IngestEventType;
   if (typeof type !== 'string' || !TYPES.has(type)) throw new Rejection(`type must be one of ${[...TYPES].join(', ')}`);
@@ -251,11 +257,6 @@ export interface SentText {
   ascii: boolean;
 }
 
-/** One scanned event: where it and its documents sit in the text it arrived in. */
-interface RawEvent extends SentText {
-  spans: EventSpans;
-}
-
 /**
  * Reads a list of messages; the valid ones are kept, the rest reported by index with the
  * reason. With `sent` (the messages' spans in the body's text, one per message, from scan.ts),
@@ -273,8 +274,7 @@ export function readMessages(
   const spans = sent?.spans && sent.spans.length === messages.length ? sent.spans : null;
   messages.forEach((message, index) => {
     try {
-      const raw = spans && sent ? { ...sent.body, spans: spans[index] as EventSpans } : undefined;
-      events.push(toEvent(message, defaultType, facts, batchSent, raw));
+      events.push(toEvent(message, defaultType, facts, batchSent, sent?.body, spans?.[index]));
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
       const messageId = isObject(message) && typeof message.messageId === 'string' ? message.messageId : undefined;

@@ -43,6 +43,7 @@ function stringEnd(text: string, i: number): number {
   for (;;) {
     const quote = text.indexOf('"', j);
     if (quote < 0) return text.length;
+    if (text.charCodeAt(quote - 1) !== BACKSLASH) return quote + 1;
     // A quote preceded by an odd run of backslashes is escaped.
     let backslashes = 0;
     for (let k = quote - 1; text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
@@ -82,18 +83,22 @@ function valueEnd(text: string, i: number): number {
   }
 }
 
-/** Calls `member` for each key of the object that opens at `i`; returns the index just past it. */
-function eachMember(text: string, i: number, member: (key: string, start: number, end: number) => void): number {
+/**
+ * Steps over the members of the object that opens at `i`, calling `member` with the start of
+ * each key (just past its quote), its length, and the value's span; returns the index just past
+ * the object, or -1 when the text is not what JSON.parse accepted.
+ */
+function eachMember(text: string, i: number, member: (keyStart: number, keyLength: number, start: number, end: number) => void): number {
   let j = skipSpace(text, i + 1);
   if (text.charCodeAt(j) === CLOSE_BRACE) return j + 1;
   for (;;) {
     const keyEnd = stringEnd(text, j);
-    const key = text.slice(j + 1, keyEnd - 1);
+    const keyStart = j + 1;
     j = skipSpace(text, keyEnd);
     if (text.charCodeAt(j) !== COLON) return -1;
     const start = skipSpace(text, j + 1);
     const end = valueEnd(text, start);
-    member(key, start, end);
+    member(keyStart, keyEnd - 1 - keyStart, start, end);
     j = skipSpace(text, end);
     const c = text.charCodeAt(j);
     if (c === CLOSE_BRACE) return j + 1;
@@ -105,8 +110,11 @@ function eachMember(text: string, i: number, member: (key: string, start: number
 function eventAt(text: string, start: number, end: number): EventSpans {
   const spans: EventSpans = { span: [start, end] };
   if (text.charCodeAt(start) !== OPEN_BRACE) return spans;
-  eachMember(text, start, (key, s, e) => {
-    if (key === 'properties' || key === 'traits' || key === 'context') spans[key] = [s, e];
+  // Keys are compared in place (no string is made per key): only three names matter.
+  eachMember(text, start, (key, length, s, e) => {
+    if (length === 10 && text.startsWith('properties', key)) spans.properties = [s, e];
+    else if (length === 6 && text.startsWith('traits', key)) spans.traits = [s, e];
+    else if (length === 7 && text.startsWith('context', key)) spans.context = [s, e];
   });
   return spans;
 }
@@ -127,8 +135,8 @@ export function scanBatch(text: string): EventSpans[] | null {
   const start = skipSpace(text, 0);
   if (text.charCodeAt(start) !== OPEN_BRACE) return null;
   let batch: Span | null = null;
-  const end = eachMember(text, start, (key, s, e) => {
-    if (key === 'batch') batch = [s, e];
+  const end = eachMember(text, start, (key, length, s, e) => {
+    if (length === 5 && text.startsWith('batch', key)) batch = [s, e];
   });
   const found = batch as Span | null;
   if (end < 0 || !found || text.charCodeAt(found[0]) !== OPEN_BRACKET) return null;

@@ -216,7 +216,7 @@ async function benchPostgres(): Promise<{ side: SideResult; processor: { eventsP
   await client.end();
 
   const port = 4700 + Math.floor(Math.random() * 1000);
-  const server = await startServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: '16', RAPPORT_INGEST_WORKER: 'false' }, port);
+  const server = await startServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: process.env.RAPPORT_BENCH_POOL ?? '16', RAPPORT_INGEST_WORKER: 'false' }, port);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const { http } = await measureHttp(port, writeKey, events, { serverPid: server.pid as number, admin });

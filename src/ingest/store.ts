@@ -25,6 +25,20 @@ function numberArray(values: Array<number | null>): string {
   return `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
 }
 
+const NEEDS_ESCAPE = /["\\]/;
+
+/** A PostgreSQL array literal of texts: each element quoted, escaping only the few that hold a quote or backslash. */
+function textArray(values: Array<string | null>): string {
+  let literal = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) literal += ',';
+    if (v === null || v === undefined) literal += 'NULL';
+    else literal += `"${NEEDS_ESCAPE.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
+  }
+  return `${literal}}`;
+}
+
 /**
  * The acknowledgement path: the whole batch in one statement that is its own transaction,
  * committed before the caller answers. The scalar fields travel as typed arrays and the three
@@ -84,8 +98,8 @@ export async function storeEvents(
     select ${workspaceId}, r.message_id, r.type, r.user_id, r.anonymous_id, r.name, r.group_id, r.previous_id,
       nullif(r.properties, 'null'::jsonb), nullif(r.traits, 'null'::jsonb), r.context,
       to_timestamp(r.occurred_at / 1000), to_timestamp(r.sent_at / 1000), ${facts.receivedAt}, ${source}
-    from rows from (unnest(${messageIds}::text[]), unnest(${types}::text[]), unnest(${userIds}::text[]),
-      unnest(${anonymousIds}::text[]), unnest(${names}::text[]), unnest(${groupIds}::text[]), unnest(${previousIds}::text[]),
+    from rows from (unnest(${textArray(messageIds)}::text[]), unnest(${textArray(types)}::text[]), unnest(${textArray(userIds)}::text[]),
+      unnest(${textArray(anonymousIds)}::text[]), unnest(${textArray(names)}::text[]), unnest(${textArray(groupIds)}::text[]), unnest(${textArray(previousIds)}::text[]),
       unnest(${numberArray(occurredAts)}::float8[]), unnest(${numberArray(sentAts)}::float8[]),
       jsonb_array_elements(${`[${properties.join(',')}]`}::jsonb), jsonb_array_elements(${`[${traits.join(',')}]`}::jsonb),
       jsonb_array_elements(${`[${contexts.join(',')}]`}::jsonb))

@@ -11,6 +11,8 @@
 //   RAPPORT_BENCH_SOAK_SECONDS soak length (default 0: no soak)
 //   RAPPORT_BENCH_SERVER_NODE_ARGS node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
 //   RAPPORT_BENCH_SIDES        which sides to run (default "postgres,pglite")
+//   RAPPORT_BENCH_ROUNDS       rounds of COPY then HTTP on PostgreSQL (default 3; the medians are the result)
+//   RAPPORT_BENCH_POOL         the server's DATABASE_POOL_SIZE (default 16)
 //
 // Besides wall-clock rates it prints the CPU time per event of each process (bench client,
 // server, PostgreSQL backends), which moves much less than the rates when other work shares the machine.
@@ -42,6 +44,7 @@ const USERS = 20_000;
 // Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
 const serverNodeArgs = (process.env.RAPPORT_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const sides = (process.env.RAPPORT_BENCH_SIDES ?? 'postgres,pglite').split(',');
+const roundCount = Number(process.env.RAPPORT_BENCH_ROUNDS ?? 3);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const load = () =>
@@ -147,6 +150,17 @@ export interface SideResult {
   failures: number;
 }
 
+/** Several rounds of COPY then HTTP; the figures of the side are the medians of the rounds. */
+export interface RoundsResult extends SideResult {
+  rounds: SideResult[];
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
 async function measureHttp(
   port: number,
   writeKey: string,
@@ -194,36 +208,66 @@ function summarise(label: string, http: Awaited<ReturnType<typeof drive>>, copyS
   return result;
 }
 
-async function benchPostgres(): Promise<{ side: SideResult; processor: { eventsPerSecond: number; seconds: number; applied: number } }> {
-  await ensureDatabase();
-  const { copyWorkspaceId, writeKey } = await prepare({ databaseUrl: url });
-  // The baseline first, so the HTTP side writes into the fuller table.
-  const rows = copyCsv(copyWorkspaceId, makeBatches(Math.ceil(events / batchSize), batchSize, USERS, 50_000_000).messages);
+/** COPYs `count` normalised rows into ingest_events in one stream; the seconds it took. */
+async function copyBaseline(copyWorkspaceId: string, count: number, offset: number): Promise<number> {
+  const rows = copyCsv(copyWorkspaceId, makeBatches(Math.ceil(count / batchSize), batchSize, USERS, offset).messages);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const copyBackend = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid as number;
-  const copyCpu = cpuSeconds(copyBackend);
-  const copyStarted = process.hrtime.bigint();
-  await new Promise<void>((resolve, reject) => {
-    const stream = client.query(copyFrom(`copy ingest_events (${COPY_COLUMNS}) from stdin with (format csv)`));
-    stream.on('finish', resolve).on('error', reject);
-    stream.end(rows);
-  });
-  const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
-  const copyEvents = rows.split('\n').length - 1;
-  log(`COPY: PostgreSQL backend CPU per event ${(((cpuSeconds(copyBackend) - copyCpu) * 1e6) / copyEvents).toFixed(1)} µs`);
-  await client.query(`update ingest_events set status = 'done' where workspace_id = $1`, [copyWorkspaceId]);
-  await client.end();
+  try {
+    const copyBackend = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid as number;
+    const copyCpu = cpuSeconds(copyBackend);
+    const copyStarted = process.hrtime.bigint();
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.query(copyFrom(`copy ingest_events (${COPY_COLUMNS}) from stdin with (format csv)`));
+      stream.on('finish', resolve).on('error', reject);
+      stream.end(rows);
+    });
+    const copySeconds = Number(process.hrtime.bigint() - copyStarted) / 1e9;
+    const copyEvents = rows.split('\n').length - 1;
+    log(`COPY: PostgreSQL backend CPU per event ${(((cpuSeconds(copyBackend) - copyCpu) * 1e6) / copyEvents).toFixed(1)} µs`);
+    await client.query(`update ingest_events set status = 'done' where workspace_id = $1`, [copyWorkspaceId]);
+    return copySeconds;
+  } finally {
+    await client.end();
+  }
+}
 
+async function benchPostgres(): Promise<{ side: RoundsResult; processor: { eventsPerSecond: number; seconds: number; applied: number } }> {
+  await ensureDatabase();
+  const { copyWorkspaceId, writeKey } = await prepare({ databaseUrl: url });
   const port = 4700 + Math.floor(Math.random() * 1000);
-  const server = await startServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: process.env.RAPPORT_BENCH_POOL ?? '16', RAPPORT_INGEST_WORKER: 'false' }, port);
+  const server = await startServer(
+    { DATABASE_URL: url, DATABASE_POOL_SIZE: process.env.RAPPORT_BENCH_POOL ?? '16', RAPPORT_INGEST_WORKER: 'false' },
+    port,
+  );
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  const { http } = await measureHttp(port, writeKey, events, { serverPid: server.pid as number, admin });
+  // Each round runs the baseline and then HTTP back to back, so that both meet the machine in
+  // the same state (a shared machine's speed drifts by a third from minute to minute).
+  const rounds: SideResult[] = [];
+  const latencies: number[] = [];
+  for (let round = 1; round <= roundCount; round++) {
+    log(`round ${round} of ${roundCount} (load average ${load()})`);
+    const copySeconds = await copyBaseline(copyWorkspaceId, events, 50_000_000 + round * 1_000_000);
+    const { http } = await measureHttp(port, writeKey, events, { serverPid: server.pid as number, admin });
+    rounds.push(summarise(`PostgreSQL round ${round}`, http, copySeconds));
+    latencies.push(...http.latenciesMs);
+  }
   await admin.end();
-  log(`PostgreSQL: server RSS after the run ${rssMb(server.pid as number).toFixed(0)} MB`);
+  log(`PostgreSQL: server RSS after the runs ${rssMb(server.pid as number).toFixed(0)} MB`);
   await stopServer(server);
-  const side = summarise('PostgreSQL', http, copySeconds);
+  const side: RoundsResult = {
+    events: events * roundCount,
+    eventsPerSecond: median(rounds.map((r) => r.eventsPerSecond)),
+    ackLatency: latencySummary(latencies),
+    copyEventsPerSecond: median(rounds.map((r) => r.copyEventsPerSecond)),
+    ratioToCopy: median(rounds.map((r) => r.ratioToCopy)),
+    failures: rounds.reduce((sum, r) => sum + r.failures, 0),
+    rounds,
+  };
+  log(
+    `PostgreSQL, median of ${roundCount} rounds: HTTP ${Math.round(side.eventsPerSecond)} events/s, COPY ${Math.round(side.copyEventsPerSecond)} events/s, HTTP/COPY ${side.ratioToCopy.toFixed(2)}; ack latency (all rounds) ${formatLatency(side.ackLatency)}`,
+  );
 
   // The background processor: two workers claiming with SKIP LOCKED, for a fixed time.
   const database = await openDatabase({ databaseUrl: url, poolSize: 4 });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEDUP_RETENTION_DAYS } from './ingest/retention.js';
 
 /** The one validated configuration object, built once from the environment and flags. */
 export interface Config {
@@ -22,6 +23,8 @@ export interface Config {
   ingestRateLimit: number;
   /** Run the background processor that applies accepted events to profiles (off for API-only nodes). */
   ingestWorker: boolean;
+  /** Days the message ids of applied events are kept to recognise a client's retry (the dedup window). */
+  ingestDedupDays: number;
   /** Minutes between runs of the giving engine inside `rapport serve`; 0 leaves it to `rapport give` (cron). */
   givingIntervalMinutes: number;
   /** Outbound messages: transports and worker timing. A channel without its setting is not used. */
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: readBool(env, 'RAPPORT_TRUST_PROXY', false),
     ingestRateLimit: readInt(env, 'RAPPORT_INGEST_RATE_LIMIT', 1000, 1, 1_000_000),
     ingestWorker: readBool(env, 'RAPPORT_INGEST_WORKER', true),
+    ingestDedupDays: readInt(env, 'RAPPORT_INGEST_DEDUP_DAYS', DEDUP_RETENTION_DAYS, 1, 3650),
     givingIntervalMinutes: readInt(env, 'RAPPORT_GIVING_INTERVAL_MINUTES', 1440, 0, 525_600),
 
     messages: readMessagesConfig(env),

@@ -4,7 +4,7 @@ import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { applyEvent, type IngestRow } from './apply.js';
 import { applyKnownTimelineEvents } from './apply-known.js';
-import { sweepProcessedEvents } from './retention.js';
+import { DEDUP_RETENTION_DAYS, sweepProcessedEvents } from './retention.js';
 
 const TIMELINE_TYPES = new Set(['track', 'page', 'screen']);
 
@@ -132,9 +132,10 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
  */
 export function startIngestWorker(
   db: Kysely<DB>,
-  options: { idleMs?: number; limit?: number; onError?: (error: unknown) => void } = {},
+  options: { idleMs?: number; limit?: number; dedupDays?: number; onError?: (error: unknown) => void } = {},
 ): IngestWorker {
   const idleMs = options.idleMs ?? 1000;
+  const dedupDays = options.dedupDays ?? DEDUP_RETENTION_DAYS;
   let stopped = false;
   let nextSweep = 0;
   let wakeUp: (() => void) | undefined;
@@ -144,7 +145,7 @@ export function startIngestWorker(
       try {
         if (Date.now() >= nextSweep) {
           nextSweep = Date.now() + SWEEP_EVERY_MS;
-          await sweepProcessedEvents(db);
+          await sweepProcessedEvents(db, dedupDays);
         }
         claimed = (await processWithRetry(db, options.limit ?? 200)).claimed;
       } catch (error) {

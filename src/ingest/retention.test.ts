@@ -62,3 +62,42 @@ describe('the dedup window for message ids', () => {
     expect(names).toEqual(['failing', 'old', 'recent', 'waiting']);
   });
 });
+
+describe('RAPPORT_INGEST_DEDUP_DAYS', () => {
+  it('sets the window the server’s processor sweeps with', async () => {
+    const tenant = await createTenant(app);
+    const track = (messageId: string) => ({ type: 'track', userId: 'short-window', messageId, event: 'Plan Viewed' });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: { authorization: basic(tenant.writeKey) },
+      payload: { batch: [track('eight-days'), track('six-days')] },
+    });
+    await drainIngestQueue(ctx.database.db);
+    for (const [messageId, days] of [
+      ['eight-days', 8],
+      ['six-days', 6],
+    ] as const) {
+      await ctx.database.db
+        .updateTable('ingest_events')
+        .set({ processed_at: new Date(Date.now() - days * 86_400_000) })
+        .where('workspace_id', '=', tenant.workspace.id)
+        .where('message_id', '=', messageId)
+        .execute();
+    }
+    // A server with a 7-day window: its processor sweeps as it starts.
+    const server = await buildApp(loadConfig({ LOG_LEVEL: 'silent', RAPPORT_INGEST_DEDUP_DAYS: '7' }), { database: ctx.database });
+    try {
+      await server.ready();
+      const left = async () =>
+        (
+          await ctx.database.db.selectFrom('ingest_events').select('message_id').where('workspace_id', '=', tenant.workspace.id).execute()
+        ).map((row) => row.message_id);
+      for (let i = 0; i < 50 && (await left()).length > 1; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await left()).toEqual(['six-days']);
+    } finally {
+      await server.close();
+    }
+    expect(() => loadConfig({ RAPPORT_INGEST_DEDUP_DAYS: '0' })).toThrow(/RAPPORT_INGEST_DEDUP_DAYS/);
+  });
+});

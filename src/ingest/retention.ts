@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/tables.js';
 
 /**
- * How long the message ids of applied events are kept to recognise a client's retry. Segment's
+ * How long, by default, the message ids of applied events are kept to recognise a client's
+ * retry (`RAPPORT_INGEST_DEDUP_DAYS` sets it). Segment's
  * clients retry for minutes to hours, so 30 days is a wide margin. After it, a resend of the
  * same message id is accepted again, and applying it stays harmless: the timeline refuses a
  * message id it already holds (customer_events is unique on it) and an identify with the

@@ -78,7 +78,10 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   let worker: IngestWorker | undefined;
   if (app.config.ingestWorker) {
     app.addHook('onReady', async () => {
-      worker = startIngestWorker(db(), { onError: (error) => app.log.error({ err: error }, 'ingest processor failed') });
+      worker = startIngestWorker(db(), {
+        dedupDays: app.config.ingestDedupDays,
+        onError: (error) => app.log.error({ err: error }, 'ingest processor failed'),
+      });
     });
     app.addHook('onClose', async () => worker?.stop());
   }

@@ -51,10 +51,8 @@ describe('the feedback dashboard in the browser', () => {
     const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     const browser = await launchBrowser();
     try {
-      const { page, context, errors } = await openPage(browser);
       const { cookie } = await tenant.signInAs('analyst');
-      const [name, value = ''] = cookie.split('=');
-      await context.addCookies([{ name: name ?? 'rapport_session', value, url: address }]);
+      const { page, context, errors } = await openPage(browser, undefined, { baseUrl: address, cookie });
       await page.goto(`${address}/feedback`);
       await page.getByRole('heading', { level: 1, name: 'Feedback' }).waitFor();
       const totals = page.getByRole('definition').first();

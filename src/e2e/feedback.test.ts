@@ -1,44 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSurvey, invite, NPS_SURVEY, surveyableCustomer } from '../feedback/test-setup.js';
 import { addPerson, call } from '../service/test-setup.js';
 import { createTenant, useTestApp } from '../test/app.js';
-import { launchBrowser } from '../test/browser.js';
-import { screenshot } from './harness.js';
+import { openPage, screenshot, useBrowserOnTestApp, watchErrors } from './harness.js';
 
 const ctx = useTestApp();
-let browser: Browser;
-let base: string;
+const web = useBrowserOnTestApp(ctx);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = ctx.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-function watch(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-async function signedIn(
-  cookie: string,
-  viewport = { width: 1440, height: 1000 },
-): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ baseURL: base, viewport });
-  const [name, value = ''] = cookie.split('=');
-  await context.addCookies([{ name: name ?? 'rapport_session', value, url: base }]);
-  const page = await context.newPage();
-  return { context, page, errors: watch(page) };
-}
+/** A desktop page signed in with a session cookie; console errors and uncaught exceptions are collected. */
+const signedIn = (cookie: string) => openPage(web.browser, { width: 1440, height: 1000 }, { baseUrl: web.baseUrl, cookie });
 
 describe('voice of the customer in the browser', () => {
   it('lets a customer answer on a phone with JavaScript off, then a lead follows up and sees it on the 360', async () => {
@@ -62,10 +32,10 @@ describe('voice of the customer in the browser', () => {
     const invitation = await invite(tenant, survey.id, { customerId: customer, interactionId: interaction.id });
 
     // The customer: a phone-sized window, no JavaScript at all.
-    const phone = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 }, isMobile: true });
+    const phone = await web.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 }, isMobile: true });
     const page = await phone.newPage();
-    const errors = watch(page);
-    await page.goto(invitation.link.replace(/^https?:\/\/[^/]+/, base));
+    const errors = watchErrors(page);
+    await page.goto(invitation.link.replace(/^https?:\/\/[^/]+/, web.baseUrl));
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.getByText('Northwind Telecom').first().waitFor();
     const nps = page.getByRole('group', { name: /How likely are you to recommend us/ });

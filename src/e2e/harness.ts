@@ -45,19 +45,53 @@ export function useSeededServer(size = 60): SeededServer {
   return context;
 }
 
-/** A page in a fresh browser context (no cookies), recording every console error and uncaught exception. */
-export async function openPage(
-  browser: Browser,
-  viewport = { width: 1366, height: 900 },
-): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
+/** Collects the page's console errors and uncaught exceptions from now on (a test expects none). */
+export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  return { page, context, errors };
+  return errors;
+}
+
+/** A browser for one test file, on that file's test app (useTestApp), which listens on a free port. */
+export interface BrowserOnApp {
+  browser: Browser;
+  /** http://127.0.0.1:<port> of the app. */
+  baseUrl: string;
+}
+
+/** Makes the test app listen on a free port and launches headless Chromium for the file; the browser is closed afterwards (the app by useTestApp). */
+export function useBrowserOnTestApp(ctx: { app: FastifyInstance }): BrowserOnApp {
+  const context = {} as BrowserOnApp;
+  beforeAll(async () => {
+    context.baseUrl = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    context.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await context.browser?.close();
+  });
+  return context;
+}
+
+/**
+ * A page in a fresh browser context, recording every console error and uncaught exception.
+ * With `session` it is signed in: the cookie (`name=value`, as a sign-in answers it) is set for
+ * the base URL, which relative navigations then use.
+ */
+export async function openPage(
+  browser: Browser,
+  viewport = { width: 1366, height: 900 },
+  session?: { baseUrl: string; cookie: string },
+): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+  const context = await browser.newContext({ viewport, ...(session ? { baseURL: session.baseUrl } : {}) });
+  if (session) {
+    const [name, value = ''] = session.cookie.split('=');
+    await context.addCookies([{ name: name || 'rapport_session', value, url: session.baseUrl }]);
+  }
+  const page = await context.newPage();
+  return { page, context, errors: watchErrors(page) };
 }
 
 /** Fills in and sends the sign-in form, as the demo admin unless told otherwise. */

@@ -1,22 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
-import { launchBrowser } from '../test/browser.js';
 import { addPerson, call, createCustomer } from '../service/test-setup.js';
+import { openPage, useBrowserOnTestApp } from './harness.js';
 
 const ctx = useTestApp();
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = ctx.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowserOnTestApp(ctx);
 
 describe('the case inbox in the browser', () => {
   it('takes an agent from their inbox to the case page, shows its interactions and resolves it', async () => {
@@ -49,14 +37,12 @@ describe('the case inbox in the browser', () => {
       201,
     );
 
-    const context = await browser.newContext({ baseURL: base });
-    const [name, value = ''] = agent.cookie.split('=');
-    await context.addCookies([{ name: name ?? 'rapport_session', value, url: base }]);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
+    // Playwright's default window, as before.
+    const { context, page, errors } = await openPage(
+      web.browser,
+      { width: 1280, height: 720 },
+      { baseUrl: web.baseUrl, cookie: agent.cookie },
+    );
 
     await page.goto('/cases?view=mine');
     await page.getByRole('link', { name: 'Bill looks wrong' }).click();

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
+import { basicAuth } from './test-helpers.js';
 
 const ctx = useTestApp();
 
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 const track = (userId: string, messageId: string) => ({ type: 'track', userId, event: 'Bundle Renewed', messageId, properties: { gb: 1 } });
 
 async function storedIds(workspaceId: string): Promise<string[]> {
@@ -38,7 +38,7 @@ describe('the acknowledgement path under concurrency and failure', () => {
         ctx.app.inject({
           method: 'POST',
           url: '/v1/batch',
-          headers: { authorization: basic(tenant.writeKey) },
+          headers: { authorization: basicAuth(tenant.writeKey) },
           payload: {
             batch: [
               ...Array.from({ length: 5 }, (_, j) => track(`u${i}`, `shared-${Math.floor(i / 2)}-${j}`)),
@@ -60,7 +60,7 @@ describe('the acknowledgement path under concurrency and failure', () => {
   it('fails exactly the request whose statement failed, storing nothing of it, while concurrent ones are kept', async () => {
     const tenant = await createTenant(ctx.app);
     const post = (batch: unknown[]) =>
-      ctx.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload: { batch } });
+      ctx.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basicAuth(tenant.writeKey) }, payload: { batch } });
     const [before, poisoned, after] = await Promise.all([
       post([track('a', 'a-1'), track('a', 'a-2')]),
       post([track('b', 'b-1'), track('b', 'poison-1')]),
@@ -77,7 +77,7 @@ describe('the acknowledgement path under concurrency and failure', () => {
     const response = await ctx.app.inject({
       method: 'POST',
       url: '/v1/batch',
-      headers: { authorization: basic(tenant.writeKey) },
+      headers: { authorization: basicAuth(tenant.writeKey) },
       payload: { batch: [track('d', 'd-1'), track('d', 'poison-2')] },
     });
     expect(response.statusCode).toBe(503);

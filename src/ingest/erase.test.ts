@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
 import { drainIngestQueue } from './processor.js';
+import { basicAuth, useAppWithoutProcessor } from './test-helpers.js';
 
 const ctx = useTestApp();
-let app: FastifyInstance;
-
 // The processor is drained by hand here, so an event can be left pending on purpose.
-beforeAll(async () => {
-  app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', RAPPORT_INGEST_WORKER: 'false' }), { database: ctx.database });
-});
-afterAll(async () => app?.close());
-
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+const ingest = useAppWithoutProcessor(ctx);
 
 describe('erasing a customer who came in through event ingestion', () => {
   it('strips their ids and data from accepted events, never applies a pending one, and still ignores retries', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ingest.app);
     const send = (batch: unknown[]) =>
-      app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload: { batch } });
+      ingest.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basicAuth(tenant.writeKey) }, payload: { batch } });
     const events = async () =>
       ctx.database.db
         .selectFrom('ingest_events')

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
-import { profileByIdentity, timelineOf } from './test-helpers.js';
+import { basicAuth, profileByIdentity, timelineOf } from './test-helpers.js';
 
 const ctx = useTestApp();
-
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
 describe('an Interaction Completed track event', () => {
   it('records one service interaction on the timeline, once however often it is delivered, and refuses a bad channel by reason', async () => {
@@ -18,7 +16,7 @@ describe('an Interaction Completed track event', () => {
       properties: { channel: 'web', durationSeconds: 180, outcome: 'resolved', note: 'replaced a lost SIM' },
     };
     const send = (batch: unknown[]) =>
-      ctx.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload: { batch } });
+      ctx.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basicAuth(tenant.writeKey) }, payload: { batch } });
 
     expect((await send([completed])).statusCode).toBe(200);
     const profile = await profileByIdentity(ctx.app, tenant, 'caller-1');

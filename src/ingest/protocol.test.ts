@@ -6,12 +6,10 @@ import { createTenant, useTestApp } from '../test/app.js';
 import { invalid } from '../errors.js';
 import { drainIngestQueue } from './processor.js';
 import { registerTrackHandler } from './track-handlers.js';
-import { profileByIdentity, timelineOf } from './test-helpers.js';
+import { basicAuth, profileByIdentity, timelineOf } from './test-helpers.js';
 import { countWorkspaceRows } from '../test/database.js';
 
 const ctx = useTestApp();
-
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
 function track(userId: string, messageId: string, extra: Record<string, unknown> = {}) {
   return {
@@ -34,7 +32,7 @@ describe('the Segment protocol', () => {
     const unknown = await ctx.app.inject({
       method: 'POST',
       url: '/v1/batch',
-      headers: { authorization: basic('rk_write_not-a-key') },
+      headers: { authorization: basicAuth('rk_write_not-a-key') },
       payload: { batch: [track('u1', 'm1')] },
     });
     expect(unknown.statusCode).toBe(401);
@@ -66,7 +64,7 @@ describe('the Segment protocol', () => {
       const response = await ctx.app.inject({
         method: 'POST',
         url: '/v1/batch',
-        headers: { authorization: basic(tenant.writeKey) },
+        headers: { authorization: basicAuth(tenant.writeKey) },
         payload,
       });
       expect(response.statusCode).toBe(200);
@@ -85,7 +83,7 @@ describe('the Segment protocol', () => {
     const response = await ctx.app.inject({
       method: 'POST',
       url: '/v1/batch',
-      headers: { authorization: basic(tenant.writeKey) },
+      headers: { authorization: basicAuth(tenant.writeKey) },
       payload: {
         batch: [
           track('partial-user', 'ok-1'),
@@ -118,7 +116,7 @@ describe('the Segment protocol', () => {
 
   it('answers 400 naming the limit past 32 KB per event and 500 KB per batch, gzip included', async () => {
     const tenant = await createTenant(ctx.app);
-    const headers = { authorization: basic(tenant.writeKey), 'content-type': 'application/json' };
+    const headers = { authorization: basicAuth(tenant.writeKey), 'content-type': 'application/json' };
     const bigEvent = track('limit-user', 'big', { properties: { blob: 'x'.repeat(33 * 1024) } });
     const single = await ctx.app.inject({ method: 'POST', url: '/v1/track', headers, payload: bigEvent });
     expect(single.statusCode).toBe(400);
@@ -157,7 +155,7 @@ describe('the Segment protocol', () => {
     const response = await ctx.app.inject({
       method: 'POST',
       url: '/v1/batch',
-      headers: { authorization: basic(tenant.writeKey), 'user-agent': 'test-agent/1.0' },
+      headers: { authorization: basicAuth(tenant.writeKey), 'user-agent': 'test-agent/1.0' },
       payload: {
         sentAt: new Date(clientNow).toISOString(),
         batch: [
@@ -190,7 +188,7 @@ describe('the Segment protocol', () => {
 
   it('stores each event’s documents as sent, however the body is written', async () => {
     const tenant = await createTenant(ctx.app);
-    const headers = { authorization: basic(tenant.writeKey), 'content-type': 'application/json' };
+    const headers = { authorization: basicAuth(tenant.writeKey), 'content-type': 'application/json' };
     const at = new Date().toISOString();
     // Written by hand: spaces and newlines, the batch after a decoy `batch` key inside the
     // context, a duplicated key (the last one counts, as in JSON.parse), quotes, brackets and
@@ -242,7 +240,7 @@ describe('the Segment protocol', () => {
     const response = await ctx.app.inject({
       method: 'POST',
       url: '/v1/identify',
-      headers: { authorization: basic(tenant.writeKey) },
+      headers: { authorization: basicAuth(tenant.writeKey) },
       payload: { traits: { name: 'No One' } },
     });
     expect(response.statusCode).toBe(400);
@@ -252,7 +250,7 @@ describe('the Segment protocol', () => {
   it('a later identify from the same anonymous id joins the visitor’s history to the known customer', async () => {
     const tenant = await createTenant(ctx.app);
     const send = (batch: unknown[]) =>
-      ctx.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload: { batch } });
+      ctx.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basicAuth(tenant.writeKey) }, payload: { batch } });
     await send([
       { type: 'page', anonymousId: 'anon-77', name: 'Broadband deals', messageId: 'p1' },
       { type: 'track', anonymousId: 'anon-77', event: 'Checkout Started', messageId: 't1' },
@@ -278,7 +276,7 @@ describe('the Segment protocol', () => {
       ctx.app.inject({
         method: 'POST',
         url: '/v1/identify',
-        headers: { authorization: basic(tenant.writeKey) },
+        headers: { authorization: basicAuth(tenant.writeKey) },
         payload: { userId: 'repeat-user', messageId, traits },
       });
     const audit = async () =>
@@ -309,7 +307,7 @@ describe('the Segment protocol', () => {
     await ctx.app.inject({
       method: 'POST',
       url: '/v1/batch',
-      headers: { authorization: basic(tenant.writeKey) },
+      headers: { authorization: basicAuth(tenant.writeKey) },
       payload: {
         batch: [
           { type: 'track', userId: 'handler-user', event: 'Survey Answered', messageId: 'h-ok', properties: { score: 9 } },
@@ -346,7 +344,7 @@ describe('rate limits', () => {
         app.inject({
           method: 'POST',
           url: '/v1/batch',
-          headers: { authorization: basic(key) },
+          headers: { authorization: basicAuth(key) },
           payload: { batch: [track('rl', `rl-${i}`)] },
         });
       const statuses: number[] = [];

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { createTenant, useTestApp } from '../test/app.js';
 import { drainIngestQueue } from './processor.js';
 import { DEDUP_RETENTION_DAYS, sweepProcessedEvents } from './retention.js';
-import { profileByIdentity } from './test-helpers.js';
+import { basicAuth, profileByIdentity, useAppWithoutProcessor } from './test-helpers.js';
 
 const ctx = useTestApp();
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', RAPPORT_INGEST_WORKER: 'false' }), { database: ctx.database });
-});
-afterAll(async () => app?.close());
-
-const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+const ingest = useAppWithoutProcessor(ctx);
 
 describe('the dedup window for message ids', () => {
   it('forgets applied events past the window, keeps pending, failed and recent ones, and a late resend never doubles the timeline', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ingest.app);
     const send = (batch: unknown[]) =>
-      app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basic(tenant.writeKey) }, payload: { batch } });
+      ingest.app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basicAuth(tenant.writeKey) }, payload: { batch } });
     const track = (messageId: string) => ({
       type: 'track',
       userId: 'window-user',
@@ -57,7 +49,7 @@ describe('the dedup window for message ids', () => {
 
     // The client resends the forgotten one: accepted again, but the timeline still holds it once.
     expect((await send([track('old')])).json()).toMatchObject({ accepted: 1, rejected: [] });
-    const profile = await profileByIdentity(app, tenant, 'window-user');
+    const profile = await profileByIdentity(ingest.app, tenant, 'window-user');
     const names = profile.recentEvents.map((e) => e.properties.messageId).sort();
     expect(names).toEqual(['failing', 'old', 'recent', 'waiting']);
   });
@@ -65,12 +57,12 @@ describe('the dedup window for message ids', () => {
 
 describe('RAPPORT_INGEST_DEDUP_DAYS', () => {
   it('sets the window the server’s processor sweeps with', async () => {
-    const tenant = await createTenant(app);
+    const tenant = await createTenant(ingest.app);
     const track = (messageId: string) => ({ type: 'track', userId: 'short-window', messageId, event: 'Plan Viewed' });
-    await app.inject({
+    await ingest.app.inject({
       method: 'POST',
       url: '/v1/batch',
-      headers: { authorization: basic(tenant.writeKey) },
+      headers: { authorization: basicAuth(tenant.writeKey) },
       payload: { batch: [track('eight-days'), track('six-days')] },
     });
     await drainIngestQueue(ctx.database.db);

@@ -1,7 +1,26 @@
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { buildApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import type { Database } from '../db/database.js';
 import type { TestTenant } from '../test/app.js';
 import { drainIngestQueue } from './processor.js';
+
+/** The Authorization header Segment's clients send: the write key as the Basic-auth user name. */
+export const basicAuth = (writeKey: string) => `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+
+/**
+ * For one test file: an app over the test file's database whose processor does not run, so the
+ * test applies events by hand (drainIngestQueue) and can leave one pending on purpose.
+ */
+export function useAppWithoutProcessor(ctx: { database: Database }): { app: FastifyInstance } {
+  const holder = {} as { app: FastifyInstance };
+  beforeAll(async () => {
+    holder.app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', RAPPORT_INGEST_WORKER: 'false' }), { database: ctx.database });
+  });
+  afterAll(async () => holder.app?.close());
+  return holder;
+}
 
 interface Profile {
   customer: { id: string; displayName: string | null; traits: Record<string, unknown> };

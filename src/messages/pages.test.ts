@@ -1,35 +1,17 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
-import { launchBrowser } from '../test/browser.js';
+import { openPage, useBrowserOnTestApp } from '../e2e/harness.js';
 import { insertMessageCustomer } from '../test/messages.js';
 
 const ctx = useTestApp();
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const web = useBrowserOnTestApp(ctx);
 
 /** A page signed in as a lead of the tenant; any console error fails the test. */
 async function openAsLead(tenant: TestTenant): Promise<{ page: Page; errors: string[] }> {
   const { cookie } = await tenant.signInAs('lead');
-  const context = await browser.newContext();
-  await context.addCookies([{ name: 'rapport_session', value: cookie.split('=')[1] ?? '', url: base }]);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return { page, errors };
+  // Playwright's default window, as before.
+  return openPage(web.browser, { width: 1280, height: 720 }, { baseUrl: web.baseUrl, cookie });
 }
 
 describe('messages in the browser app', () => {
@@ -37,7 +19,7 @@ describe('messages in the browser app', () => {
     const tenant = await createTenant(ctx.app, 'Demo Telecom');
     await insertMessageCustomer(ctx.database.db, tenant.workspace.id, { displayName: 'Megan Jones', email: 'megan@example.com' });
     const { page, errors } = await openAsLead(tenant);
-    await page.goto(`${base}/messages/templates`);
+    await page.goto(`${web.baseUrl}/messages/templates`);
     await page.getByRole('heading', { name: 'Message templates' }).waitFor();
     await page.getByLabel('Key').fill('welcome');
     await page.getByLabel('Subject').fill('Hi {{ customer.first_name }}');
@@ -87,7 +69,7 @@ describe('messages in the browser app', () => {
     });
     expect(queued.statusCode).toBe(201);
     const { page, errors } = await openAsLead(tenant);
-    await page.goto(`${base}/messages`);
+    await page.goto(`${web.baseUrl}/messages`);
     await page.getByRole('heading', { name: 'Outbox' }).waitFor();
     await page.getByRole('cell', { name: 'Fixed for you, Luc' }).waitFor();
     await page.getByRole('button', { name: 'Queued (1)' }).click();
@@ -96,7 +78,7 @@ describe('messages in the browser app', () => {
     await page.getByRole('button', { name: 'Failed (0)' }).click();
     await page.getByText('No failed messages.').waitFor();
 
-    await page.goto(`${base}/customers/${customer}`);
+    await page.goto(`${web.baseUrl}/customers/${customer}`);
     await page.getByText('Service by email: queued').waitFor();
     expect(errors).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api';
+import type { Resource } from './use-resource';
 
 /** A polite, announced loading indicator. */
 export function Loading({ label = 'Loading…', fullPage = false }: { label?: string; fullPage?: boolean }) {
@@ -40,4 +41,24 @@ export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?
 
 export function EmptyState({ children }: { children: ReactNode }) {
   return <div className="state state--empty">{children}</div>;
+}
+
+/**
+ * What a resource shows until its data can be: the loading indicator, or the error with a way to
+ * try again; and, given `empty`, the empty state when the data is an empty list. Renders
+ * nothing otherwise, so the page renders the data beside it.
+ */
+export function ResourceStatus({
+  resource,
+  loading,
+  empty,
+}: {
+  resource: Resource<unknown> & { reload(): void };
+  loading: string;
+  empty?: ReactNode;
+}) {
+  if (resource.status === 'loading') return <Loading label={loading} />;
+  if (resource.status === 'error') return <ErrorState error={resource.error} onRetry={resource.reload} />;
+  if (empty !== undefined && Array.isArray(resource.data) && resource.data.length === 0) return <EmptyState>{empty}</EmptyState>;
+  return null;
 }

@@ -3,7 +3,7 @@ import type { Page as ApiPage, TimelineEntry } from '../api-types';
 import { formatDateTime } from '../components/format';
 import { Icon } from '../components/icons';
 import { Section } from '../components/page';
-import { EmptyState, ErrorState, Loading } from '../components/states';
+import { EmptyState, ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { TIMELINE_KINDS, timelineKind } from '../timeline/kinds';
 import { getTimeline } from './api';
@@ -58,8 +58,7 @@ export function TimelinePanel({ customerId }: { customerId: string }) {
           </button>
         ))}
       </div>
-      {first.status === 'loading' && <Loading label="Loading the timeline…" />}
-      {first.status === 'error' && <ErrorState error={first.error} onRetry={first.reload} />}
+      <ResourceStatus resource={first} loading="Loading the timeline…" />
       {first.status === 'ready' && entries.length === 0 && (
         <EmptyState>{kinds.length ? 'Nothing of these kinds has happened yet.' : 'Nothing has happened yet.'}</EmptyState>
       )}

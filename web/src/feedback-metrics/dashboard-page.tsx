@@ -1,8 +1,9 @@
 import { useState } from 'react';
+import { GroupingSelect, useRecentPeriod } from '../components/breakdown';
 import { DataTable } from '../components/data-table';
 import { formatNumber } from '../components/format';
 import { Page, Section } from '../components/page';
-import { ErrorState, Loading } from '../components/states';
+import { ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { TrendChart } from '../service/trend-chart';
 import { formatNps, formatPercent, getFeedbackMetrics, getFeedbackThemes, getScorecards } from './api';
@@ -24,17 +25,13 @@ const KINDS: Array<[SurveyKind, string]> = [
   ['relationship', 'Relationship'],
 ];
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const percentFormat = (value: number | null) => formatPercent(value);
 
 /** The feedback dashboard: what customers said over the last quarter, interaction and relationship surveys apart. */
 export default function FeedbackDashboardPage() {
   const [by, setBy] = useState<string>('channel');
   const [kind, setKind] = useState<SurveyKind>('interaction');
-  // The period is fixed when the page opens, so re-renders ask for the same one.
-  const [now] = useState(() => Date.now());
-  const to = day(now);
-  const from = day(now - 90 * 86_400_000);
+  const { from, to } = useRecentPeriod(90);
   const period = { from, to, kind };
   const metrics = useResource<FeedbackMetrics>(`feedback-metrics:${kind}:${by}:${from}`, (signal) =>
     getFeedbackMetrics({ ...period, by }, signal),
@@ -56,8 +53,7 @@ export default function FeedbackDashboardPage() {
         </div>
       }
     >
-      {metrics.status === 'loading' && <Loading label="Loading feedback metrics…" />}
-      {metrics.status === 'error' && <ErrorState error={metrics.error} onRetry={metrics.reload} />}
+      <ResourceStatus resource={metrics} loading="Loading feedback metrics…" />
       {metrics.status === 'ready' && (
         <>
           <dl className="feedback-totals" aria-label="Totals for the period">
@@ -106,21 +102,7 @@ export default function FeedbackDashboardPage() {
               format={percentFormat}
             />
           </div>
-          <Section
-            title="Breakdown"
-            actions={
-              <label>
-                By{' '}
-                <select value={by} onChange={(event) => setBy(event.target.value)}>
-                  {GROUPINGS.map(([value, label]) => (
-                    <option key={value} value={value}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            }
-          >
+          <Section title="Breakdown" actions={<GroupingSelect value={by} onChange={setBy} groupings={GROUPINGS} />}>
             <DataTable
               caption={`Feedback by ${by}`}
               rows={metrics.data.groups}

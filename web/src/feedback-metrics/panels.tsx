@@ -2,7 +2,7 @@ import { Badge, type Tone } from '../components/badge';
 import { DataTable } from '../components/data-table';
 import { formatDate, formatNumber, humanize } from '../components/format';
 import { Section } from '../components/page';
-import { ErrorState, Loading } from '../components/states';
+import { ResourceStatus } from '../components/states';
 import type { Resource } from '../components/use-resource';
 import { formatNps, formatPercent, formatSentiment } from './api';
 import type { FeedbackFigures, FeedbackThemes, Scorecards } from './types';
@@ -36,8 +36,7 @@ export function figureColumns<T extends FeedbackFigures>() {
 export function ThemesSection({ themes }: { themes: Resource<FeedbackThemes> & { reload(): void } }) {
   return (
     <Section title="Themes">
-      {themes.status === 'loading' && <Loading label="Loading themes…" />}
-      {themes.status === 'error' && <ErrorState error={themes.error} onRetry={themes.reload} />}
+      <ResourceStatus resource={themes} loading="Loading themes…" />
       {themes.status === 'ready' &&
         (themes.data.data.length === 0 ? (
           <p className="muted">No comments named a theme in this period.</p>
@@ -71,8 +70,7 @@ export function ScorecardsSection({ scorecards }: { scorecards: Resource<Scoreca
   return (
     <Section title="Agent scorecards">
       <p className="muted small">What each agent’s customers said — not how long the calls took.</p>
-      {scorecards.status === 'loading' && <Loading label="Loading scorecards…" />}
-      {scorecards.status === 'error' && <ErrorState error={scorecards.error} onRetry={scorecards.reload} />}
+      <ResourceStatus resource={scorecards} loading="Loading scorecards…" />
       {scorecards.status === 'ready' && (
         <DataTable
           caption="Agent scorecards from customer feedback"

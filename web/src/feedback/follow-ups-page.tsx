@@ -4,7 +4,7 @@ import type { FollowUp } from '../api-types';
 import { Badge } from '../components/badge';
 import { formatDateTime, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
-import { EmptyState, ErrorState, Loading } from '../components/states';
+import { ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { listFollowUps, resolveFollowUp } from './api';
 
@@ -45,9 +45,7 @@ export default function FollowUpsPage() {
         ))}
       </div>
       <Section title={view.label}>
-        {followUps.status === 'loading' && <Loading label="Loading follow-ups…" />}
-        {followUps.status === 'error' && <ErrorState error={followUps.error} onRetry={followUps.reload} />}
-        {followUps.status === 'ready' && followUps.data.length === 0 && <EmptyState>{view.empty}</EmptyState>}
+        <ResourceStatus resource={followUps} loading="Loading follow-ups…" empty={view.empty} />
         {followUps.status === 'ready' && followUps.data.length > 0 && (
           <ul className="follow-ups" aria-label={view.label}>
             {followUps.data.map((f) => (

@@ -4,7 +4,7 @@ import type { Survey, SurveyPreview } from '../api-types';
 import { Badge } from '../components/badge';
 import { humanize } from '../components/format';
 import { Page, Section } from '../components/page';
-import { EmptyState, ErrorState, Loading } from '../components/states';
+import { ErrorState, Loading, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { listSurveys, previewSurvey, saveSurvey, type SurveyDraft } from './api';
 import { QuestionEditor, type QuestionDraft } from './question-editor';
@@ -96,9 +96,7 @@ export default function SurveysPage() {
     >
       <div className="surveys">
         <Section title="Surveys">
-          {surveys.status === 'loading' && <Loading label="Loading surveys…" />}
-          {surveys.status === 'error' && <ErrorState error={surveys.error} onRetry={surveys.reload} />}
-          {surveys.status === 'ready' && surveys.data.length === 0 && <EmptyState>No surveys yet: write the first one.</EmptyState>}
+          <ResourceStatus resource={surveys} loading="Loading surveys…" empty="No surveys yet: write the first one." />
           {surveys.status === 'ready' && surveys.data.length > 0 && (
             <ul className="template-list" aria-label="Surveys">
               {surveys.data.map((s) => (

@@ -5,7 +5,7 @@ import { Badge } from '../components/badge';
 import { DataTable } from '../components/data-table';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../components/format';
 import { Page, Section } from '../components/page';
-import { ErrorState, Loading } from '../components/states';
+import { ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { GIFT_TONE } from '../loyalty/customer-panel';
 import { getGiving, RULE_LABEL, runGivingNow } from './api';
@@ -39,8 +39,7 @@ export default function GivingPage() {
     <Page title="Giving" subtitle="Value given back to customers before they asked, and what it did for their loyalty." actions={actions}>
       {running.note && <p role="status">{running.note}</p>}
       {running.error !== undefined && <ErrorState error={running.error} />}
-      {giving.status === 'loading' && <Loading label="Loading the giving ledger…" />}
-      {giving.status === 'error' && <ErrorState error={giving.error} onRetry={giving.reload} />}
+      <ResourceStatus resource={giving} loading="Loading the giving ledger…" />
       {giving.status === 'ready' && <Ledger data={giving.data} />}
     </Page>
   );

@@ -3,7 +3,7 @@ import type { Customer360, Gift } from '../api-types';
 import { Badge, type Tone } from '../components/badge';
 import { formatDate, formatMoney, formatNumber } from '../components/format';
 import { Section } from '../components/page';
-import { ErrorState, Loading } from '../components/states';
+import { ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { decideGift, getCustomerGiving, RULE_LABEL } from '../giving/api';
 import { getAccount } from './api';
@@ -17,8 +17,7 @@ export function LoyaltyPanel({ data }: { data: Customer360 }) {
   const giving = useResource(`giving:${customerId}`, (signal) => getCustomerGiving(customerId, signal));
   return (
     <Section title="Loyalty and gifts" id="loyalty">
-      {account.status === 'loading' && <Loading label="Loading points…" />}
-      {account.status === 'error' && <ErrorState error={account.error} onRetry={account.reload} />}
+      <ResourceStatus resource={account} loading="Loading points…" />
       {account.status === 'ready' && (
         <dl className="loyalty-stats">
           <div>
@@ -49,8 +48,7 @@ export function LoyaltyPanel({ data }: { data: Customer360 }) {
           )}
         </dl>
       )}
-      {giving.status === 'loading' && <Loading label="Loading gifts…" />}
-      {giving.status === 'error' && <ErrorState error={giving.error} onRetry={giving.reload} />}
+      <ResourceStatus resource={giving} loading="Loading gifts…" />
       {giving.status === 'ready' && (
         <>
           <p className="muted">

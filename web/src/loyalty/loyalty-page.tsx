@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { DataTable } from '../components/data-table';
 import { formatMoney, formatNumber, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
-import { ErrorState, Loading } from '../components/states';
+import { ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { getProgramme } from './api';
 
@@ -11,8 +11,7 @@ export default function LoyaltyPage() {
   const programme = useResource('loyalty-programme', (signal) => getProgramme(signal));
   return (
     <Page title="Loyalty" subtitle="Points, tiers and rewards, and the customers who pay more for staying.">
-      {programme.status === 'loading' && <Loading label="Loading the programme…" />}
-      {programme.status === 'error' && <ErrorState error={programme.error} onRetry={programme.reload} />}
+      <ResourceStatus resource={programme} loading="Loading the programme…" />
       {programme.status === 'ready' && (
         <>
           <Section title="Tiers">

@@ -5,7 +5,7 @@ import { Badge, type Tone } from '../components/badge';
 import { DataTable } from '../components/data-table';
 import { formatDateTime, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
-import { ErrorState, Loading } from '../components/states';
+import { ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { countMessages, listMessages, MESSAGE_STATUSES } from './api';
 
@@ -69,8 +69,7 @@ export default function OutboxPage() {
         ))}
       </div>
       <Section title={status ? `${humanize(status)} messages` : 'All messages'}>
-        {first.status === 'loading' && <Loading label="Loading messages…" />}
-        {first.status === 'error' && <ErrorState error={first.error} onRetry={first.reload} />}
+        <ResourceStatus resource={first} loading="Loading messages…" />
         {first.status === 'ready' && (
           <>
             <DataTable

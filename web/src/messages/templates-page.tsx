@@ -4,7 +4,7 @@ import type { MessagePreview, MessageTemplate, SearchResult } from '../api-types
 import { Badge } from '../components/badge';
 import { humanize } from '../components/format';
 import { Page, Section } from '../components/page';
-import { EmptyState, ErrorState, Loading } from '../components/states';
+import { EmptyState, ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { searchCustomers } from '../customers/api';
 import { listTemplates, MESSAGE_PURPOSES, previewDraft, saveTemplate, type TemplateDraft } from './api';
@@ -66,9 +66,7 @@ export default function TemplatesPage() {
     >
       <div className="templates">
         <Section title="Templates">
-          {templates.status === 'loading' && <Loading label="Loading templates…" />}
-          {templates.status === 'error' && <ErrorState error={templates.error} onRetry={templates.reload} />}
-          {templates.status === 'ready' && templates.data.length === 0 && <EmptyState>No templates yet: write the first one.</EmptyState>}
+          <ResourceStatus resource={templates} loading="Loading templates…" empty="No templates yet: write the first one." />
           {templates.status === 'ready' && templates.data.length > 0 && (
             <ul className="template-list" aria-label="Templates">
               {templates.data.map((t) => (

@@ -1,8 +1,9 @@
 import { useState } from 'react';
+import { GroupingSelect, useRecentPeriod } from '../components/breakdown';
 import { DataTable } from '../components/data-table';
 import { formatNumber } from '../components/format';
 import { Page, Section } from '../components/page';
-import { ErrorState, Loading } from '../components/states';
+import { ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { formatDuration, formatRate, getMetrics } from './api';
 import { TrendChart } from './trend-chart';
@@ -16,21 +17,15 @@ const GROUPINGS = [
   ['product_line', 'Product line'],
 ] as const;
 
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /** The service dashboard: speed, SLA attainment, one-touch and repeat contacts over the last quarter. */
 export default function DashboardPage() {
   const [by, setBy] = useState<string>('channel');
-  // The period is fixed when the page opens, so re-renders ask for the same one.
-  const [now] = useState(() => Date.now());
-  const to = day(now);
-  const from = day(now - 90 * 86_400_000);
+  const { from, to } = useRecentPeriod(90);
   const metrics = useResource<ServiceMetrics>(`service-metrics:${by}:${from}`, (signal) => getMetrics({ from, to, by }, signal));
 
   return (
     <Page title="Service" subtitle={`The last 90 days, ${from} to ${to}. Times are business time on each case's calendar.`}>
-      {metrics.status === 'loading' && <Loading label="Loading service metrics…" />}
-      {metrics.status === 'error' && <ErrorState error={metrics.error} onRetry={metrics.reload} />}
+      <ResourceStatus resource={metrics} loading="Loading service metrics…" />
       {metrics.status === 'ready' && (
         <>
           <div className="trends">
@@ -55,21 +50,7 @@ export default function DashboardPage() {
               format={formatRate}
             />
           </div>
-          <Section
-            title="Breakdown"
-            actions={
-              <label>
-                By{' '}
-                <select value={by} onChange={(event) => setBy(event.target.value)}>
-                  {GROUPINGS.map(([value, label]) => (
-                    <option key={value} value={value}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            }
-          >
+          <Section title="Breakdown" actions={<GroupingSelect value={by} onChange={setBy} groupings={GROUPINGS} />}>
             <DataTable
               caption={`Service metrics by ${by}`}
               rows={metrics.data.groups}

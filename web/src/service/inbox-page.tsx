@@ -4,7 +4,7 @@ import { Badge, type Tone } from '../components/badge';
 import { DataTable } from '../components/data-table';
 import { formatDateTime, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
-import { ErrorState, Loading } from '../components/states';
+import { ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { listCases, type InboxView } from './api';
 import type { Case } from './types';
@@ -60,8 +60,7 @@ export default function InboxPage() {
         ))}
       </div>
       <Section title={current?.label ?? 'Cases'}>
-        {cases.status === 'loading' && <Loading label="Loading cases…" />}
-        {cases.status === 'error' && <ErrorState error={cases.error} onRetry={cases.reload} />}
+        <ResourceStatus resource={cases} loading="Loading cases…" />
         {cases.status === 'ready' && (
           <DataTable
             caption={`Cases: ${current?.label}`}

@@ -4,6 +4,7 @@ import type { Survey, SurveyPreview } from '../api-types';
 import { Badge } from '../components/badge';
 import { humanize } from '../components/format';
 import { Page, Section } from '../components/page';
+import { PickList } from '../components/pick-list';
 import { ErrorState, Loading, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { listSurveys, previewSurvey, saveSurvey, type SurveyDraft } from './api';
@@ -98,19 +99,17 @@ export default function SurveysPage() {
         <Section title="Surveys">
           <ResourceStatus resource={surveys} loading="Loading surveys…" empty="No surveys yet: write the first one." />
           {surveys.status === 'ready' && surveys.data.length > 0 && (
-            <ul className="template-list" aria-label="Surveys">
-              {surveys.data.map((s) => (
-                <li key={s.id}>
-                  <button type="button" className="template-list__item" aria-current={selected?.id === s.id} onClick={() => open(s)}>
-                    <span>{s.name}</span>
-                    <span>
-                      <Badge tone={s.status === 'active' ? 'positive' : 'neutral'}>{humanize(s.status)}</Badge>{' '}
-                      <Badge tone="info">{humanize(s.kind)}</Badge> <Badge>{s.languages.join(', ')}</Badge>
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <PickList label="Surveys" items={surveys.data} currentId={selected?.id ?? ''} onPick={(item) => open(item)}>
+              {(s) => (
+                <>
+                  <span>{s.name}</span>
+                  <span>
+                    <Badge tone={s.status === 'active' ? 'positive' : 'neutral'}>{humanize(s.status)}</Badge>{' '}
+                    <Badge tone="info">{humanize(s.kind)}</Badge> <Badge>{s.languages.join(', ')}</Badge>
+                  </span>
+                </>
+              )}
+            </PickList>
           )}
         </Section>
         <Section title={selected ? `Edit ${selected.name}` : 'New survey'}>

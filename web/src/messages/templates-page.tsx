@@ -4,6 +4,7 @@ import type { MessagePreview, MessageTemplate, SearchResult } from '../api-types
 import { Badge } from '../components/badge';
 import { humanize } from '../components/format';
 import { Page, Section } from '../components/page';
+import { PickList } from '../components/pick-list';
 import { EmptyState, ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { searchCustomers } from '../customers/api';
@@ -68,18 +69,16 @@ export default function TemplatesPage() {
         <Section title="Templates">
           <ResourceStatus resource={templates} loading="Loading templates…" empty="No templates yet: write the first one." />
           {templates.status === 'ready' && templates.data.length > 0 && (
-            <ul className="template-list" aria-label="Templates">
-              {templates.data.map((t) => (
-                <li key={t.id}>
-                  <button type="button" className="template-list__item" aria-current={selected?.id === t.id} onClick={() => open(t)}>
-                    <span className="mono">{t.key}</span>
-                    <span>
-                      <Badge tone="info">{humanize(t.purpose)}</Badge> <Badge>{t.language}</Badge>
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <PickList label="Templates" items={templates.data} currentId={selected?.id ?? ''} onPick={(item) => open(item)}>
+              {(t) => (
+                <>
+                  <span className="mono">{t.key}</span>
+                  <span>
+                    <Badge tone="info">{humanize(t.purpose)}</Badge> <Badge>{t.language}</Badge>
+                  </span>
+                </>
+              )}
+            </PickList>
           )}
         </Section>
         <Section title={selected ? `Edit ${selected.key} (${selected.language})` : 'New template'}>
@@ -208,15 +207,13 @@ function LivePreview({ draft }: { draft: TemplateDraft }) {
           )}
         </label>
         {!customer && matches.status === 'ready' && (
-          <ul className="template-list" aria-label="Customers to preview for">
-            {matches.data.slice(0, 5).map((m) => (
-              <li key={m.id}>
-                <button type="button" className="template-list__item" onClick={() => setCustomer(m)}>
-                  {m.displayName ?? m.id} <span className="muted">{m.email ?? m.phone ?? ''}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <PickList label="Customers to preview for" items={matches.data.slice(0, 5)} onPick={(item) => setCustomer(item)}>
+            {(m) => (
+              <>
+                {m.displayName ?? m.id} <span className="muted">{m.email ?? m.phone ?? ''}</span>
+              </>
+            )}
+          </PickList>
         )}
         <label className="field">
           <span className="field__label">Data (JSON: what we did for them)</span>

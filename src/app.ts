@@ -16,6 +16,7 @@ import { ingestRoutes } from './ingest/routes.js';
 
 import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
+import { findTemplateRuleBreaks } from './messages/template-check.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
@@ -40,6 +41,8 @@ export interface BuildOptions {
   database?: Database;
   /** The built browser app (`vite build` output); dist/web by default. */
   webDir?: string;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
 }
 
 const API_DESCRIPTION = `Rapport's HTTP API. Authenticate with a secret key (\`Authorization: Bearer rk_secret_…\`)
@@ -52,11 +55,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const app = Fastify({
     trustProxy: config.trustProxy,
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
   });
   app.decorate('database', database);
   app.decorate('config', config);
   if (!options.database) app.addHook('onClose', () => database.close());
+  for (const broken of await findTemplateRuleBreaks(database.db)) {
+    app.log.warn(broken, 'stored template breaks the template rules');
+  }
 
   registerErrorHandling(app);
   registerValidation(app);

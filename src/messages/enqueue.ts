@@ -7,7 +7,7 @@ import { CAP_EXEMPT, CONSENT_CHANNEL, CONSENT_PURPOSE, FROM_PREFERENCE, OPT_IN }
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { toMessage } from './mappers.js';
-import { buildContext, renderTemplate } from './render.js';
+import { buildContext, renderTemplate, TemplateFieldFailure, type TemplateContext } from './render.js';
 import { nextSendTime } from './schedule.js';
 import type { Message, MessageInput } from './schemas.js';
 import { getSettings } from './settings.js';
@@ -85,6 +85,18 @@ async function capReached(db: Kysely<DB>, customer: CustomerRow, cap: { count: n
   return Number(row.n) >= count;
 }
 
+function renderOrFail(
+  template: { subject: string; body: string },
+  context: TemplateContext,
+): { subject: string | null; body: string | null; failure: TemplateFieldFailure | null } {
+  try {
+    return { ...renderTemplate(template, context), failure: null };
+  } catch (error) {
+    if (error instanceof TemplateFieldFailure) return { subject: null, body: null, failure: error };
+    throw error;
+  }
+}
+
 /**
  * Puts a message in the outbox, in whatever transaction `db` is: call it inside the
  * transaction that makes the business change, so both commit or neither does. The
@@ -119,9 +131,14 @@ export async function enqueueMessage(
   const settings = await getSettings(db, workspaceId);
   const template = await findTemplate(db, workspaceId, input.templateKey, languageFallbacks(customer.language, settings.defaultLanguage));
   const context = await buildContext(db, customer, { language: template.language, data: input.data ?? {} });
-  const rendered = renderTemplate(template, context);
+  const rendered = renderOrFail(template, context);
+  const failure = rendered.failure;
 
-  const choice = await chooseChannel(db, customer, input.purpose, input.channel);
+  // A template that breaks a sandbox rule or reaches a limit is no reason to refuse the
+  // caller's change (a gift, an invitation): the message is kept as failed with the reason.
+  const choice: Choice = failure
+    ? { channel: null, reason: failure.reason }
+    : await chooseChannel(db, customer, input.purpose, input.channel);
   let reason = choice.channel === null ? choice.reason : null;
   if (
     !reason &&
@@ -151,8 +168,9 @@ export async function enqueueMessage(
       subject: rendered.subject,
       body: rendered.body,
       payload: JSON.stringify(input.data ?? {}),
-      status: reason ? 'suppressed' : 'queued',
+      status: failure ? 'failed' : reason ? 'suppressed' : 'queued',
       reason,
+      last_error: failure?.message ?? null,
       next_attempt_at: sendAt,
       idempotency_key: idempotencyKey,
       unsubscribe_token: OPT_IN.has(input.purpose) && !reason ? randomBytes(24).toString('base64url') : null,
@@ -162,6 +180,20 @@ export async function enqueueMessage(
     .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doNothing())
     .returningAll()
     .executeTakeFirst();
+  if (row && failure) {
+    await db
+      .insertInto('message_events')
+      .values({
+        workspace_id: workspaceId,
+        id: newId('mev'),
+        message_id: row.id,
+        customer_id: row.customer_id,
+        kind: 'failed',
+        detail: JSON.stringify({ error: failure.message }),
+        occurred_at: now,
+      })
+      .execute();
+  }
   // Lost a race with the same key: the other insert's message is the one.
   const stored = row ?? (await replay());
   if (!stored) throw new AppError('conflict', 'The message collided with another one with the same idempotency key; retry it');

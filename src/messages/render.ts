@@ -1,36 +1,59 @@
-import { Liquid, LiquidError } from 'liquidjs';
 import type { Kysely } from 'kysely';
 import type { CustomerRow, DB } from '../db/tables.js';
 import { invalid } from '../errors.js';
+import {
+  describeTemplateError,
+  parseTemplateText,
+  renderTemplateText,
+  TemplateFailure,
+  templateVariables,
+  type TemplateFailureReason,
+} from './template-engine.js';
 
 /** The names a template may use at its top level. */
 export const TEMPLATE_VARIABLES = ['customer', 'holdings', 'data', 'workspace'] as const;
 
-// Strict: an unknown filter fails on save and a missing variable fails at render, so a
-// customer never reads "Dear ," — `{% if %}` and `default` still test for absent values.
-const engine = new Liquid({ strictFilters: true, strictVariables: true, lenientIf: true, ownPropertyOnly: true, cache: 200 });
-
-engine.registerFilter('money', (amountMinor: unknown, currency: unknown = 'GBP', language: unknown = 'en-GB') => {
-  const amount = Number(amountMinor);
-  if (!Number.isFinite(amount)) return '';
-  return new Intl.NumberFormat(String(language), { style: 'currency', currency: String(currency) }).format(amount / 100);
-});
-
-function describe(error: unknown): string {
-  if (error instanceof LiquidError) {
-    // liquidjs appends the template excerpt to its message; the first line names line and column.
-    return error.message.split('\n')[0] ?? error.message;
+/** A stored or draft template broke a sandbox rule or a limit in one of its fields. */
+export class TemplateFieldFailure extends Error {
+  constructor(
+    readonly field: '/subject' | '/body',
+    readonly reason: TemplateFailureReason,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+    this.name = 'TemplateFieldFailure';
   }
-  return (error as Error).message;
 }
 
-/** Checks a template's syntax, filters and top-level names; throws a validation error naming the field. */
+// What a trial render sees: enough to run a template's own loops and filters at save,
+// so a template past a limit whatever the data is refused then, not at send.
+const SAMPLE_CONTEXT: TemplateContext = {
+  customer: { id: 'cus_sample', first_name: 'Ada', last_name: 'Lovelace', name: 'Ada Lovelace', language: 'en' },
+  holdings: [{ product: 'Broadband', plan: 'Fibre 500', product_line: 'Home', since: '2024-01-01', price_minor: 3500, currency: 'GBP' }],
+  data: {},
+  workspace: { name: 'Sample' },
+};
+
+/**
+ * The sandbox rule or limit a template breaks, if any: a refused tag, or a limit its trial
+ * render on sample data reaches. Other errors (syntax, names) are not this check's concern.
+ */
+export function findTemplateRuleBreak(text: string): TemplateFailure | undefined {
+  try {
+    renderTemplateText(text, SAMPLE_CONTEXT, undefined, { strictVariables: false });
+    return undefined;
+  } catch (error) {
+    return error instanceof TemplateFailure ? error : undefined;
+  }
+}
+
+/** Checks a template's syntax, sandbox rules, limits, filters and top-level names; throws a validation error naming the field. */
 export function validateTemplateText(field: string, text: string): void {
   let names: string[];
   try {
-    names = engine.globalVariablesSync(text);
+    names = templateVariables(parseTemplateText(text));
   } catch (error) {
-    throw invalid(field, describe(error));
+    throw invalid(field, describeTemplateError(error));
   }
   const unknown = [...new Set(names.map((name) => name.split(/[.[]/)[0] ?? name))].filter(
     (name) => !(TEMPLATE_VARIABLES as readonly string[]).includes(name),
@@ -38,6 +61,8 @@ export function validateTemplateText(field: string, text: string): void {
   if (unknown.length) {
     throw invalid(field, `unknown variable ${unknown.join(', ')}; a template may use ${TEMPLATE_VARIABLES.join(', ')}`);
   }
+  const broken = findTemplateRuleBreak(text);
+  if (broken) throw invalid(field, broken.message);
 }
 
 export interface TemplateContext {
@@ -97,14 +122,18 @@ export async function buildContext(
   };
 }
 
-/** Renders a subject and body; a variable the template needs but the context lacks is a validation error on `/data`. */
+/**
+ * Renders a subject and body. A sandbox rule or limit throws a TemplateFieldFailure naming
+ * the field; a variable the template needs but the context lacks is a validation error on `/data`.
+ */
 export function renderTemplate(template: { subject: string; body: string }, context: TemplateContext): { subject: string; body: string } {
-  try {
-    return {
-      subject: engine.parseAndRenderSync(template.subject, context).trim(),
-      body: engine.parseAndRenderSync(template.body, context).trim(),
-    };
-  } catch (error) {
-    throw invalid('/data', `the template could not be filled in: ${describe(error)}`);
-  }
+  const render = (field: '/subject' | '/body', text: string) => {
+    try {
+      return renderTemplateText(text, context).trim();
+    } catch (error) {
+      if (error instanceof TemplateFailure) throw new TemplateFieldFailure(field, error.reason, error.message);
+      throw invalid('/data', `the template could not be filled in: ${describeTemplateError(error)}`);
+    }
+  };
+  return { subject: render('/subject', template.subject), body: render('/body', template.body) };
 }

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB, MessageTemplatesTable } from '../db/tables.js';
 import type { Selectable } from 'kysely';
-import { AppError, collectIssue, notFound, throwIssues, type FieldIssue } from '../errors.js';
+import { AppError, collectIssue, invalid, notFound, throwIssues, type FieldIssue } from '../errors.js';
 import { newId } from '../ids.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import { toTemplate } from './mappers.js';
-import { buildContext, renderTemplate, validateTemplateText } from './render.js';
+import { buildContext, renderTemplate, TemplateFieldFailure, validateTemplateText } from './render.js';
 import type { PreviewInput, Template, TemplateChanges, TemplateInput } from './schemas.js';
 import { getSettings } from './settings.js';
 
@@ -131,5 +131,11 @@ export async function previewTemplate(db: Kysely<DB>, workspaceId: string, input
     language: template.language,
     data: input.data ?? {},
   });
-  return { language: template.language, ...renderTemplate(template, context) };
+  try {
+    return { language: template.language, ...renderTemplate(template, context) };
+  } catch (error) {
+    // A stored template saved before the sandbox, or a limit these data reach: the template's field is at fault.
+    if (error instanceof TemplateFieldFailure) throw invalid(error.field, error.problem);
+    throw error;
+  }
 }

@@ -270,7 +270,7 @@ describe('template limits', () => {
     let failure: unknown;
     try {
       renderTemplateText(
-        '{% for i in (1..3000000) %}{% if i > 0 %}{% endif %}{% endfor %}',
+        '{% for i in (1..300000) %}{% if i > 0 %}{% endif %}{% endfor %}',
         {},
         {
           ...TEMPLATE_LIMITS,
@@ -286,6 +286,28 @@ describe('template limits', () => {
     expect(failure).toBeInstanceOf(TemplateFailure);
     expect((failure as TemplateFailure).message).toMatch(/longer than 30 ms/);
     expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('stops a filter that walks a long list inside one step at the time limit', () => {
+    // 20,000 items × a 3,000-segment property path: seconds of reads inside one `map` call.
+    const list = Array.from({ length: 20_000 }, (_, i) => ({ a: i }));
+    const path = Array.from({ length: 3000 }, () => 'a').join('.');
+    for (const filter of ['map', 'sum', 'sort']) {
+      const started = performance.now();
+      expect(() => renderTemplateText(`{{ data.list | ${filter}: "${path}" | size }}`, { data: { list } }), filter).toThrow(
+        /longer than 100 ms/,
+      );
+      expect(performance.now() - started, filter).toBeLessThan(1000);
+    }
+  });
+
+  it('counts tablerow iterations with for loops', () => {
+    expect(() => renderTemplateText('{% for i in (1..600) %}{% endfor %}{% tablerow i in (1..600) %}{% endtablerow %}', {})).toThrow(
+      /more than 1,000 loop iterations/,
+    );
+    expect(renderTemplateText('{% tablerow i in (1..2) %}{{ i }}{% endtablerow %}', {})).toBe(
+      '<tr class="row1"><td class="col1">1</td><td class="col2">2</td></tr>',
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/tables.js';
 import { findTemplateRuleBreak } from './render.js';
-import type { TemplateFailureReason } from './template-engine.js';
+import { warmUpTemplateEngine, type TemplateFailureReason } from './template-engine.js';
 
 /** A stored template field that breaks a sandbox rule or reaches a limit. */
 export interface TemplateRuleBreak {
@@ -20,9 +20,10 @@ const PAGE = 500;
  * Every stored template that breaks the template rules (one saved before them, or written
  * to the table by hand), in pages so a large installation is not read at once. A message
  * from such a template ends `failed` with the reason; this is how an operator learns of
- * them before anyone sends one.
+ * them before anyone sends one. It runs at start, so it warms the engine up first.
  */
 export async function findTemplateRuleBreaks(db: Kysely<DB>): Promise<TemplateRuleBreak[]> {
+  warmUpTemplateEngine();
   const found: TemplateRuleBreak[] = [];
   let after: { workspaceId: string; id: string } | undefined;
   for (;;) {

@@ -16,7 +16,9 @@ export function placeholderOf(key: string): string {
 /** The withheld keys recorded on a stored payload that hold text. */
 export function withheldKeys(payload: JsonObject): string[] {
   const keys = payload[MARK];
-  return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string' && typeof payload[k] === 'string' && payload[k] !== '') : [];
+  return Array.isArray(keys)
+    ? keys.filter((k): k is string => typeof k === 'string' && typeof payload[k] === 'string' && payload[k] !== '')
+    : [];
 }
 
 /** `data` with the withheld values replaced by their placeholders. */

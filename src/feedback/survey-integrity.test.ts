@@ -126,6 +126,10 @@ describe('survey answers come from customers', () => {
     const shown = (await as(tenant, agent, 'GET', `/messages/${invitation.messageId}`)).json();
     expect(shown.body).toContain('[link withheld]');
     expect(shown.subject).toBe('How did we do?');
+    const exported = (await as(tenant, lead, 'POST', `/customers/${customerId}/export`, {})).json();
+    expect(exported.data.messages).toEqual([
+      expect.objectContaining({ body: shown.body, payload: expect.objectContaining({ link: '[link withheld]' }) }),
+    ]);
     const timeline = (await as(tenant, agent, 'GET', `/customers/${customerId}/timeline?kinds=message`)).json();
     expect(timeline.data[0].data.subject).toBe('How did we do?');
     // Only an admin may reveal it; the agent and the lead may not.

@@ -207,6 +207,25 @@ export async function inviteCustomer(
     .executeTakeFirstOrThrow();
 }
 
+/** The agent of the interaction or case an invitation is about, if any. */
+async function handledBy(db: Kysely<DB>, row: InvitationRow): Promise<string | null> {
+  const ws = row.workspace_id;
+  const [interaction, kase] = await Promise.all([
+    row.interaction_id
+      ? db
+          .selectFrom('interactions')
+          .select('agent_user_id')
+          .where('workspace_id', '=', ws)
+          .where('id', '=', row.interaction_id)
+          .executeTakeFirst()
+      : undefined,
+    row.case_id
+      ? db.selectFrom('cases').select('agent_user_id').where('workspace_id', '=', ws).where('id', '=', row.case_id).executeTakeFirst()
+      : undefined,
+  ]);
+  return interaction?.agent_user_id ?? kase?.agent_user_id ?? null;
+}
+
 /**
  * The link of an invitation that went out, for an admin to pass on by hand (say, when the
  * message bounced and the customer calls). Each reveal is recorded in the audit log.
@@ -225,6 +244,10 @@ export async function revealInvitationLink(
     .executeTakeFirst();
   if (!row) throw notFound('Survey invitation', invitationId);
   if (row.status === 'skipped') throw new AppError('conflict', `The invitation was skipped (${row.reason ?? 'no reason'}) and has no link`);
+  // An admin who also serves customers must not hold the link to a survey about their own work.
+  if (actor.kind === 'user' && (await handledBy(db, row)) === actor.userId) {
+    throw new AppError('forbidden', 'This survey is about your own work; another admin can reveal its link');
+  }
   await recordAudit(db, actor, {
     action: 'survey_invitation.link_revealed',
     entityType: 'survey_invitation',

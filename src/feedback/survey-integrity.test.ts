@@ -190,6 +190,12 @@ describe('survey answers come from customers', () => {
     // The link the admin passed on opens the survey for the customer.
     expect((await ctx.app.inject({ method: 'GET', url: pathOf(revealed.json().link) })).statusCode).toBe(200);
     expect((await as(tenant, admin, 'POST', '/survey-invitations/inv_nosuch/link')).statusCode).toBe(404);
+
+    // An admin who served the customer may not reveal the link to a survey about their own work.
+    const own = await servedCustomer(tenant, null, admin, survey.id, 'ola@example.org');
+    const refused = await as(tenant, admin, 'POST', `/survey-invitations/${own.invitation.id}/link`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toContain('your own work');
   });
 
   it('sends no link a staff view could not withhold, and does not invite a member of staff', async () => {

@@ -105,6 +105,14 @@ describe('survey answers come from customers', () => {
     const token = pathOf(link).slice('/s/'.length);
     const signature = token.split('.').pop() as string;
 
+    // The customer replies to the email, quoting it, link and all.
+    const reply = await as(tenant, null, 'POST', '/messages/inbound', {
+      messageId: invitation.messageId,
+      event: 'reply',
+      text: `Why do you ask?\n\n> Would you tell us how it went? It takes a minute: ${link}`,
+    });
+    expect(reply.statusCode, reply.body).toBe(200);
+
     // Every staff view of the message, the customer and the invitation, for every role that
     // can read it, is free of the link.
     const views: Array<[Person | null, string, 'GET' | 'POST']> = [
@@ -114,6 +122,7 @@ describe('survey answers come from customers', () => {
       [agent, `/customers/${customerId}`, 'GET'],
       [agent, `/customers/${customerId}/timeline`, 'GET'],
       [agent, `/survey-responses?customerId=${customerId}`, 'GET'],
+      [agent, `/interactions?customerId=${customerId}`, 'GET'],
       [lead, `/messages/${invitation.messageId}`, 'GET'],
       [lead, `/customers/${customerId}/export`, 'POST'],
       [null, `/messages/${invitation.messageId}`, 'GET'],
@@ -126,6 +135,12 @@ describe('survey answers come from customers', () => {
     const shown = (await as(tenant, agent, 'GET', `/messages/${invitation.messageId}`)).json();
     expect(shown.body).toContain('[link withheld]');
     expect(shown.subject).toBe('How did we do?');
+    expect(shown.events).toEqual([
+      expect.objectContaining({
+        kind: 'reply',
+        detail: expect.objectContaining({ text: expect.stringContaining('minute: [link withheld]') }),
+      }),
+    ]);
     const exported = (await as(tenant, lead, 'POST', `/customers/${customerId}/export`, {})).json();
     expect(exported.data.messages).toEqual([
       expect.objectContaining({ body: shown.body, payload: expect.objectContaining({ link: '[link withheld]' }) }),

@@ -159,6 +159,7 @@ describe('survey answers come from customers', () => {
       expect(attempt.statusCode).toBe(403);
       expect(attempt.headers['content-type']).toContain('text/html');
       expect(attempt.body).toContain('signed in to Rapport as staff');
+      expect(attempt.body).toContain('<title>Signed in as staff</title>');
     }
     expect((await call<{ data: unknown[] }>(tenant, `/survey-responses?customerId=${customerId}`, undefined, 200)).data).toEqual([]);
 

@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import { toMessage } from './mappers.js';
 import { buildContext, renderTemplate, TemplateFieldFailure, type TemplateContext } from './render.js';
 import { nextSendTime } from './schedule.js';
+import { maskData, maskText, sealPayload } from './withheld.js';
 import type { Message, MessageInput } from './schemas.js';
 import { getSettings } from './settings.js';
 import { findTemplate, languageFallbacks } from './templates.js';
@@ -18,6 +19,8 @@ const DEFAULT_ORDER: MessageChannel[] = ['email', 'sms', 'letter'];
 
 export interface EnqueueOptions {
   now?: Date;
+  /** Keys of `data` only the customer may read (a survey link): sent, but withheld from every staff view. */
+  withhold?: readonly string[];
 }
 
 async function addresses(db: Kysely<DB>, customer: CustomerRow): Promise<Partial<Record<MessageChannel, string>>> {
@@ -85,6 +88,7 @@ async function capReached(db: Kysely<DB>, customer: CustomerRow, cap: { count: n
   return Number(row.n) >= count;
 }
 
+/** The rendered subject and body, or the sandbox rule or limit the template broke. */
 function renderOrFail(
   template: { subject: string; body: string },
   context: TemplateContext,
@@ -95,6 +99,22 @@ function renderOrFail(
     if (error instanceof TemplateFieldFailure) return { subject: null, body: null, failure: error };
     throw error;
   }
+}
+
+/** Whether the template shows a withheld value other than exactly as it is. */
+function altersWithheld(
+  template: { subject: string; body: string },
+  context: Parameters<typeof renderTemplate>[1],
+  rendered: { subject: string; body: string },
+  keys: readonly string[],
+): boolean {
+  let masked: { subject: string; body: string };
+  try {
+    masked = renderTemplate(template, { ...context, data: maskData(context.data, keys) });
+  } catch {
+    return true;
+  }
+  return masked.subject !== maskText(rendered.subject, context.data, keys) || masked.body !== maskText(rendered.body, context.data, keys);
 }
 
 /**
@@ -131,15 +151,25 @@ export async function enqueueMessage(
   const settings = await getSettings(db, workspaceId);
   const template = await findTemplate(db, workspaceId, input.templateKey, languageFallbacks(customer.language, settings.defaultLanguage));
   const context = await buildContext(db, customer, { language: template.language, data: input.data ?? {} });
-  const rendered = renderOrFail(template, context);
-  const failure = rendered.failure;
-
+  const withhold = options.withhold ?? [];
+  let rendered = renderOrFail(template, context);
   // A template that breaks a sandbox rule or reaches a limit is no reason to refuse the
   // caller's change (a gift, an invitation): the message is kept as failed with the reason.
+  const failure = rendered.failure;
+  // Staff are shown the message with the withheld values cut out, which is only exact when
+  // the template prints them as they are. One that cuts, encodes or measures them would show
+  // staff a usable copy: such a message is not sent, and keeps only the masked text.
+  const altered =
+    rendered.subject !== null &&
+    rendered.body !== null &&
+    withhold.length > 0 &&
+    altersWithheld(template, context, { subject: rendered.subject, body: rendered.body }, withhold);
+  if (altered) rendered = renderOrFail(template, { ...context, data: maskData(context.data, withhold) });
+
   const choice: Choice = failure
     ? { channel: null, reason: failure.reason }
     : await chooseChannel(db, customer, input.purpose, input.channel);
-  let reason = choice.channel === null ? choice.reason : null;
+  let reason = failure ? failure.reason : altered ? 'template_alters_withheld' : choice.channel === null ? choice.reason : null;
   if (
     !reason &&
     !CAP_EXEMPT.has(input.purpose) &&
@@ -167,7 +197,7 @@ export async function enqueueMessage(
       recipient: choice.channel ? choice.recipient : null,
       subject: rendered.subject,
       body: rendered.body,
-      payload: JSON.stringify(input.data ?? {}),
+      payload: JSON.stringify(sealPayload(input.data ?? {}, withhold)),
       status: failure ? 'failed' : reason ? 'suppressed' : 'queued',
       reason,
       last_error: failure?.message ?? null,

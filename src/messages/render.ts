@@ -40,7 +40,8 @@ const SAMPLE_CONTEXT: TemplateContext = {
  */
 export function findTemplateRuleBreak(text: string): TemplateFailure | undefined {
   try {
-    renderTemplateText(text, SAMPLE_CONTEXT, undefined, { strictVariables: false });
+    // A copy each time: `{% increment %}` writes into the context it is given.
+    renderTemplateText(text, structuredClone(SAMPLE_CONTEXT), undefined, { strictVariables: false });
     return undefined;
   } catch (error) {
     return error instanceof TemplateFailure ? error : undefined;

@@ -38,10 +38,7 @@ type Scalar = null | string | number;
 /** What an erased column becomes: a value, or for a JSON column the object with only these keys. */
 export type Empty = Scalar | { keepKeys: readonly string[] };
 
-export type ColumnClass =
-  | { class: 'personal'; empty: Empty }
-  | { class: 'credential'; empty?: Empty }
-  | { class: 'kept' };
+export type ColumnClass = { class: 'personal'; empty: Empty } | { class: 'credential'; empty?: Empty } | { class: 'kept' };
 
 export type RowFilter = (subject: DataSubject) => RawBuilder<boolean>;
 
@@ -373,7 +370,8 @@ export const PERSONAL_DATA: readonly TableEntry[] = [
     },
   }),
   entry('gift_events', {
-    rows: (s) => sql<boolean>`gift_id in (select id from gifts where workspace_id = ${s.workspaceId} and ${within('customer_id', s.customerIds)})`,
+    rows: (s) =>
+      sql<boolean>`gift_id in (select id from gifts where workspace_id = ${s.workspaceId} and ${within('customer_id', s.customerIds)})`,
     columns: { ...kept('workspace_id', 'gift_id', 'kind', 'actor_kind', 'actor_id'), note: personal(null) },
   }),
   entry('giving_runs', { rows: null, columns: kept('workspace_id', 'id', 'worker', 'by_rule') }),

@@ -300,11 +300,23 @@ async function plantEverything(): Promise<Planted> {
     templateKey: 'note',
     data: { offer: `Offer for ${PLANTED.messageData}` },
   });
+  const unsubscribe = await db()
+    .selectFrom('messages')
+    .select('unsubscribe_token')
+    .where('workspace_id', '=', ws)
+    .where('id', '=', message.id)
+    .executeTakeFirstOrThrow();
+  expect(unsubscribe.unsubscribe_token).toBeTruthy();
   const reply = await app.inject({
     method: 'POST',
     url: '/api/v1/messages/inbound',
     headers: { authorization: `Bearer ${tenant.writeKey}` },
-    payload: { messageId: message.id, event: 'reply', text: `Reply from ${PLANTED.reply}` },
+    // A customer quoting what they were sent copies credentials into stored text.
+    payload: {
+      messageId: message.id,
+      event: 'reply',
+      text: `Reply from ${PLANTED.reply}. Answered ${invitation.link} and tried /u/${ws}.${unsubscribe.unsubscribe_token}`,
+    },
   });
   expect(reply.statusCode, reply.body).toBe(200);
   await api(tenant, 'POST', '/loyalty/adjustments', {
@@ -434,7 +446,7 @@ describe('a data-subject request for a customer with personal data everywhere', 
     const secrets = [...tokens.map((t) => t.unsubscribe_token ?? ''), ...nonces.map((n) => n.nonce), planted.surveyToken];
     expect(tokens.length).toBeGreaterThan(0);
     expect(nonces.length).toBeGreaterThan(0);
-    expect(before, 'the survey link is stored in its message').toContain(planted.surveyToken.toLowerCase());
+    expect(before, 'the survey link is stored where the customer quoted it').toContain(planted.surveyToken.toLowerCase());
     const raw = JSON.stringify(exported);
     expect(secrets.filter((secret) => raw.includes(secret))).toEqual([]);
     expect(raw).not.toMatch(/"(unsubscribe_token|nonce|key_hash|token_hash|password_hash)"/);

@@ -11,7 +11,8 @@ import { NO_PERSONAL_DATA } from './references.js';
 /**
  * A customer as export and erasure see them: the profile and every profile merged into it
  * (personal data may sit under any of them), the ids their ingested events carry, and their
- * households. Gathered before anything changes, so erasure's steps do not depend on order.
+ * households. Gathered before anything changes, so each erasure step finds its rows
+ * whatever the steps before it emptied or deleted.
  */
 async function gatherSubject(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<DataSubject> {
   const merged = await db
@@ -115,6 +116,7 @@ export async function exportCustomerData(
     tables[entry.table] = result.rows.map((row) => {
       for (const column of credentials) {
         const secret = row[column];
+        // A short value could match ordinary text; every credential is far longer.
         if (typeof secret === 'string' && secret.length >= 8) secrets.add(secret);
         delete row[column];
       }

@@ -27,7 +27,7 @@ async function gatherSubject(db: Kysely<DB>, workspaceId: string, customerId: st
     .select(['kind', 'value'])
     .where('workspace_id', '=', workspaceId)
     .where('customer_id', 'in', customerIds)
-    .where('kind', 'in', ['user_id', 'anonymous_id'])
+    .where('kind', 'in', ['user_id', 'anonymous_id', 'email', 'phone'])
     .execute();
   const households = await sql<{ household_id: string; sole: boolean }>`
     select household_id, bool_and(${within('customer_id', customerIds)}) as sole
@@ -40,6 +40,8 @@ async function gatherSubject(db: Kysely<DB>, workspaceId: string, customerId: st
     customerIds,
     userIds: identities.filter((i) => i.kind === 'user_id').map((i) => i.value),
     anonymousIds: identities.filter((i) => i.kind === 'anonymous_id').map((i) => i.value),
+    emails: identities.filter((i) => i.kind === 'email').map((i) => i.value),
+    phones: identities.filter((i) => i.kind === 'phone').map((i) => i.value),
     householdIds: households.rows.map((h) => h.household_id),
     soleHouseholdIds: households.rows.filter((h) => h.sole).map((h) => h.household_id),
   };

@@ -59,6 +59,7 @@ const PLANTED = {
   eventProperty: 'Sprocketbee',
   groupId: 'Bramblewick',
   pendingEvent: 'Kettlewhistle',
+  pendingIdentify: 'Wafflebrook',
   failedEvent: 'Tumbleberry',
   exportReason: 'Pobblewood',
 } as const;
@@ -363,17 +364,27 @@ async function plantEverything(): Promise<Planted> {
     },
   ]);
   await drainIngestQueue(db());
-  await send([{ type: 'track', userId, messageId: 'm-pending', event: 'Plan Viewed', properties: { plan: PLANTED.pendingEvent } }]);
+  // Not yet applied: a track by their user id, and an identify that names them only by email.
+  await send([
+    { type: 'track', userId, messageId: 'm-pending', event: 'Plan Viewed', properties: { plan: PLANTED.pendingEvent } },
+    {
+      type: 'identify',
+      userId: 'u-new-device',
+      messageId: 'm-pending-identify',
+      traits: { email: EMAIL.toUpperCase(), pet: PLANTED.pendingIdentify },
+    },
+  ]);
   const statuses = await db()
     .selectFrom('ingest_events')
     .select(['message_id', 'status'])
     .where('workspace_id', '=', ws)
-    .where('message_id', 'in', ['m-failed', 'm-pending'])
+    .where('message_id', 'in', ['m-failed', 'm-pending', 'm-pending-identify'])
     .orderBy('message_id')
     .execute();
   expect(statuses).toEqual([
     { message_id: 'm-failed', status: 'failed' },
     { message_id: 'm-pending', status: 'pending' },
+    { message_id: 'm-pending-identify', status: 'pending' },
   ]);
   return { tenant, customer, bystander, surveyToken: path.split('/').pop() ?? '' };
 }
@@ -430,7 +441,14 @@ describe('a data-subject request for a customer with personal data everywhere', 
     expect(data.gift_events?.map((e) => e.kind)).toEqual(expect.arrayContaining(['offered', 'accepted']));
     expect(data.households?.map((h) => h.name)).toEqual(expect.arrayContaining([`The ${PLANTED.household}`, 'Shared flat']));
     expect(data.ingest_events?.map((e) => `${e.message_id}:${e.status}`)).toEqual(
-      expect.arrayContaining(['m-identify:done', 'm-track:done', 'm-group:done', 'm-failed:failed', 'm-pending:pending']),
+      expect.arrayContaining([
+        'm-identify:done',
+        'm-track:done',
+        'm-group:done',
+        'm-failed:failed',
+        'm-pending:pending',
+        'm-pending-identify:pending',
+      ]),
     );
     expect(data.ingest_groups?.map((g) => g.group_id)).toEqual([`g-${PLANTED.groupId}`]);
 
@@ -486,6 +504,7 @@ describe('a data-subject request for a customer with personal data everywhere', 
       .where('message_id', '=', 'm-pending')
       .executeTakeFirstOrThrow();
     expect(pending).toEqual({ status: 'failed', error: 'erased before it was applied' });
+    expect((await api(tenant, 'GET', `/customers?q=${encodeURIComponent(EMAIL)}`)).data, 'a profile with their email').toEqual([]);
     // The shared household keeps its name and its other member.
     const view = await api(tenant, 'GET', `/customers/${bystander}`);
     expect(view.households).toEqual([expect.objectContaining({ name: 'Shared flat' })]);

@@ -25,9 +25,11 @@ export interface DataSubject {
   workspaceId: string;
   /** The profile and every profile merged into it: personal data may sit under any of them. */
   customerIds: string[];
-  /** Their user and anonymous ids: ingested events are keyed by these, not by profile. */
+  /** Their user and anonymous ids, emails and phones: ingested events name people by these, not by profile. */
   userIds: string[];
   anonymousIds: string[];
+  emails: string[];
+  phones: string[];
   /** The households they belong to. */
   householdIds: string[];
   /** Those with no other member: erasure empties these, a shared household keeps its name. */

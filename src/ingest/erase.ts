@@ -3,16 +3,28 @@ import { sql, type RawBuilder } from 'kysely';
 /**
  * Erasure of ingested events: events carry the person's user and anonymous ids (and, until
  * applied, what they sent), keyed by those ids rather than by profile, so a person's events
- * are those naming one of their ids, failed ones included. The customers registry
+ * are those naming one of their ids, or their email or phone in traits (an identify not yet
+ * applied may name them only so), failed ones included. The customers registry
  * (src/customers/personal-data.ts) empties their personal columns; the rows themselves stay,
  * so a client's retry of an old messageId is still a no-op.
  */
-export function ingestEventsOf(person: { userIds: string[]; anonymousIds: string[] }): RawBuilder<boolean> {
+export function ingestEventsOf(person: {
+  userIds: string[];
+  anonymousIds: string[];
+  emails: string[];
+  phones: string[];
+}): RawBuilder<boolean> {
   const ids = [...person.userIds, ...person.anonymousIds];
-  if (!ids.length) return sql<boolean>`false`;
-  const list = sql.join(ids);
-  // An alias names the id it replaces in previous_id.
-  return sql<boolean>`(user_id in (${list}) or anonymous_id in (${list}) or previous_id in (${list}))`;
+  const named = [
+    ...(ids.length
+      ? // An alias names the id it replaces in previous_id.
+        [sql`user_id in (${sql.join(ids)}) or anonymous_id in (${sql.join(ids)}) or previous_id in (${sql.join(ids)})`]
+      : []),
+    // Identities are stored normalised: emails lower-cased, phones E.164.
+    ...(person.emails.length ? [sql`lower(trim(traits ->> 'email')) in (${sql.join(person.emails)})`] : []),
+    ...(person.phones.length ? [sql`regexp_replace(traits ->> 'phone', '[^0-9+]', '', 'g') in (${sql.join(person.phones)})`] : []),
+  ];
+  return named.length ? sql<boolean>`(${sql.join(named, sql` or `)})` : sql<boolean>`false`;
 }
 
 /**

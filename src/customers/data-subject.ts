@@ -122,7 +122,8 @@ export async function exportCustomerData(
         if (typeof secret === 'string' && secret.length >= 8) secrets.add(secret);
         delete row[column];
       }
-      return JSON.parse(JSON.stringify(row)) as JsonObject;
+      const json = JSON.parse(JSON.stringify(row)) as JsonObject;
+      return entry.exportView ? entry.exportView(json) : json;
     });
   }
   const data = redact(tables, [...secrets]) as Record<string, JsonObject[]>;

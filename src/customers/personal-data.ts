@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB, JsonObject } from '../db/tables.js';
 import { erasedIngestEventState, ingestEventsOf } from '../ingest/erase.js';
+import { forStaff } from '../messages/withheld.js';
 import { NO_PERSONAL_DATA } from './references.js';
 
 /**
@@ -55,6 +56,8 @@ export interface TableEntry {
   columns: Record<string, ColumnClass>;
   /** Set on erasure beside, or instead of, the emptied values (read from the row as it was). */
   alsoSet?: Record<string, RawBuilder<unknown>>;
+  /** How a row reads in the export, which staff download, when some of it is for the customer's eyes only. */
+  exportView?: (row: JsonObject) => JsonObject;
 }
 
 const personal = (empty: Empty | readonly [] = null): ColumnClass => ({
@@ -298,6 +301,8 @@ export const PERSONAL_DATA: readonly TableEntry[] = [
       last_error: personal(null),
       unsubscribe_token: credential(null),
     },
+    // A survey link in a message stays withheld (src/messages/withheld.ts).
+    exportView: (row) => forStaff(row as JsonObject & { subject: string | null; body: string | null; payload: JsonObject }),
   }),
   entry('message_events', {
     rows: ofCustomer,

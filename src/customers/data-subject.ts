@@ -6,7 +6,6 @@ import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { resolveCustomer } from './lookup.js';
 import { emptyValue, PERSONAL_DATA, within, type DataSubject } from './personal-data.js';
-import { NO_PERSONAL_DATA } from './references.js';
 
 /**
  * A customer as export and erasure see them: the profile and every profile merged into it
@@ -179,7 +178,7 @@ export async function eraseCustomer(
   const erasedAt = new Date();
   await db
     .updateTable('customers')
-    .set({ ...NO_PERSONAL_DATA, erased_at: erasedAt, updated_at: erasedAt })
+    .set({ erased_at: erasedAt, updated_at: erasedAt })
     .where('workspace_id', '=', workspaceId)
     .where('id', 'in', ids)
     .execute();

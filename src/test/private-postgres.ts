@@ -57,13 +57,13 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
     asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]) : run(join(bin, tool), args);
   const port = await freePort();
   await command('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
-  // Durability is not under test (the machine does not crash, only the server), so skip the fsyncs.
+  // The machine does not crash, only the server, so fsync can go; synchronous_commit must
+  // stay on: an immediate shutdown would lose commits still in WAL buffers.
   const options = [
     `-p ${port}`,
     "-c listen_addresses='127.0.0.1'",
     `-c unix_socket_directories='${dir}'`,
     '-c fsync=off',
-    '-c synchronous_commit=off',
     '-c full_page_writes=off',
     '-c shared_buffers=16MB',
     '-c max_connections=40',

@@ -69,3 +69,25 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply.status(404).send({ error: { code: 'not_found', message: `There is no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
 }
+
+/**
+ * Answers requests that arrive while the server shuts down (the workers finishing their
+ * rounds, in-flight requests draining) with a 503 in the documented error body, instead of
+ * Fastify's own (`return503OnClosing`, which the app turns off), and closes the connection so
+ * the client goes to another node. /readyz keeps its own shape so a load balancer reads it.
+ */
+export function registerShutdownAnswer(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    const body =
+      request.url.split('?')[0] === '/readyz'
+        ? { status: 'shutting down' }
+        : { error: { code: 'unavailable', message: 'The server is shutting down; send the request again' } };
+    // Sent as text: the route's response schema for 503, if any, is not this body's.
+    return reply.status(503).header('connection', 'close').type('application/json; charset=utf-8').send(JSON.stringify(body));
+  });
+}

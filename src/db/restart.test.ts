@@ -1,8 +1,15 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../auth/actor.js';
 import { loadConfig } from '../config.js';
+import { runGiving } from '../giving/job.js';
+import { importStream } from '../ingest/import/run-import.js';
 import { basicAuth } from '../ingest/test-helpers.js';
 import { enqueueMessage } from '../messages/enqueue.js';
 import { startServer } from '../server.js';
@@ -261,5 +268,67 @@ suite(title, () => {
 
     const sentKeys = smtp.received.map((mail) => /^<([^@]+)@/.exec(mail.headers.get('message-id') ?? '')?.[1]).sort();
     expect(sentKeys).toEqual([...keys].sort());
+  });
+
+  it('lets long jobs wait out an outage: a giving run, an import, and a messages-worker process', async () => {
+    const workspaceId = tenant.workspace.id;
+    const db = app.database.db;
+
+    // The giving job started while the database is down, which comes back a moment later.
+    await postgres.stop('fast');
+    const giving = runGiving(db, { workspaceId });
+    await sleep(700);
+    await postgres.start();
+    const { runs } = await giving;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.chunksDone).toBeGreaterThan(0);
+
+    // An import whose database crashes a third of the way through its file.
+    const rows = 300;
+    async function* file() {
+      yield 'name,email\n';
+      for (let i = 0; i < rows; i++) {
+        if (i === 100) {
+          await postgres.stop('immediate');
+          void sleep(700).then(() => postgres.start());
+        }
+        yield `Importee ${i},importee${i}@example.com\n`;
+      }
+    }
+    const summary = await importStream(db, systemActor(workspaceId, 'test'), Readable.from(file()), {
+      type: 'customers',
+      format: 'csv',
+      batchSize: 50,
+    });
+    expect(summary).toMatchObject({ rows, created: rows, rejected: 0 });
+    const imported = await db
+      .selectFrom('customer_identities')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .where('value', 'like', 'importee%')
+      .executeTakeFirstOrThrow();
+    expect(Number(imported.n)).toBe(rows);
+
+    // `rapport messages-worker` as a process of its own: it used to die at the first restart.
+    const worker = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'cli.ts'), 'messages-worker'], {
+      env: { ...process.env, DATABASE_URL: postgres.url, RAPPORT_SMTP_URL: smtp.url, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(worker, 'exit');
+    try {
+      await waitFor('the messages worker to start', async () => output.includes('Delivering messages as'), 30_000);
+      await postgres.restart('fast');
+      await postgres.restart('immediate');
+      await waitUntilReady();
+      await sleep(1500);
+      expect(worker.exitCode, output).toBeNull();
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    const [code] = await exited;
+    expect(code, output).toBe(0);
   });
 });

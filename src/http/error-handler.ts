@@ -54,7 +54,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const mapped = fromDatabaseError(error);
     if (mapped) {
       // The constraint names the table and column: logged for us, not sent to the client.
-      request.log.warn({ err: error }, 'database rejected a change');
+      request.log.warn({ err: error }, mapped.code === 'unavailable' ? 'database unavailable' : 'database rejected a change');
       return reply.status(mapped.status).send({ error: { code: mapped.code, message: mapped.message, ...mapped.details } });
     }
     const status = fastifyError.statusCode;

@@ -163,15 +163,8 @@ suite(title, () => {
     };
   }
 
-  const storedEvents = async () => {
-    const { rows } = await app.database.db
-      .selectFrom('ingest_events')
-      .select(['message_id', 'status'])
-      .where('workspace_id', '=', tenant.workspace.id)
-      .execute()
-      .then((rows) => ({ rows }));
-    return rows;
-  };
+  const storedEvents = () =>
+    app.database.db.selectFrom('ingest_events').select(['message_id', 'status']).where('workspace_id', '=', tenant.workspace.id).execute();
 
   it('rides through fast and immediate restarts and dropped connections under ingestion, storing every acknowledged event once', async () => {
     const senders = startSenders(3);

@@ -7,7 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../auth/actor.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
+import { isConnectionError } from '../errors.js';
+import { startSurveySweeper } from '../feedback/background.js';
+import { createSurvey, NPS_SURVEY } from '../feedback/test-setup.js';
+import { startGivingScheduler } from '../giving/background.js';
 import { runGiving } from '../giving/job.js';
 import { importStream } from '../ingest/import/run-import.js';
 import { basicAuth } from '../ingest/test-helpers.js';
@@ -47,6 +51,7 @@ suite(title, () => {
   let app: FastifyInstance;
   let base: string;
   let tenant: TestTenant;
+  let config: Config;
   let cliWorker: { process: ChildProcess; output: string; exited: Promise<[number | null]> };
 
   beforeAll(async () => {
@@ -60,7 +65,7 @@ suite(title, () => {
     cliWorker = { process: child, output: '', exited: once(child, 'exit') as Promise<[number | null]> };
     child.stdout.on('data', (chunk: Buffer) => (cliWorker.output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (cliWorker.output += chunk.toString()));
-    const config = loadConfig({
+    config = loadConfig({
       LOG_LEVEL: 'silent',
       DATABASE_URL: postgres.url,
       PORT: '0',
@@ -277,6 +282,48 @@ suite(title, () => {
 
     const sentKeys = smtp.received.map((mail) => /^<([^@]+)@/.exec(mail.headers.get('message-id') ?? '')?.[1]).sort();
     expect(sentKeys).toEqual([...keys].sort());
+  });
+
+  it('brings the survey sweeper and the giving scheduler back by themselves after an outage', async () => {
+    const db = app.database.db;
+    const survey = await createSurvey(tenant, { ...NPS_SURVEY, status: 'active', trigger: { events: ['interaction'] } });
+    const sweptAt = async () =>
+      (
+        await db
+          .selectFrom('surveys')
+          .select('swept_at')
+          .where('workspace_id', '=', tenant.workspace.id)
+          .where('id', '=', survey.id)
+          .executeTakeFirst()
+      )?.swept_at ?? undefined;
+    const since = new Date();
+    const failures: unknown[] = [];
+    await postgres.stop('immediate');
+    // Both start while the database is down: the sweeper's first round a second from now fails.
+    const sweeper = startSurveySweeper(db, config, (error) => failures.push(error));
+    const giving = startGivingScheduler(db, { intervalMinutes: 1440, firstDelayMs: 0 }, (error) => failures.push(error));
+    try {
+      await waitFor('the sweeper to meet the outage', async () => failures.length > 0, 5000);
+      expect(failures.every((error) => isConnectionError(error))).toBe(true);
+      await postgres.start();
+      // Not at its next minute: within seconds, backing off.
+      expect(await waitFor('a sweep round to go through', sweptAt, 8000)).toBeInstanceOf(Date);
+      await waitFor(
+        'the giving run started during the outage to finish',
+        async () =>
+          (await db
+            .selectFrom('giving_runs')
+            .select('id')
+            .where('workspace_id', '=', tenant.workspace.id)
+            .where('started_at', '>=', since)
+            .where('finished_at', 'is not', null)
+            .executeTakeFirst()) ?? false,
+        8000,
+      );
+    } finally {
+      await sweeper.stop();
+      await giving.stop();
+    }
   });
 
   it('lets long jobs wait out an outage: a giving run, an import, and a messages-worker process', async () => {

@@ -68,7 +68,8 @@ function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): D
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
-    // Notices a server that vanished without closing the socket (a failover moving the address).
+    // TCP keepalive lets the system notice a server that vanished without closing the socket
+    // (a failover moving the address), where an idle connection would otherwise wait forever.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),

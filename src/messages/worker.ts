@@ -231,10 +231,10 @@ export async function deliverBatch(db: Kysely<DB>, options: WorkerOptions): Prom
   const outcomes = await Promise.all(claimed.map((row) => attempt(row, options)));
   // The sends happened: if the database is away now (a restart), wait for it rather than
   // drop what they did. Dropped, the rows would sit in `sending` until their lease ran out
-  // and then count as outcome_unknown, mail that went out reported as lost.
-  // One transaction, so a try cut short leaves nothing half recorded for the next one. No
-  // time limit: once the lease has run out and another worker marked a row outcome_unknown,
-  // a late success still turns it into `sent` (see complete).
+  // and then count as outcome_unknown, mail that went out reported as lost. One transaction,
+  // so a try cut short leaves nothing half recorded for the next one. No time limit: once
+  // the lease has run out and another worker marked a row outcome_unknown, a late success
+  // still turns it into `sent` (see complete).
   const finished = now();
   await retryWhileUnavailable(() => db.transaction().execute((trx) => complete(trx, outcomes, options, finished)), {
     patienceMs: Number.POSITIVE_INFINITY,

@@ -75,6 +75,12 @@ suite(title, () => {
     app = await startServer(config);
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     tenant = await createTenant(app, 'Restart Co');
+    // Up before anything is restarted (a worker starting while the database is down exits).
+    await waitFor('the messages worker process to start', async () => cliWorker.output.includes('Delivering messages as'), 40_000).catch(
+      (error: Error) => {
+        throw new Error(`${error.message} (exit code ${cliWorker.process.exitCode}): ${cliWorker.output}`);
+      },
+    );
   });
 
   afterAll(async () => {
@@ -368,7 +374,6 @@ suite(title, () => {
     // `rapport messages-worker`, a process of its own that used to die at the first restart, has
     // been running since the file started: through every restart and crash of the tests above,
     // and two more now. It is still up, and stops cleanly when asked.
-    await waitFor('the messages worker process to start', async () => cliWorker.output.includes('Delivering messages as'), 30_000);
     await postgres.restart('fast');
     await postgres.restart('immediate');
     await waitUntilReady();

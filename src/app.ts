@@ -18,7 +18,7 @@ import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { findTemplateRuleBreaks } from './messages/template-check.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { registerErrorHandling, registerShutdownAnswer } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { surveyPageRoutes } from './feedback/page-routes.js';
@@ -55,6 +55,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const app = Fastify({
     trustProxy: config.trustProxy,
+    // Fastify's own answer has its own body; registerShutdownAnswer gives the documented one.
+    return503OnClosing: false,
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -69,6 +71,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
 
   registerErrorHandling(app);
+  registerShutdownAnswer(app);
   registerValidation(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);

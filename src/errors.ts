@@ -28,6 +28,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 export interface FieldIssue {
   path: string;
   message: string;
+  /** Where the path points when not into the body: `params`, `querystring`. */
+  in?: string;
 }
 
 /** The one error class: a closed code, a message for people, and optional details. */

@@ -78,7 +78,9 @@ function checkBatchFields(body: Record<string, unknown>): void {
     const issue = findInputIssue(value, FREE_JSON_LIMITS.depth);
     if (issue) {
       const path = `/${key}${issue.path === '/' ? '' : issue.path}`;
-      throw new AppError('validation_failed', `Invalid request: body ${path} ${issue.message}`, { issues: [{ path, message: issue.message }] });
+      throw new AppError('validation_failed', `Invalid request: body ${path} ${issue.message}`, {
+        issues: [{ path, message: issue.message }],
+      });
     }
   }
 }

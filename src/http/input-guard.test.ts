@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { fromDatabaseError } from '../errors.js';
 import { createTenant, useTestApp } from '../test/app.js';
 import { countWorkspaceRows } from '../test/database.js';
 import { createSurvey, invite, pathOf, surveyableCustomer } from '../feedback/test-setup.js';
@@ -120,5 +122,15 @@ describe('authentication comes first', () => {
       const response = await ctx.app.inject(request);
       expect(response.statusCode, `${request.method} ${request.url}`).toBe(401);
     }
+  });
+});
+
+describe('behind the edge', () => {
+  it('maps the database refusing a NUL to a 400, should one ever get past the guard', async () => {
+    const refusal = await sql`select ${'a\u0000b'}::text as t`.execute(ctx.database.db).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(fromDatabaseError(refusal)).toMatchObject({ code: 'validation_failed', status: 400 });
   });
 });

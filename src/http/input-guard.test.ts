@@ -104,6 +104,14 @@ describe('limits on free-form JSON', () => {
     expect(evidence.statusCode).toBe(400);
     expect(issueOf(evidence.body).path).toMatch(/^\/evidence/);
 
+    const message = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/messages',
+      payload: { customerId: id, purpose: 'service', templateKey: 'any_key', data: { order: nested(17) } },
+    });
+    expect(message.statusCode).toBe(400);
+    expect(issueOf(message.body)).toMatchObject({ path: '/data', message: expect.stringMatching(/deeper than 16 levels \(at \/order/) });
+
     const profile = (await tenant.api({ method: 'GET', url: `/api/v1/customers/${id}` })).json();
     expect(JSON.stringify(profile.customer.traits)).toBe(JSON.stringify(nested(16)));
   });

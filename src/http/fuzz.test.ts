@@ -64,6 +64,18 @@ const PATH_PREFIXES: Record<string, string> = {
   accounts: 'cus',
   'follow-ups': 'cas',
 };
+/** Values a field of that name takes, so that plausible bodies get past the services' own checks. */
+const NAME_HINTS: Record<string, string> = {
+  email: 'fuzz@example.com',
+  currency: 'GBP',
+  timeZone: 'Europe/London',
+  language: 'en',
+  defaultLanguage: 'en',
+  start: '09:00',
+  end: '17:00',
+  country: 'GB',
+  phone: '+447700900123',
+};
 const STRING_CANDIDATES = [
   'fuzz',
   'fuzz@example.com',
@@ -175,8 +187,10 @@ function sample(schema: Schema, ids: string[], depth = 0, name = ''): unknown {
       // An id field gets a real id of its kind (customerId → cus_…), when the seed made one.
       const prefix = ID_PREFIXES[name.replace(/Id$/, '')];
       const ownKind = prefix ? ids.filter((id) => id.startsWith(`${prefix}_`)) : [];
+      const hint = NAME_HINTS[name];
       const candidates = [
         ...ownKind,
+        ...(hint ? [hint] : []),
         ...STRING_CANDIDATES,
         ...(pattern ? ids : []),
         'f'.repeat(Math.max(1, Math.min(schema.minLength ?? 1, 64))),

@@ -558,4 +558,25 @@ describe('fuzzing every operation', () => {
     // Most authenticated requests must get past the sign-in to mean anything.
     expect(reached / authenticated).toBeGreaterThan(0.8);
   }, 180_000);
+
+  it('answers odd paths outside the API (the browser app, its assets, unknown routes) below 500', async () => {
+    const paths = [
+      '/%00',
+      '/%ED%A0%80',
+      '/%ZZ',
+      '/assets/..%2F..%2Fpackage.json',
+      '/assets/%00.js',
+      `/${'x'.repeat(5000)}`,
+      '/api/v1/%00',
+      '/s/',
+      '/u/',
+    ];
+    for (const url of paths) {
+      for (const method of ['GET', 'POST'] as const) {
+        const response = await ctx.app.inject({ method, url, headers: { cookie } });
+        expect(response.statusCode, `${method} ${url.slice(0, 40)}`).toBeLessThan(500);
+        expect(response.body).not.toContain('"name": "rapport"');
+      }
+    }
+  });
 });

@@ -18,7 +18,7 @@ import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { authenticateFirst } from './http/authenticate.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { registerErrorHandling, registerShutdownAnswer } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { healthRoutes } from './http/health.js';
 import { feedbackRoutes } from './feedback/routes.js';
@@ -54,6 +54,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const app = Fastify({
     trustProxy: config.trustProxy,
+    // Fastify's own answer has its own body; registerShutdownAnswer gives the documented one.
+    return503OnClosing: false,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });
   app.decorate('database', database);
@@ -61,6 +63,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!options.database) app.addHook('onClose', () => database.close());
 
   registerErrorHandling(app);
+  registerShutdownAnswer(app);
   registerValidation(app);
   authenticateFirst(app);
   registerInputGuard(app);

@@ -185,17 +185,18 @@ mary@example.com,,gift,1,GBP,2024-03-05T09:00:00Z,,billing,INV-3
     const csv = `name,email\nA,a@example.com\nB,b@example.com\nC,c@example.com\nBoom,boom@example.com\nE,e@example.com\n`;
     try {
       const failed = await runImport(tenant, 'customers', 'csv', csv, 2);
-      expect(failed.summary).toMatchObject({ rows: 5, created: 3, rejected: 2 });
+      expect(failed.summary).toMatchObject({ rows: 5, created: 2, rejected: 3 });
       expect(failed.rejected).toEqual([
         { row: 4, reason: expect.stringMatching(/batch of lines 4–5 was rolled back whole.*XX001.*import the file again/) },
         { row: 5, reason: expect.stringMatching(/batch of lines 4–5 was rolled back whole/) },
+        { row: 6, reason: expect.stringMatching(/import stopped after the batch of lines 4–5 failed/) },
       ]);
-      expect(await counts(tenant.workspace.id)).toMatchObject({ customers: 3, identities: 3 });
+      expect(await counts(tenant.workspace.id)).toMatchObject({ customers: 2, identities: 2 });
     } finally {
       await sql`drop trigger refuse_boom on customer_identities`.execute(db);
       await sql`drop function refuse_boom()`.execute(db);
     }
     const again = await runImport(tenant, 'customers', 'csv', csv, 2);
-    expect(again.summary).toMatchObject({ created: 2, unchanged: 3, rejected: 0 });
+    expect(again.summary).toMatchObject({ created: 3, unchanged: 2, rejected: 0 });
   });
 });

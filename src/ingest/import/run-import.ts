@@ -4,6 +4,7 @@ import { parse, type CsvError } from 'csv-parse';
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { workspaceCountry } from '../../customers/identities.js';
+import { retryWhileUnavailable } from '../../db/outage.js';
 import type { DB, JsonValue } from '../../db/tables.js';
 import { AppError, fromDatabaseError } from '../../errors.js';
 import { FREE_JSON_LIMITS, findInputIssue } from '../../http/input-guard.js';
@@ -159,13 +160,22 @@ export async function importStream(db: Kysely<DB>, actor: Actor, input: Readable
     await options.onRejected?.(rejected);
   };
   let batch: Array<{ row: number; record: ImportRow }> = [];
+  // Set once a batch failed: the rest of the file is read and reported, not written, so that an
+  // outage past the retries' patience does not cost that patience again for every batch.
+  let stopped: string | undefined;
   const flush = async () => {
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
+    if (stopped) {
+      for (const item of rows) await reject({ row: item.row, reason: stopped });
+      return;
+    }
     let result: Awaited<ReturnType<typeof importBatch>>;
     try {
-      result = await importBatch(db, actor, country, importer, rows);
+      // A batch is one transaction and importers recognise what they stored, so a batch the
+      // database's restart cut off is simply run again: a long import rides through.
+      result = await retryWhileUnavailable(() => importBatch(db, actor, country, importer, rows));
     } catch (error) {
       // The batch's transaction is rolled back: report its rows so that the answer says what
       // was not kept; every importer recognises what it stored, so running the file again is safe.
@@ -174,6 +184,7 @@ export async function importStream(db: Kysely<DB>, actor: Actor, input: Readable
       options.onBatchFailed?.(error, { from, to });
       const reason = batchFailure(error, from, to);
       for (const item of rows) await reject({ row: item.row, reason });
+      stopped = `not imported: the import stopped after the batch of lines ${from}–${to} failed; import the file again`;
       return;
     }
     for (const outcome of result.outcomes) summary[outcome]++;

@@ -63,6 +63,7 @@ const PATH_PREFIXES: Record<string, string> = {
   members: 'usr',
   accounts: 'cus',
   'follow-ups': 'cas',
+  'survey-invitations': 'inv',
 };
 /** Values a field of that name takes, so that plausible bodies get past the services' own checks. */
 const NAME_HINTS: Record<string, string> = {
@@ -419,7 +420,9 @@ describe('fuzzing every operation', () => {
     const db = ctx.database.db;
     writeKey = (await createApiKey(db, systemActor(seeded.workspace.id, 'test'), { kind: 'write', name: 'fuzz' })).key;
     const document = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    operations = operationsOf(document);
+    // What erases, merges or deletes runs last, so that the seeded records serve the other operations first.
+    const destructive = (op: Operation) => op.method === 'DELETE' || /\/(erase|merge|sign-out)$/.test(op.path);
+    operations = operationsOf(document).sort((a, b) => Number(destructive(a)) - Number(destructive(b)));
     for (const op of operations) {
       if (op.method !== 'GET' || op.path.includes('{')) continue;
       const response = await ctx.app.inject({ method: 'GET', url: op.path, headers: { cookie } });
@@ -447,10 +450,13 @@ describe('fuzzing every operation', () => {
   }, 120_000);
 
   function requestOf(op: Operation, c: Case, idList: string[]): InjectOptions {
-    const url = op.path.replace(
-      /\/([^/]*)\/\{(\w+)\}/g,
-      (_m, collection: string, name: string) => `/${collection}/${valueOf(collection, name)}`,
-    );
+    const segments = op.path.split('/');
+    const url = segments
+      .map((segment, i) => {
+        const name = /^\{(\w+)\}$/.exec(segment)?.[1];
+        return name ? valueOf(segments[i - 1] ?? '', name) : segment;
+      })
+      .join('/');
     function valueOf(collection: string, name: string): string {
       const given = c.params?.[name];
       if (given !== undefined) return given;
@@ -511,6 +517,10 @@ describe('fuzzing every operation', () => {
     };
     for (const [index, op] of operations.entries()) {
       const idList = [...ids];
+      // The fuzz may revoke keys (DELETE /api-keys/{id}): each ingestion operation gets a fresh write key.
+      if (op.ingest) {
+        writeKey = (await createApiKey(ctx.database.db, systemActor(seeded.workspace.id, 'test'), { kind: 'write', name: 'fuzz' })).key;
+      }
       for (const c of casesOf(op, index)) {
         const request = requestOf(op, c, idList);
         // Public pages are the customer's (a staff session is turned away there): fuzzed without one.

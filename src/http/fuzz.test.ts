@@ -248,8 +248,29 @@ function wrongType(value: unknown): unknown {
 
 const json = (value: unknown) => JSON.stringify(value);
 
-function bodyCases(schema: Schema | undefined, ids: string[]): Case[] {
-  const valid = schema ? sample(schema, ids) : {};
+/** A plausible body: from the schema, or for ingestion (whose schema says little) an event or a batch of them. */
+function plausibleBody(op: Operation, ids: string[]): unknown {
+  if (!op.ingest) return op.body ? sample(op.body, ids) : {};
+  const event = {
+    type: 'track',
+    event: 'Fuzzed',
+    userId: 'fuzz-user',
+    messageId: `fuzz-${op.path}`,
+    properties: { plan: { name: 'Sim 10', tags: ['a'] } },
+    traits: { email: 'fuzz@example.com' },
+    context: { library: { name: 'fuzz' } },
+    timestamp: '2025-01-15T10:00:00Z',
+  };
+  if (op.path.includes('batch') || op.path.endsWith('/b') || op.path.endsWith('/import')) {
+    return op.path.startsWith('/batch')
+      ? { api_key: 'in the header', batch: [{ event: 'Fuzzed', distinct_id: 'fuzz-user' }] }
+      : { batch: [event, event] };
+  }
+  return event;
+}
+
+function bodyCases(op: Operation, ids: string[]): Case[] {
+  const valid = plausibleBody(op, ids);
   const object = typeof valid === 'object' && valid !== null && !Array.isArray(valid) ? (valid as Record<string, unknown>) : {};
   const keys = Object.keys(object);
   const cases: Case[] = [
@@ -348,9 +369,9 @@ function parameterCases(operation: Operation, ids: string[]): Case[] {
 }
 
 /** A few random cases per operation from a fixed seed: any text in any parameter, any JSON in any field. */
-function randomCases(operation: Operation, schema: Schema | undefined, ids: string[], seed: number): Case[] {
+function randomCases(operation: Operation, ids: string[], seed: number): Case[] {
   const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...ids, ''), fc.string({ unit: 'grapheme' }));
-  const valid = schema ? sample(schema, ids) : {};
+  const valid = plausibleBody(operation, ids);
   const keys = typeof valid === 'object' && valid !== null && !Array.isArray(valid) ? Object.keys(valid) : [];
   const value = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.string({ unit: 'binary' }), fc.integer(), fc.double(), fc.constant(null));
   const arbitrary = fc.record({
@@ -488,7 +509,7 @@ describe('fuzzing every operation', () => {
 
   function casesOf(op: Operation, index: number): Case[] {
     const idList = [...ids];
-    const cases = [...bodyCases(op.body, idList), ...parameterCases(op, idList), ...randomCases(op, op.body, idList, SEED + index)];
+    const cases = [...bodyCases(op, idList), ...parameterCases(op, idList), ...randomCases(op, idList, SEED + index)];
     if (op.path.startsWith('/s/')) {
       cases.push(
         ...['constructor=1', 'toString=1', '__proto__=1', 'q_why=a%00b', 'q_nps=11&q_nps=%ED%A0%80', `q_why=${'x'.repeat(70_000)}`].map(

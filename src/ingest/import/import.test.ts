@@ -173,6 +173,19 @@ mary@example.com,,gift,1,GBP,2024-03-05T09:00:00Z,,billing,INV-3
     const csv = await runImport(tenant, 'customers', 'csv', `name,email\nNul\u0000,nul2@example.com\nWhole,whole@example.com\n`);
     expect(csv.summary).toMatchObject({ created: 1, rejected: 1 });
     expect(csv.rejected).toEqual([{ row: 2, reason: expect.stringMatching(/^\/name contains a NUL/) }]);
+    // A JSON cell holds what its text escapes: a NUL, or nesting past the limit, refuses the row by the path inside it.
+    const deep = `${'{"a":'.repeat(20)}1${'}'.repeat(20)}`;
+    const cells = await runImport(
+      tenant,
+      'customers',
+      'csv',
+      `name,email,traits\nEscaped,esc@example.com,"{""note"":""a\\u0000b""}"\nDeep,deep@example.com,"${deep.replace(/"/g, '""')}"\n`,
+    );
+    expect(cells.summary).toMatchObject({ created: 0, rejected: 2 });
+    expect(cells.rejected).toEqual([
+      { row: 2, reason: expect.stringMatching(/^\/traits\/note: contains a NUL/) },
+      { row: 3, reason: expect.stringMatching(/^\/traits\/a\/a.*nested deeper than 16 levels/) },
+    ]);
   });
 
   it('rolls back a batch that fails for a reason other than its rows, reports its lines, and loads them when run again', async () => {

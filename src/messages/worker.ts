@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, MessageChannel, MessagesTable } from '../db/tables.js';
 import { newId } from '../ids.js';
-import { TransportError, type OutgoingMessage, type SendResult, type Transports } from './channels/index.js';
+import { TransportError, type OutgoingMessage, type SendResult, type Transport, type Transports } from './channels/index.js';
 
 export interface WorkerOptions {
   /** Names this worker on the rows it holds; unique per process. */
@@ -29,7 +29,8 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
 /**
  * Claims due messages: each is marked `sending` with this worker's id and a lease, and the
  * claim commits before anything is sent. SKIP LOCKED lets any number of workers claim at
- * once without waiting on, or taking, each other's rows.
+ * once without waiting on, or taking, each other's rows. A claimed message is not yet handed
+ * over (`handover_pending`): see `handOver`.
  */
 export async function claimMessages(
   db: Kysely<DB>,
@@ -55,7 +56,7 @@ export async function claimMessages(
       for update skip locked
     )
     update messages m set status = 'sending', claimed_by = ${options.workerId}, lease_until = ${lease},
-      attempts = m.attempts + 1, updated_at = ${options.now}
+      handover_pending = true, updated_at = ${options.now}
     from due where m.workspace_id = due.workspace_id and m.id = due.id
     returning m.*`.execute(db);
   return result.rows;
@@ -77,9 +78,35 @@ function outgoing(row: MessageRow, publicUrl: string): OutgoingMessage {
 
 type Outcome = { row: MessageRow; sent: SendResult } | { row: MessageRow; error: TransportError };
 
-async function attempt(row: MessageRow, options: WorkerOptions): Promise<Outcome> {
-  const transport = row.channel ? options.transports[row.channel] : undefined;
-  if (!transport) return { row, error: new TransportError(`channel ${row.channel ?? 'none'} is not configured`, true) };
+/**
+ * Commits that this message is being handed to its transport, just before the send: from
+ * here on a crash leaves its outcome unknown; before it, the lease sweep may queue it again.
+ * This is what bounds a crash to the messages in flight instead of the whole claim (a killed
+ * worker used to leave all 50 claimed emails `outcome_unknown`, about 60 % never sent). It
+ * counts the attempt and renews the lease for the send itself. Fenced on this worker, its
+ * lease and the pending mark: a message whose lease ran out (the sweep or another worker has
+ * it now) is not sent, so no two workers ever hand one message over.
+ */
+async function handOver(db: Kysely<DB>, row: MessageRow, options: WorkerOptions, now: Date): Promise<MessageRow | undefined> {
+  return db
+    .updateTable('messages')
+    .set({
+      handover_pending: false,
+      attempts: sql<number>`attempts + 1`,
+      lease_until: new Date(now.getTime() + options.leaseSeconds * 1000),
+      updated_at: now,
+    })
+    .where('workspace_id', '=', row.workspace_id)
+    .where('id', '=', row.id)
+    .where('status', '=', 'sending')
+    .where('claimed_by', '=', options.workerId)
+    .where('handover_pending', '=', true)
+    .where('lease_until', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+async function send(transport: Transport, row: MessageRow, options: WorkerOptions): Promise<Outcome> {
   try {
     return { row, sent: await transport.send(outgoing(row, options.publicUrl)) };
   } catch (error) {
@@ -89,76 +116,101 @@ async function attempt(row: MessageRow, options: WorkerOptions): Promise<Outcome
 }
 
 /**
- * Records what the sends did. Every update is fenced on `claimed_by`: a worker whose lease
- * ran out and whose message was taken over changes nothing. A late success still turns an
+ * Records what one send did, as soon as it is known, so that a crash never leaves a finished
+ * send unrecorded. Every update is fenced on `claimed_by`: a worker whose lease ran out and
+ * whose message was taken over changes nothing. A late success still turns an
  * `outcome_unknown` failure into `sent`, because then the send is known to have happened.
  */
-async function complete(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOptions, now: Date): Promise<void> {
-  const sent = outcomes.filter((o): o is Extract<Outcome, { sent: SendResult }> => 'sent' in o);
-  if (sent.length) {
-    await sql`update messages m set status = 'sent', sent_at = ${now}, updated_at = ${now}, lease_until = null,
-        provider_id = v.provider_id, reason = null, last_error = null
-      from (select unnest(${sql.val(sent.map((o) => o.row.workspace_id))}::text[]) as workspace_id,
-                   unnest(${sql.val(sent.map((o) => o.row.id))}::text[]) as id,
-                   unnest(${sql.val(sent.map((o) => o.sent.providerId))}::text[]) as provider_id) v
-      where m.workspace_id = v.workspace_id and m.id = v.id and m.claimed_by = ${options.workerId}
-        and (m.status = 'sending' or (m.status = 'failed' and m.reason = 'outcome_unknown'))`.execute(db);
-  }
-  for (const outcome of outcomes) {
-    if (!('error' in outcome)) continue;
-    const { row, error } = outcome;
-    // A send that may have happened is repeated only where the receiver drops a repeat.
-    const idempotent = row.channel ? (options.transports[row.channel]?.idempotent ?? false) : false;
-    const unknown = error.outcomeUnknown && !idempotent;
-    const retry = !error.permanent && !unknown && row.attempts < options.maxAttempts;
-    const updated = await db
+async function record(db: Kysely<DB>, outcome: Outcome, options: WorkerOptions, now: Date): Promise<void> {
+  const { row } = outcome;
+  if ('sent' in outcome) {
+    await db
       .updateTable('messages')
-      .set(
-        retry
-          ? {
-              status: 'queued',
-              next_attempt_at: new Date(now.getTime() + retryDelayMs(row.attempts)),
-              claimed_by: null,
-              lease_until: null,
-              last_error: error.message,
-              updated_at: now,
-            }
-          : {
-              status: 'failed',
-              reason: unknown ? 'outcome_unknown' : error.permanent ? 'rejected' : 'attempts_exhausted',
-              lease_until: null,
-              last_error: error.message,
-              updated_at: now,
-            },
-      )
+      .set({
+        status: 'sent',
+        sent_at: now,
+        updated_at: now,
+        lease_until: null,
+        provider_id: outcome.sent.providerId,
+        reason: null,
+        last_error: null,
+      })
       .where('workspace_id', '=', row.workspace_id)
       .where('id', '=', row.id)
-      .where('status', '=', 'sending')
       .where('claimed_by', '=', options.workerId)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows > 0n) {
-      await db
-        .insertInto('message_events')
-        .values({
-          workspace_id: row.workspace_id,
-          id: newId('mev'),
-          message_id: row.id,
-          customer_id: row.customer_id,
-          kind: retry ? 'retry' : unknown ? 'outcome_unknown' : 'failed',
-          detail: JSON.stringify({ attempt: row.attempts, error: error.message }),
-          occurred_at: now,
-        })
-        .execute();
-    }
+      .where((eb) => eb.or([eb('status', '=', 'sending'), eb.and([eb('status', '=', 'failed'), eb('reason', '=', 'outcome_unknown')])]))
+      .execute();
+    return;
+  }
+  const { error } = outcome;
+  // A send that may have happened is repeated only where the receiver drops a repeat.
+  const idempotent = row.channel ? (options.transports[row.channel]?.idempotent ?? false) : false;
+  const unknown = error.outcomeUnknown && !idempotent;
+  const retry = !error.permanent && !unknown && row.attempts < options.maxAttempts;
+  const updated = await db
+    .updateTable('messages')
+    .set(
+      retry
+        ? {
+            status: 'queued',
+            next_attempt_at: new Date(now.getTime() + retryDelayMs(row.attempts)),
+            claimed_by: null,
+            lease_until: null,
+            handover_pending: false,
+            last_error: error.message,
+            updated_at: now,
+          }
+        : {
+            status: 'failed',
+            reason: unknown ? 'outcome_unknown' : error.permanent ? 'rejected' : 'attempts_exhausted',
+            lease_until: null,
+            handover_pending: false,
+            last_error: error.message,
+            updated_at: now,
+          },
+    )
+    .where('workspace_id', '=', row.workspace_id)
+    .where('id', '=', row.id)
+    .where('status', '=', 'sending')
+    .where('claimed_by', '=', options.workerId)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows > 0n) {
+    await db
+      .insertInto('message_events')
+      .values({
+        workspace_id: row.workspace_id,
+        id: newId('mev'),
+        message_id: row.id,
+        customer_id: row.customer_id,
+        kind: retry ? 'retry' : unknown ? 'outcome_unknown' : 'failed',
+        detail: JSON.stringify({ attempt: row.attempts, error: error.message }),
+        occurred_at: now,
+      })
+      .execute();
   }
 }
 
+/** Hands one claimed message over (mark, send, record); nothing if its lease is gone. */
+async function deliverOne(db: Kysely<DB>, row: MessageRow, options: WorkerOptions, now: () => Date): Promise<void> {
+  const transport = row.channel ? options.transports[row.channel] : undefined;
+  if (!transport) {
+    await record(db, { row, error: new TransportError(`channel ${row.channel ?? 'none'} is not configured`, true) }, options, now());
+    return;
+  }
+  const held = await handOver(db, row, options, now());
+  if (!held) return;
+  await record(db, await send(transport, held, options), options, now());
+}
+
+const DEFAULT_CONCURRENCY = 5;
+
 /**
  * Settles messages whose worker died between claim and completion (lease expired while
- * `sending`). Whether the send happened is unknown. On idempotent channels the message is
+ * `sending`). One never handed over (`handover_pending`) was not sent: it is queued again.
+ * For one handed over, whether the send happened is unknown. On idempotent channels it is
  * queued again under the same idempotency key and the receiver drops a repeat; on the
  * others (email) it is marked failed with reason `outcome_unknown` and never sent again
- * by Rapport: an operator may requeue it knowing it may arrive twice.
+ * by Rapport: an operator may requeue it (`requeueMessages`) knowing it may arrive twice.
  */
 export async function recoverExpiredLeases(
   db: Kysely<DB>,
@@ -175,26 +227,32 @@ export async function recoverExpiredLeases(
     channel: MessageChannel | null;
     attempts: number;
     claimed_by: string | null;
+    handover_pending: boolean;
   }>`
-    select workspace_id, id, customer_id, channel, attempts, claimed_by from messages
+    select workspace_id, id, customer_id, channel, attempts, claimed_by, handover_pending from messages
     where status = 'sending' and lease_until < ${now}
       ${options.workspaceId ? sql`and workspace_id = ${options.workspaceId}` : sql``}
     for update skip locked`.execute(db);
   let requeued = 0;
   let unknown = 0;
   for (const row of expired.rows) {
-    const again = row.channel !== null && idempotent.includes(row.channel);
+    const again = row.handover_pending || (row.channel !== null && idempotent.includes(row.channel));
     // claimed_by stays on a failed row so that a late success from that worker can still record itself.
-    await db
+    // The fences repeat the select's conditions: outside a transaction its row lock is already gone.
+    const updated = await db
       .updateTable('messages')
       .set(
         again
-          ? { status: 'queued', next_attempt_at: now, claimed_by: null, lease_until: null, updated_at: now }
+          ? { status: 'queued', next_attempt_at: now, claimed_by: null, lease_until: null, handover_pending: false, updated_at: now }
           : { status: 'failed', reason: 'outcome_unknown', lease_until: null, updated_at: now },
       )
       .where('workspace_id', '=', row.workspace_id)
       .where('id', '=', row.id)
-      .execute();
+      .where('status', '=', 'sending')
+      .where('lease_until', '<', now)
+      .where('handover_pending', '=', row.handover_pending)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) continue;
     await db
       .insertInto('message_events')
       .values({
@@ -203,7 +261,11 @@ export async function recoverExpiredLeases(
         message_id: row.id,
         customer_id: row.customer_id,
         kind: again ? 'retry' : 'outcome_unknown',
-        detail: JSON.stringify({ attempt: row.attempts, worker: row.claimed_by, reason: 'lease expired while sending' }),
+        detail: JSON.stringify({
+          attempt: row.attempts,
+          worker: row.claimed_by,
+          reason: row.handover_pending ? 'lease expired before the message was handed over' : 'lease expired while sending',
+        }),
         occurred_at: now,
       })
       .execute();
@@ -213,7 +275,14 @@ export async function recoverExpiredLeases(
   return { requeued, unknown };
 }
 
-/** One round: claim a batch (committed), send it, record the outcomes. Returns how many were claimed. */
+/**
+ * One round: claim a batch (committed), then send it through as many lanes per channel as
+ * the transport carries at once (`Transport.concurrency`), each lane marking, sending and
+ * recording one message at a time. So at any moment at most that many messages are handed
+ * over but unrecorded, which is all a crash can leave `outcome_unknown`. A lane that fails
+ * (the database went away) stops the others from taking more; the rest of the claim stays
+ * `handover_pending` and is queued again when its lease expires. Returns how many were claimed.
+ */
 export async function deliverBatch(db: Kysely<DB>, options: WorkerOptions): Promise<number> {
   const now = options.now ?? (() => new Date());
   const claimed = await claimMessages(db, {
@@ -225,8 +294,25 @@ export async function deliverBatch(db: Kysely<DB>, options: WorkerOptions): Prom
     workspaceId: options.workspaceId,
   });
   if (claimed.length === 0) return 0;
-  const outcomes = await Promise.all(claimed.map((row) => attempt(row, options)));
-  await complete(db, outcomes, options, now());
+  const byChannel = new Map<MessageChannel | null, MessageRow[]>();
+  for (const row of claimed) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
+  let stopped = false;
+  const lanes: Array<Promise<void>> = [];
+  for (const [channel, rows] of byChannel) {
+    const width = (channel ? options.transports[channel]?.concurrency : undefined) ?? DEFAULT_CONCURRENCY;
+    const lane = async () => {
+      try {
+        for (let row = rows.shift(); row && !stopped; row = rows.shift()) await deliverOne(db, row, options, now);
+      } catch (error) {
+        stopped = true;
+        throw error;
+      }
+    };
+    for (let i = 0; i < Math.max(1, width); i++) lanes.push(lane());
+  }
+  const settled = await Promise.allSettled(lanes);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
   return claimed.length;
 }
 

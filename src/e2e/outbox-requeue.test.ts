@@ -39,7 +39,7 @@ const statusOf = async (ws: string, id: string) =>
   (await db().selectFrom('messages').select('status').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirstOrThrow()).status;
 
 async function fitsWidth(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  return page.locator('html').evaluate((html) => html.scrollWidth <= html.clientWidth);
 }
 
 describe('requeueing from the outbox page', () => {

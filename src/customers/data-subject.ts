@@ -7,6 +7,9 @@ import { recordAudit } from '../workspaces/audit.js';
 import { resolveCustomer } from './lookup.js';
 import { CUSTOMER_REFERENCES, ERASABLE_TEXT, NO_PERSONAL_DATA } from './references.js';
 import { scrubIngestedEvents } from '../ingest/erase.js';
+import { forStaff } from '../messages/withheld.js';
+
+type MessageText = { subject: string | null; body: string | null; payload: JsonObject };
 
 /** Ids of a customer and every profile merged into it: personal data may sit under any of them. */
 async function profileIds(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<string[]> {
@@ -71,6 +74,8 @@ export async function exportCustomerData(
     const key = ref.column === 'customer_id' ? ref.table : `${ref.table}_as_${ref.column.replace(/_customer_id$/, '')}`;
     data[key] = rowsToJson(result.rows);
   }
+  // Staff download the export: a survey link in a message stays withheld (src/messages/withheld.ts).
+  data.messages = (data.messages ?? []).map((row) => forStaff(row as JsonObject & MessageText));
   const holdingIds = [...(data.holdings ?? []), ...(data.holdings_as_payer ?? [])].map((row) => String(row.id));
   data.usage_records =
     holdingIds.length === 0

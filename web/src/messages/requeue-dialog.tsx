@@ -38,8 +38,8 @@ export function RequeueDialog({ message, onClose, onRequeued }: { message: Messa
         Send this {channel} again?
       </h2>
       <p>
-        Rapport cannot tell whether “{message.subject ?? 'this message'}” reached {message.recipient ?? 'the customer'}: the worker sending
-        it stopped before the relay answered.
+        Rapport cannot tell whether “{message.subject ?? 'this message'}” reached {message.recipient ?? 'the customer'}: the connection or
+        the worker sending it was lost before the relay answered.
       </p>
       <p>
         Check the mail relay’s log for Message-ID <code className="dialog__code">{`<${message.idempotencyKey}@…>`}</code> first. If it was

@@ -20,6 +20,10 @@ export interface TestSmtpServer {
   failNext(count: number, code: number): void;
   /** Emails received in full whose "250 accepted" the server is still holding back (see `answerDelayMs`). */
   readonly holding: number;
+  /** Holds the answers to DATA (the mail is in, the relay has not said so yet) until the returned release is called. */
+  hold(): () => void;
+  /** How many DATA answers are being held. */
+  readonly held: number;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,8 @@ export async function startSmtpServer(options: { answerDelayMs?: number } = {}):
   const received: ReceivedMail[] = [];
   let failures: { count: number; code: number } = { count: 0, code: 0 };
   let holding = 0;
+  let gate: Promise<void> | undefined;
+  let held = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -53,7 +59,12 @@ export async function startSmtpServer(options: { answerDelayMs?: number } = {}):
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (gate) {
+          held++;
+          await gate;
+          held--;
+        }
         if (failures.count > 0) {
           failures = { count: failures.count - 1, code: failures.code };
           return callback(Object.assign(new Error('Try again later'), { responseCode: failures.code }));
@@ -85,6 +96,18 @@ export async function startSmtpServer(options: { answerDelayMs?: number } = {}):
     },
     get holding() {
       return holding;
+    },
+    hold() {
+      let release = () => undefined as void;
+      gate = new Promise<void>((resolve) => (release = resolve));
+      const opened = gate;
+      return () => {
+        if (gate === opened) gate = undefined;
+        release();
+      };
+    },
+    get held() {
+      return held;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemActor } from './auth/actor.js';
 import { createApiKey } from './auth/service.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { DataDirectoryInUseError } from './db/data-dir-lock.js';
 import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { Role } from './db/tables.js';
@@ -262,7 +263,10 @@ program
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message =
-    error instanceof AppError || error instanceof InvalidArgumentError || error instanceof ConfigError
+    error instanceof AppError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof ConfigError ||
+    error instanceof DataDirectoryInUseError
       ? error.message
       : String(error instanceof Error ? (error.stack ?? error.message) : error);
   process.stderr.write(`rapport: ${message}\n`);

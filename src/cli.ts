@@ -34,6 +34,16 @@ async function withDatabase<T>(config: Config, work: (database: Database, applie
   }
 }
 
+/** What embedded PGlite guarantees, said where a newcomer sees it (README: "Embedded PGlite: what is guaranteed"). */
+function pgliteGuarantees(config: Config): string {
+  if (config.dataDir.startsWith('memory://')) return 'Embedded PGlite in memory: nothing is kept when this process stops.';
+  return (
+    'Embedded PGlite: acknowledged writes are synced to disk (they survive a crash or power loss); ' +
+    'this process alone owns the data directory (other rapport commands on it are refused while it runs); ' +
+    'one connection, so use PostgreSQL (DATABASE_URL) for heavy or concurrent load.'
+  );
+}
+
 function describeDatabase(config: Config): string {
   return config.databaseUrl ? `PostgreSQL (${new URL(config.databaseUrl).host})` : `embedded PGlite in ${config.dataDir}`;
 }
@@ -89,6 +99,7 @@ program
         process.stdout.write(
           `\nRapport is running on ${describeDatabase(config)} at ${config.publicUrl} (API docs: ${config.publicUrl}/docs)\n`,
         );
+        if (!config.databaseUrl) process.stdout.write(`  ${pgliteGuarantees(config)}\n`);
         if (seeded) printSignIn(seeded, config.publicUrl);
         else if (options.demo)
           process.stdout.write(

@@ -60,6 +60,9 @@ describe('one process per embedded data directory', () => {
       const deadline = Date.now() + 90_000;
       while (!output.includes('Rapport is running') && Date.now() < deadline && server.exitCode === null) await sleep(100);
       expect(output).toContain('Rapport is running');
+      expect(output, 'serve says what embedded PGlite guarantees').toContain(
+        'Embedded PGlite: acknowledged writes are synced to disk (they survive a crash or power loss); this process alone owns the data directory',
+      );
       expect(readFileSync(join(dir, LOCK_FILE), 'utf8').split('\n')[0]).toBe(String(server.pid));
 
       const key = await outcome('create-api-key', '--workspace', 'lock-test');

@@ -4,6 +4,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { lockDataDirectory } from './data-dir-lock.js';
+import { durableDataDirOptions } from './pglite-durable-fs.js';
 import { PgliteDialect, PgliteTraffic } from './pglite-driver.js';
 import type { Config } from '../config.js';
 import type { DB } from './tables.js';
@@ -133,7 +134,7 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
-      ...(dataDir ? { dataDir } : {}),
+      ...(dataDir ? durableDataDirOptions(dataDir) : {}),
       extensions: { pg_trgm },
       parsers: PARSERS,
     });

@@ -42,8 +42,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   if (config.givingIntervalMinutes > 0) {
     const { startGivingScheduler } = await import('./giving/background.js');
-    const giving = startGivingScheduler(app.database.db, { intervalMinutes: config.givingIntervalMinutes }, (error) =>
-      app.log.error({ err: error }, 'giving run failed'),
+    const giving = startGivingScheduler(
+      app.database.db,
+      { intervalMinutes: config.givingIntervalMinutes, pacing: app.database.pacing },
+      (error) => app.log.error({ err: error }, 'giving run failed'),
     );
     app.addHook('preClose', () => giving.stop());
   }

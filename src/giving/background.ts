@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import type { Pacing } from '../db/database.js';
 import type { DB } from '../db/tables.js';
 import { runGiving } from './job.js';
 
@@ -14,7 +15,7 @@ export interface RunningScheduler {
  */
 export function startGivingScheduler(
   db: Kysely<DB>,
-  options: { intervalMinutes: number; firstDelayMs?: number },
+  options: { intervalMinutes: number; firstDelayMs?: number; pacing?: Pacing | undefined },
   onError: (error: unknown) => void,
 ): RunningScheduler {
   const controller = new AbortController();
@@ -31,7 +32,7 @@ export function startGivingScheduler(
     await pause(options.firstDelayMs ?? 60_000);
     while (!controller.signal.aborted) {
       try {
-        await runGiving(db, { workerId });
+        await runGiving(db, { workerId, pacing: options.pacing });
       } catch (error) {
         onError(error);
       }

@@ -37,7 +37,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   if (config.feedback.workerInProcess) {
     const { startSurveySweeper } = await import('./feedback/background.js');
-    const sweeper = startSurveySweeper(app.database.db, config, (error) => app.log.error({ err: error }, 'survey sweep failed'));
+    const sweeper = startSurveySweeper(
+      app.database.db,
+      config,
+      (error) => app.log.error({ err: error }, 'survey sweep failed'),
+      app.database.pacing,
+    );
     app.addHook('preClose', () => sweeper.stop());
   }
   if (config.givingIntervalMinutes > 0) {

@@ -17,7 +17,7 @@ import { ingestRoutes } from './ingest/routes.js';
 import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { registerErrorHandling, registerShutdownAnswer } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { surveyPageRoutes } from './feedback/page-routes.js';
@@ -52,6 +52,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const app = Fastify({
     trustProxy: config.trustProxy,
+    // Fastify's own answer has its own body; registerShutdownAnswer gives the documented one.
+    return503OnClosing: false,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });
   app.decorate('database', database);
@@ -59,6 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!options.database) app.addHook('onClose', () => database.close());
 
   registerErrorHandling(app);
+  registerShutdownAnswer(app);
   registerValidation(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);

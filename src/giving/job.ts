@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { sql, type Kysely } from 'kysely';
 import type { Pacing } from '../db/database.js';
+import { retryWhileUnavailable } from '../db/outage.js';
 import type { DB, JsonObject } from '../db/tables.js';
 import { newId } from '../ids.js';
 import { applyEarningRules } from '../loyalty/earning.js';
@@ -44,6 +45,8 @@ export interface GivingOptions {
   onProgress?: (progress: GivingProgress) => void;
   /** On embedded PGlite: smaller chunks, and requests get their turn before each step (see Pacing). */
   pacing?: Pacing | undefined;
+  /** Stops waiting out a database outage (the scheduler is stopping). */
+  signal?: AbortSignal;
 }
 
 export interface GivingResult {
@@ -144,7 +147,8 @@ async function claimChunk(db: Kysely<DB>, workspaceId: string, workerId: string,
     where (workspace_id, chunk) = (
       select workspace_id, chunk from giving_chunks
       where workspace_id = ${workspaceId} and (done_at is null or done_at < ${sweepStart})
-        and (lease_until is null or lease_until < clock_timestamp())
+        -- this worker's own lease too: a claim whose answer a dropped connection lost
+        and (lease_until is null or lease_until < clock_timestamp() or leased_by = ${workerId})
       order by chunk limit 1 for update skip locked)
     returning chunk`.execute(db);
   return rows[0]?.chunk;
@@ -166,46 +170,53 @@ export async function runGivingForWorkspace(
 ): Promise<GivingResult['runs'][number]> {
   const now = options.now ?? new Date();
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
-  const workspace = await db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  // Every step is a transaction that is safe to run again, so a database restart costs a pause, not the run.
+  const again = <T>(work: () => Promise<T>) => retryWhileUnavailable(work, options.signal ? { signal: options.signal } : {});
+  const workspace = await again(() =>
+    db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow(),
+  );
   const sweepStart = new Date();
   const runId = newId('grun');
-  const setup = await db.transaction().execute(async (trx) => {
-    await ensureGiftTemplates(trx, workspaceId);
-    const rules = await listGivingRules(trx, workspaceId);
-    // The layout is fixed once made, so workers that start later agree on what a chunk is.
-    let chunks = Number(
-      (await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
-    );
-    if (chunks === 0) {
-      const customers = Number(
-        (await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
-      );
-      const [perChunk, maxChunks] = options.pacing ? [PGLITE_CUSTOMERS_PER_CHUNK, PGLITE_MAX_CHUNKS] : [CUSTOMERS_PER_CHUNK, 64];
-      chunks = options.chunks ?? Math.min(maxChunks, Math.max(1, Math.ceil(customers / perChunk)));
-      await trx
-        .insertInto('giving_chunks')
-        .values(Array.from({ length: chunks }, (_, chunk) => ({ workspace_id: workspaceId, chunk })))
-        .onConflict((oc) => oc.columns(['workspace_id', 'chunk']).doNothing())
-        .execute();
-      chunks = Number(
+  const setup = await again(() =>
+    db.transaction().execute(async (trx) => {
+      await ensureGiftTemplates(trx, workspaceId);
+      const rules = await listGivingRules(trx, workspaceId);
+      // The layout is fixed once made, so workers that start later agree on what a chunk is.
+      let chunks = Number(
         (await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ??
           0,
       );
-    }
-    await trx
-      .insertInto('giving_runs')
-      .values({ workspace_id: workspaceId, id: runId, worker: workerId, started_at: sweepStart })
-      .execute();
-    return { rules, chunks };
-  });
+      if (chunks === 0) {
+        const customers = Number(
+          (await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
+        );
+        const [perChunk, maxChunks] = options.pacing ? [PGLITE_CUSTOMERS_PER_CHUNK, PGLITE_MAX_CHUNKS] : [CUSTOMERS_PER_CHUNK, 64];
+        chunks = options.chunks ?? Math.min(maxChunks, Math.max(1, Math.ceil(customers / perChunk)));
+        await trx
+          .insertInto('giving_chunks')
+          .values(Array.from({ length: chunks }, (_, chunk) => ({ workspace_id: workspaceId, chunk })))
+          .onConflict((oc) => oc.columns(['workspace_id', 'chunk']).doNothing())
+          .execute();
+        chunks = Number(
+          (await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ??
+            0,
+        );
+      }
+      await trx
+        .insertInto('giving_runs')
+        .values({ workspace_id: workspaceId, id: runId, worker: workerId, started_at: sweepStart })
+        .execute();
+      return { rules, chunks };
+    }),
+  );
   // Earning, point expiry and offer expiry are each idempotent, so each is a transaction of
   // its own: on PGlite requests get their turn in between.
   await options.pacing?.beforeUnit();
-  const pointsEarned = await db.transaction().execute((trx) => applyEarningRules(trx, workspaceId, { now }));
+  const pointsEarned = await again(() => db.transaction().execute((trx) => applyEarningRules(trx, workspaceId, { now })));
   await options.pacing?.beforeUnit();
-  await db.transaction().execute((trx) => expirePoints(trx, workspaceId, { now }));
+  await again(() => db.transaction().execute((trx) => expirePoints(trx, workspaceId, { now })));
   await options.pacing?.beforeUnit();
-  const giftsExpired = await db.transaction().execute((trx) => expireGifts(trx, workspaceId, now));
+  const giftsExpired = await again(() => db.transaction().execute((trx) => expireGifts(trx, workspaceId, now)));
 
   const byRule: Record<string, number> = {};
   let chunksDone = 0;
@@ -213,7 +224,7 @@ export async function runGivingForWorkspace(
   let giftsCreated = 0;
   for (;;) {
     await options.pacing?.beforeUnit();
-    const index = await db.transaction().execute((trx) => claimChunk(trx, workspaceId, workerId, sweepStart));
+    const index = await again(() => db.transaction().execute((trx) => claimChunk(trx, workspaceId, workerId, sweepStart)));
     if (index === undefined) break;
     const chunk = { index, count: setup.chunks };
     const markDone = async (trx: Kysely<DB>) => {
@@ -230,12 +241,15 @@ export async function runGivingForWorkspace(
     // for the whole chunk, so the rules' reads run on their own and gifts are offered a few
     // per transaction (see offerGifts); a chunk cut short by a crash is leased again and the
     // gifts' unique key skips what was already offered.
-    const outcome = options.pacing
-      ? { created: await giveToChunk(db, workspaceId, setup.rules, { ...scope, pacing: options.pacing }), customers: await markDone(db) }
-      : await db.transaction().execute(async (trx) => {
-          const created = await giveToChunk(trx, workspaceId, setup.rules, scope);
-          return { created, customers: await markDone(trx) };
-        });
+    const pacing = options.pacing;
+    const outcome = await again(async () =>
+      pacing
+        ? { created: await giveToChunk(db, workspaceId, setup.rules, { ...scope, pacing }), customers: await markDone(db) }
+        : db.transaction().execute(async (trx) => {
+            const created = await giveToChunk(trx, workspaceId, setup.rules, scope);
+            return { created, customers: await markDone(trx) };
+          }),
+    );
     chunksDone++;
     customersScanned += outcome.customers;
     for (const [kind, n] of Object.entries(outcome.created)) {
@@ -244,19 +258,21 @@ export async function runGivingForWorkspace(
     }
     options.onProgress?.({ workspaceId, chunksDone, chunks: setup.chunks, giftsCreated });
   }
-  await db
-    .updateTable('giving_runs')
-    .set({
-      finished_at: new Date(),
-      chunks_done: chunksDone,
-      customers_scanned: customersScanned,
-      gifts_created: giftsCreated,
-      gifts_expired: giftsExpired,
-      by_rule: JSON.stringify(byRule),
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', runId)
-    .execute();
+  await again(() =>
+    db
+      .updateTable('giving_runs')
+      .set({
+        finished_at: new Date(),
+        chunks_done: chunksDone,
+        customers_scanned: customersScanned,
+        gifts_created: giftsCreated,
+        gifts_expired: giftsExpired,
+        by_rule: JSON.stringify(byRule),
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', runId)
+      .execute(),
+  );
   return {
     workspaceId,
     runId,
@@ -273,7 +289,7 @@ export async function runGivingForWorkspace(
 export async function runGiving(db: Kysely<DB>, options: GivingOptions = {}): Promise<GivingResult> {
   const workspaces = options.workspaceId
     ? [options.workspaceId]
-    : (await db.selectFrom('workspaces').select('id').orderBy('id').execute()).map((w) => w.id);
+    : (await retryWhileUnavailable(() => db.selectFrom('workspaces').select('id').orderBy('id').execute())).map((w) => w.id);
   const runs: GivingResult['runs'] = [];
   for (const workspaceId of workspaces) runs.push(await runGivingForWorkspace(db, workspaceId, options));
   return { runs };

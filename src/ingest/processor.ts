@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import type { Pacing } from '../db/database.js';
+import { backoffMs } from '../db/outage.js';
 import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { applyEvent, type IngestRow } from './apply.js';
@@ -162,6 +163,8 @@ export function startIngestWorker(
   let stopped = false;
   let nextSweep = 0;
   let wakeUp: (() => void) | undefined;
+  // Failures in a row (the database restarting): the pause before the next try grows with them.
+  let failures = 0;
   const loop = (async () => {
     while (!stopped) {
       let claimed = 0;
@@ -173,12 +176,14 @@ export function startIngestWorker(
         await pacing?.beforeUnit();
         claimed = (await processWithRetry(db, limit, pacing?.unitMs)).claimed;
         if (pacing && claimed > 0) limit = Math.min(maxLimit, Math.max(2, 2 * claimed));
+        failures = 0;
       } catch (error) {
+        failures++;
         options.onError?.(error);
       }
       if (claimed === 0 && !stopped) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idleMs);
+          const timer = setTimeout(resolve, failures > 0 ? backoffMs(failures) : idleMs);
           wakeUp = () => {
             clearTimeout(timer);
             resolve();

@@ -18,7 +18,9 @@ import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { findTemplateRuleBreaks } from './messages/template-check.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
+import { authenticateFirst } from './http/authenticate.js';
 import { registerErrorHandling, registerShutdownAnswer } from './http/error-handler.js';
+import { registerInputGuard } from './http/input-guard.js';
 import { healthRoutes } from './http/health.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { surveyPageRoutes } from './feedback/page-routes.js';
@@ -73,6 +75,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandling(app);
   registerShutdownAnswer(app);
   registerValidation(app);
+  authenticateFirst(app);
+  registerInputGuard(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);
   // Limits are set per route (sign-in now; ingestion later); checked after the body is parsed so a limit can key on it.

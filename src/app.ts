@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import type { Config } from './config.js';
@@ -19,6 +20,8 @@ import { messageRoutes } from './messages/routes.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
+import { LOG_REDACT_PATHS, logSerializers } from './http/logging.js';
+import { registerSecurityHeaders } from './http/security.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { surveyPageRoutes } from './feedback/page-routes.js';
 import { registerValidation } from './http/validation.js';
@@ -40,6 +43,8 @@ export interface BuildOptions {
   database?: Database;
   /** The built browser app (`vite build` output); dist/web by default. */
   webDir?: string;
+  /** Where log lines go; stdout by default (tests capture them). */
+  logStream?: DestinationStream;
 }
 
 const API_DESCRIPTION = `Rapport's HTTP API. Authenticate with a secret key (\`Authorization: Bearer rk_secret_…\`)
@@ -52,7 +57,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const app = Fastify({
     trustProxy: config.trustProxy,
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // No personal data in logs (src/http/logging.ts): erasure cannot reach them.
+    logger: { level: config.logLevel, serializers: logSerializers, redact: LOG_REDACT_PATHS, stream: options.logStream },
   });
   app.decorate('database', database);
   app.decorate('config', config);
@@ -62,6 +68,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerValidation(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);
+  await registerSecurityHeaders(app);
   // Limits are set per route (sign-in now; ingestion later); checked after the body is parsed so a limit can key on it.
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(swagger, {
@@ -77,7 +84,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       security: [{ secretKey: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // No validator badge: it would send the address of the API description to swagger.io.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebApp(app, options.webDir);
 

@@ -22,8 +22,13 @@ function isOwnOrigin(request: FastifyRequest, origin: string): boolean {
     return false; // `null` (sandboxed frames, redirects across origins) and anything else unparsable
   }
   if (url.origin === new URL(request.server.config.publicUrl).origin) return true;
-  // The scheme is left out on purpose: behind a proxy that ends TLS the server sees http while the page is https.
-  return url.host === request.host;
+  // The Host is read in the Origin's scheme: behind a proxy that ends TLS the server itself sees http, and
+  // a default port (`:443`, `:80`) may or may not be written.
+  try {
+    return new URL(`${url.protocol}//${request.host}`).host === url.host;
+  } catch {
+    return false;
+  }
 }
 
 /**

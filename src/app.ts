@@ -21,7 +21,7 @@ import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { LOG_REDACT_PATHS, logSerializers } from './http/logging.js';
-import { registerSecurityHeaders } from './http/security.js';
+import { allowDocsStyles, registerSecurityHeaders } from './http/security.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { surveyPageRoutes } from './feedback/page-routes.js';
 import { registerValidation } from './http/validation.js';
@@ -85,7 +85,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   });
   // No validator badge: it would send the address of the API description to swagger.io.
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null }, transformStaticCSP: allowDocsStyles });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebApp(app, options.webDir);
 

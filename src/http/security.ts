@@ -55,3 +55,12 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
     return payload;
   });
 }
+
+/**
+ * swagger-ui (/docs) sets inline styles from its script, so its pages allow inline styles; scripts
+ * stay as strict as everywhere else (swagger-ui loads only its own files).
+ */
+export function allowDocsStyles(policy: string): string {
+  // The hashes go: a browser ignores 'unsafe-inline' beside any hash.
+  return policy.replace(/(^|;)\s*style-src\s[^;]*/, (_directive, start: string) => `${start}style-src 'self' 'unsafe-inline'`);
+}

@@ -23,6 +23,10 @@ beforeAll(async () => {
     const action = `${web.baseUrl}${url.searchParams.get('path') ?? '/'}`;
     const enctype = url.searchParams.get('enctype') ?? 'text/plain';
     response.setHeader('content-type', 'text/html; charset=utf-8');
+    if (url.pathname === '/frame') {
+      response.end(`<!doctype html><title>Framed</title><iframe name="app" src="${web.baseUrl}/sign-in"></iframe>`);
+      return;
+    }
     response.end(`<!doctype html><title>Win a prize</title>
 <form method="post" action="${action}" enctype="${enctype}"><input type="hidden" name="{&quot;a&quot;:&quot;" value="&quot;}"></form>
 <script>document.forms[0].submit()</script>`);
@@ -102,6 +106,35 @@ describe('cross-site request forgery in a real browser', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(`${target}/sign-in`);
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the content security policy in a real browser', () => {
+  it('lets swagger-ui at /docs render the operations, with no policy violation in the console', async () => {
+    const { page, context, errors } = await openPage(web.browser);
+    try {
+      await page.goto(`${target}/docs/`);
+      await page.locator('.opblock-summary-path', { hasText: '/api/v1/auth/sign-in' }).first().waitFor();
+      // Opening an operation shows its parameters and responses.
+      await page.locator('.opblock-summary', { hasText: '/api/v1/auth/sign-in' }).first().click();
+      await page.locator('.responses-wrapper').first().waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps the app out of another site’s frame', async () => {
+    const { page, context } = await openPage(web.browser);
+    try {
+      const blocked = page.waitForEvent('console', (message) => message.text().includes('frame-ancestors'));
+      await page.goto(`http://localhost:${attackerPort}/frame`);
+      await blocked;
+      const frame = page.frame({ name: 'app' });
+      expect(await frame?.locator('#root').count()).toBe(0);
     } finally {
       await context.close();
     }

@@ -54,44 +54,54 @@ async function signInAdmin(tenant: TestTenant, page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** Signs an admin in, opens the attacker's page in their browser, and answers what Rapport said to the forged post. */
-async function forge(tenant: TestTenant, host: '127.0.0.1' | 'localhost', path: string, enctype = 'text/plain'): Promise<number> {
+/** Opens the attacker's page in the signed-in browser and answers what Rapport said to the forged post. */
+async function forge(page: Page, host: '127.0.0.1' | 'localhost', path: string, enctype = 'text/plain'): Promise<number> {
+  const answered = page.waitForResponse((response) => response.url().startsWith(`${target}${path}`));
+  await page.goto(`http://${host}:${attackerPort}/?path=${encodeURIComponent(path)}&enctype=${encodeURIComponent(enctype)}`);
+  return (await answered).status();
+}
+
+/** A browser in which an admin of the tenant is signed in, for the length of `use`. */
+async function asSignedInAdmin(tenant: TestTenant, use: (page: Page) => Promise<void>): Promise<void> {
   const { page, context } = await openPage(web.browser);
   try {
     await signInAdmin(tenant, page);
-    const answered = page.waitForResponse((response) => response.url().startsWith(`${target}${path}`));
-    await page.goto(`http://${host}:${attackerPort}/?path=${encodeURIComponent(path)}&enctype=${encodeURIComponent(enctype)}`);
-    return (await answered).status();
+    await use(page);
   } finally {
     await context.close();
   }
 }
 
 describe('cross-site request forgery in a real browser', () => {
-  it('refuses a giving run posted by a form on another port of the same host (same site, cookie sent)', async () => {
+  it('refuses a giving run or loyalty earn run posted by a form on another port of the same host (same site: the cookie goes along)', async () => {
     const tenant = await createTenant(ctx.app, 'Same-site target');
-    expect(await forge(tenant, '127.0.0.1', '/api/v1/giving/runs')).toBe(403);
-    // The API parses no form bodies: this one is refused before anyone is authenticated.
-    expect([403, 415]).toContain(await forge(tenant, '127.0.0.1', '/api/v1/giving/runs', 'application/x-www-form-urlencoded'));
+    await asSignedInAdmin(tenant, async (page) => {
+      expect(await forge(page, '127.0.0.1', '/api/v1/giving/runs')).toBe(403);
+      // The API parses no form bodies: this one is refused before anyone is authenticated.
+      expect([403, 415]).toContain(await forge(page, '127.0.0.1', '/api/v1/giving/runs', 'application/x-www-form-urlencoded'));
+      expect(await forge(page, '127.0.0.1', '/api/v1/loyalty/earn-runs')).toBe(403);
+    });
     expect(await givingRuns(tenant)).toBe(0);
   });
 
-  it('refuses a giving run posted by a form on another site', async () => {
+  it('refuses a giving run or loyalty earn run posted by a form on another site', async () => {
     const tenant = await createTenant(ctx.app, 'Cross-site target');
-    expect([401, 403]).toContain(await forge(tenant, 'localhost', '/api/v1/giving/runs'));
+    await asSignedInAdmin(tenant, async (page) => {
+      expect([401, 403]).toContain(await forge(page, 'localhost', '/api/v1/giving/runs'));
+      expect([401, 403]).toContain(await forge(page, 'localhost', '/api/v1/loyalty/earn-runs'));
+    });
     expect(await givingRuns(tenant)).toBe(0);
-  });
-
-  it('refuses a loyalty earn run posted from the same site and from another site', async () => {
-    const tenant = await createTenant(ctx.app, 'Earn-run target');
-    expect(await forge(tenant, '127.0.0.1', '/api/v1/loyalty/earn-runs')).toBe(403);
-    expect([401, 403]).toContain(await forge(tenant, 'localhost', '/api/v1/loyalty/earn-runs'));
   });
 
   it('refuses a sign-in posted from another site (login CSRF) and a sign-out posted from the same site', async () => {
     const tenant = await createTenant(ctx.app, 'Login CSRF target');
-    expect(await forge(tenant, 'localhost', '/api/v1/auth/sign-in')).toBe(403);
-    expect(await forge(tenant, '127.0.0.1', '/api/v1/auth/sign-out')).toBe(403);
+    await asSignedInAdmin(tenant, async (page) => {
+      expect(await forge(page, 'localhost', '/api/v1/auth/sign-in')).toBe(403);
+      expect(await forge(page, '127.0.0.1', '/api/v1/auth/sign-out')).toBe(403);
+      // Still signed in.
+      await page.goto(`${target}/giving`);
+      await page.getByRole('button', { name: 'Run the giving engine now' }).waitFor();
+    });
   });
 
   it('still lets the browser app itself start a giving run and sign out', async () => {

@@ -13,6 +13,14 @@ function isJson(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether the Origin header names this server: the host the request was sent to (the proxy's, with trustProxy), or the public URL. */
 function isOwnOrigin(request: FastifyRequest, origin: string): boolean {
   let url: URL;
@@ -21,7 +29,7 @@ function isOwnOrigin(request: FastifyRequest, origin: string): boolean {
   } catch {
     return false; // `null` (sandboxed frames, redirects across origins) and anything else unparsable
   }
-  if (url.origin === new URL(request.server.config.publicUrl).origin) return true;
+  if (url.origin === originOf(request.server.config.publicUrl)) return true;
   // The Host is read in the Origin's scheme: behind a proxy that ends TLS the server itself sees http, and
   // a default port (`:443`, `:80`) may or may not be written.
   try {

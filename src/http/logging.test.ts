@@ -44,9 +44,18 @@ describe('logs at the default level', () => {
     const tenant = await createTenant(app);
     const admin = await tenant.signInAs('admin');
     const log = await logged(async () => {
-      const search = await tenant.api({ method: 'GET', url: `/api/v1/customers?q=${encodeURIComponent(EMAIL)}&limit=5`, remoteAddress: '203.0.113.57' });
+      const search = await tenant.api({
+        method: 'GET',
+        url: `/api/v1/customers?q=${encodeURIComponent(EMAIL)}&limit=5`,
+        remoteAddress: '203.0.113.57',
+      });
       expect(search.statusCode).toBe(200);
-      await app.inject({ method: 'GET', url: `/api/v1/customers?q=${EMAIL}`, headers: { cookie: admin.cookie } });
+      await app.inject({
+        method: 'GET',
+        url: `/api/v1/customers?q=${EMAIL}`,
+        headers: { cookie: admin.cookie },
+        remoteAddress: '2001:db8:abcd:12::7',
+      });
     });
     const requests = log.split('\n').map((line) => JSON.parse(line) as { msg: string; req?: { url: string; remoteAddress: string } });
     const incoming = requests.filter((line) => line.msg === 'incoming request');
@@ -55,7 +64,9 @@ describe('logs at the default level', () => {
     expect(log).toContain('request completed');
     expect(log).not.toContain('archie');
     expect(log).not.toContain('example.net');
+    expect(incoming[1]?.req?.remoteAddress).toBe('2001:db8:abcd::/48');
     expect(log).not.toContain('203.0.113.57');
+    expect(log).not.toContain(':12::7');
     expect(log).not.toContain(tenant.secretKey);
     expect(log).not.toContain(admin.cookie.split('=')[1]);
   });

@@ -32,7 +32,10 @@ export function loggableUrl(request: FastifyRequest): string {
         if (name) return PUBLIC_ID.test(value) ? value : match;
         return value.split('/').map(safeSegment).join('/');
       })
-    : path.split('/').map((segment) => (segment ? safeSegment(segment) : segment)).join('/');
+    : path
+        .split('/')
+        .map((segment) => (segment ? safeSegment(segment) : segment))
+        .join('/');
   if (!query) return shown;
   const keys = new Set(query.split('&').map((pair) => decodeKey(pair.split('=')[0] ?? '')));
   return `${shown}?${[...keys].map((key) => `${QUERY_KEY.test(key) ? key : HIDDEN}=${HIDDEN}`).join('&')}`;

@@ -54,7 +54,8 @@ describe('security headers', () => {
       expect(response.headers['strict-transport-security'], name).toBeUndefined();
     }
     expect(responses.api.statusCode).toBe(200);
-    for (const name of ['api', 'unauthenticated', 'missing'] as const) expect(responses[name].headers['cache-control'], name).toBe('no-store');
+    for (const name of ['api', 'unauthenticated', 'missing'] as const)
+      expect(responses[name].headers['cache-control'], name).toBe('no-store');
     expect(responses.docs.headers['cache-control']).not.toBe('no-store');
   });
 
@@ -84,7 +85,9 @@ describe('security headers', () => {
     for (const page of pages) {
       const style = /<style>([\s\S]*?)<\/style>/.exec(page.body)?.[1];
       expect(style).toBeDefined();
-      const hash = `'sha256-${createHash('sha256').update(style ?? '').digest('base64')}'`;
+      const hash = `'sha256-${createHash('sha256')
+        .update(style ?? '')
+        .digest('base64')}'`;
       expect(csp(page)['style-src']).toContain(hash);
       expect(page.body).not.toMatch(/\sstyle=/);
       expect(page.body).not.toContain('<script');
@@ -137,9 +140,12 @@ describe('cross-site request forgery', () => {
     });
     expect(noBody.statusCode, noBody.body).toBe(200);
     // Behind a proxy the Origin is the public URL, whatever Host the server sees.
-    const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', RAPPORT_PUBLIC_URL: 'https://cx.example.com' }, { databaseUrl: undefined }), {
-      database: ctx.database,
-    });
+    const app = await buildApp(
+      loadConfig({ LOG_LEVEL: 'silent', RAPPORT_PUBLIC_URL: 'https://cx.example.com' }, { databaseUrl: undefined }),
+      {
+        database: ctx.database,
+      },
+    );
     try {
       const proxied = await app.inject({
         method: 'POST',

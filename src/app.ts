@@ -21,7 +21,7 @@ import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { LOG_REDACT_PATHS, logSerializers } from './http/logging.js';
-import { allowDocsStyles, registerSecurityHeaders } from './http/security.js';
+import { allowDocsStyles, docsUiConfig, registerSecurityHeaders } from './http/security.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { surveyPageRoutes } from './feedback/page-routes.js';
 import { registerValidation } from './http/validation.js';
@@ -84,8 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       security: [{ secretKey: [] }, { session: [] }],
     },
   });
-  // No validator badge: it would send the address of the API description to swagger.io.
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null }, transformStaticCSP: allowDocsStyles });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: docsUiConfig, transformStaticCSP: allowDocsStyles });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebApp(app, options.webDir);
 

@@ -123,12 +123,23 @@ describe('cross-site request forgery in a real browser', () => {
 });
 
 describe('the content security policy in a real browser', () => {
-  it('lets swagger-ui at /docs render the operations, with no policy violation in the console', async () => {
+  it('lets swagger-ui at /docs render the operations and sign out from "Try it out", with no policy violation in the console', async () => {
+    const tenant = await createTenant(ctx.app, 'Docs');
     const { page, context, errors } = await openPage(web.browser);
     try {
+      await signInAdmin(tenant, page);
       await page.goto(`${target}/docs/`);
       await page.locator('.opblock-summary-path', { hasText: '/api/v1/auth/sign-in' }).first().waitFor();
       expect(await page.locator('.opblock-summary-path').count()).toBeGreaterThan(3);
+      // A body-less change with the session cookie: swagger-ui sends the header the CSRF check asks for.
+      const operation = page.locator('#operations-auth-post_api_v1_auth_sign_out');
+      await operation.locator('.opblock-summary-control').click();
+      await operation.getByRole('button', { name: 'Try it out' }).click();
+      const answered = page.waitForResponse((response) => response.url() === `${target}/api/v1/auth/sign-out`);
+      await operation.getByRole('button', { name: 'Execute' }).click();
+      expect((await answered).status()).toBe(204);
+      const session = await page.evaluate(async () => (await (await fetch('/api/v1/auth/session')).json()) as { session: unknown });
+      expect(session.session).toBeNull();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -64,3 +64,17 @@ export function allowDocsStyles(policy: string): string {
   // The hashes go: a browser ignores 'unsafe-inline' beside any hash.
   return policy.replace(/(^|;)\s*style-src\s[^;]*/, (_directive, start: string) => `${start}style-src 'self' 'unsafe-inline'`);
 }
+
+/**
+ * swagger-ui's settings: its "Try it out" calls send the header that a signed-in change needs
+ * (src/http/csrf.ts), so that body-less calls (sign-out, a giving run) work from /docs too; and no
+ * validator badge, which would send the address of the API description to swagger.io.
+ */
+export const docsUiConfig = {
+  validatorUrl: null,
+  // swagger-ui receives this function as source text inside its own script, so it refers to nothing outside itself.
+  requestInterceptor: (request: { headers?: Record<string, string> }) => {
+    request.headers = { ...request.headers, 'X-Requested-With': 'rapport' };
+    return request;
+  },
+};

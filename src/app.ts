@@ -18,7 +18,7 @@ import { ingestRoutes } from './ingest/routes.js';
 import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { registerErrorHandling, registerShutdownAnswer } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { LOG_REDACT_PATHS, logSerializers } from './http/logging.js';
 import { allowDocsStyles, docsUiConfig, registerSecurityHeaders } from './http/security.js';
@@ -57,6 +57,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const app = Fastify({
     trustProxy: config.trustProxy,
+    // Fastify's own answer has its own body; registerShutdownAnswer gives the documented one.
+    return503OnClosing: false,
     // No personal data in logs (src/http/logging.ts): erasure cannot reach them.
     logger: { level: config.logLevel, serializers: logSerializers, redact: LOG_REDACT_PATHS, stream: options.logStream },
   });
@@ -65,6 +67,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!options.database) app.addHook('onClose', () => database.close());
 
   registerErrorHandling(app);
+  registerShutdownAnswer(app);
   registerValidation(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);

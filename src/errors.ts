@@ -71,11 +71,44 @@ function isPostgresError(error: unknown): error is PostgresError {
   );
 }
 
+/** The socket-level failures of reaching a database server: refused, reset, unreachable, or a name that does not resolve (yet) during a failover. */
+const NODE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+// node-postgres raises these without any code, so they can only be told by their text:
+// the server closed the socket ("Connection terminated unexpectedly"), the pool gave up
+// waiting for a connection, or a query was sent on a client whose connection had failed.
+const NODE_POSTGRES_CONNECTION_MESSAGES = [
+  /^Connection terminated\b/,
+  /^timeout exceeded when trying to connect$/,
+  /^Client has encountered a connection error and is not queryable$/,
+];
+
+/**
+ * Whether an error means the database could not be reached, rather than that it refused the
+ * statement: the server shut down, crashed or is starting up (57P01, 57P02, 57P03), the
+ * connection failed (class 08), or the socket did (ECONNREFUSED, ECONNRESET…). Such work
+ * may succeed unchanged a few seconds later. Looks through `cause` and AggregateError.
+ */
+export function isConnectionError(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (code === '57P01' || code === '57P02' || code === '57P03' || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    if (NODE_CONNECTION_CODES.has(code)) return true;
+  }
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && NODE_POSTGRES_CONNECTION_MESSAGES.some((pattern) => pattern.test(message))) return true;
+  if (error instanceof AggregateError && error.errors.some((inner) => isConnectionError(inner, depth + 1))) return true;
+  return isConnectionError((error as { cause?: unknown }).cause, depth + 1);
+}
+
 /**
  * Maps PostgreSQL error codes (the same from PGlite and node-postgres) to AppError.
- * The one place where database errors are interpreted; never by message text.
+ * The one place where database errors are interpreted; by message text only for the
+ * connection failures node-postgres gives no code (see isConnectionError).
  */
 export function fromDatabaseError(error: unknown): AppError | undefined {
+  if (isConnectionError(error)) return new AppError('unavailable', 'The database is unavailable; retry in a few seconds');
   if (!isPostgresError(error)) return undefined;
   switch (error.code) {
     case '23505':
@@ -94,10 +127,6 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
     case '40001':
     case '40P01':
       return new AppError('conflict', 'The change collided with another one; retry it');
-    case '57P01':
-    case '08006':
-    case '08001':
-      return new AppError('unavailable', 'The database is unavailable');
     default:
       return undefined;
   }

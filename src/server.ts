@@ -20,15 +20,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const existing = await app.database.db.selectFrom('workspaces').select('id').where('slug', '=', 'demo').executeTakeFirst();
     if (!existing) seeded = await options.seedDemo(app.database);
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down');
-      app.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
+  const shutDown = (signal: NodeJS.Signals) => {
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, shutDown);
+  // A server closed otherwise (a test running it in its process) leaves no handler behind.
+  app.addHook('onClose', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeListener(signal, shutDown);
+  });
   if (config.messages.workerInProcess) {
     // Loaded on demand: the channel adapters (SMTP, PDF) are heavy for a process that only prints help.
     const { startMessageWorker } = await import('./messages/background.js');

@@ -151,6 +151,32 @@ describe('tenant boundaries for people', () => {
     expect(members.map((m: { email: string }) => m.email)).not.toContain(stranger.email);
   });
 
+  it('answers the same for an account elsewhere as for a member here, and never says an account exists', async () => {
+    const mine = await createTenant(ctx.app);
+    const theirs = await createTenant(ctx.app);
+    const stranger = await theirs.signInAs('agent');
+    const colleague = await mine.signInAs('agent');
+    const add = (email: string, password?: string) =>
+      mine.api({
+        method: 'POST',
+        url: '/api/v1/members',
+        payload: { email, name: 'Whoever', role: 'agent', ...(password ? { password } : {}) },
+      });
+    const elsewhere = await add(stranger.email, 'any long password');
+    const here = await add(colleague.email, 'any long password');
+    expect([elsewhere.statusCode, here.statusCode]).toEqual([409, 409]);
+    expect(elsewhere.json().error.message.replace(stranger.email, '<email>')).toBe(
+      here.json().error.message.replace(colleague.email, '<email>'),
+    );
+    expect(elsewhere.json().error.message).not.toMatch(/already has|exists|another workspace/i);
+    // Without a password the answer is the one a brand-new address gets, before any look-up.
+    const probes = await Promise.all([add(stranger.email), add(`nobody-${mine.workspace.slug}@example.com`)]);
+    expect(probes.map((p) => [p.statusCode, p.json().error.issues?.[0]?.path])).toEqual([
+      [400, '/password'],
+      [400, '/password'],
+    ]);
+  });
+
   it('keeps at least one admin', async () => {
     const tenant = await createTenant(ctx.app);
     const admin = await tenant.signInAs('admin');

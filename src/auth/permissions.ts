@@ -43,6 +43,9 @@ export const canApproveGoodwill = permission('approve goodwill gestures above bu
 export const canSendMessages = permission('send messages to customers', ['admin', 'lead', 'agent']);
 export const canManageMessageTemplates = permission('change message templates and settings', ['admin', 'lead']);
 export const canManageSurveys = permission('change surveys', ['admin', 'lead']);
+// A survey link lets whoever holds it answer as the customer, so staff never see one; an
+// admin may reveal one to pass it on by hand, and each reveal is audited.
+export const canRevealSurveyLinks = permission('reveal a survey link to pass it on by hand', ['admin']);
 export const canRecordInboundMessages = permission('record message receipts and replies', ['admin'], true, true);
 export const canReadFeedbackMetrics = permission('read feedback metrics, themes and agent scorecards', ['admin', 'lead', 'analyst']);
 export const canReadLoyalty = permission('read points, tiers, rewards, gifts and the giving ledger', ['admin', 'lead', 'analyst', 'agent']);

@@ -1,22 +1,49 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { actorColumns, type Actor } from '../auth/actor.js';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB, JsonObject, JsonValue } from '../db/tables.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { resolveCustomer } from './lookup.js';
-import { CUSTOMER_REFERENCES, ERASABLE_TEXT, NO_PERSONAL_DATA } from './references.js';
-import { scrubIngestedEvents } from '../ingest/erase.js';
+import { emptyValue, PERSONAL_DATA, within, type DataSubject } from './personal-data.js';
 
-/** Ids of a customer and every profile merged into it: personal data may sit under any of them. */
-async function profileIds(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<string[]> {
+/**
+ * A customer as export and erasure see them: the profile and every profile merged into it
+ * (personal data may sit under any of them), the ids their ingested events carry, and their
+ * households. Gathered before anything changes, so each erasure step finds its rows
+ * whatever the steps before it emptied or deleted.
+ */
+async function gatherSubject(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<DataSubject> {
   const merged = await db
     .selectFrom('customers')
     .select('id')
     .where('workspace_id', '=', workspaceId)
     .where('merged_into', '=', customerId)
     .execute();
-  return [customerId, ...merged.map((row) => row.id)];
+  const customerIds = [customerId, ...merged.map((row) => row.id)];
+  const identities = await db
+    .selectFrom('customer_identities')
+    .select(['kind', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', 'in', customerIds)
+    .where('kind', 'in', ['user_id', 'anonymous_id', 'email', 'phone'])
+    .execute();
+  const households = await sql<{ household_id: string; sole: boolean }>`
+    select household_id, bool_and(${within('customer_id', customerIds)}) as sole
+    from household_members
+    where workspace_id = ${workspaceId}
+      and household_id in (select household_id from household_members where workspace_id = ${workspaceId} and ${within('customer_id', customerIds)})
+    group by household_id`.execute(db);
+  return {
+    workspaceId,
+    customerIds,
+    userIds: identities.filter((i) => i.kind === 'user_id').map((i) => i.value),
+    anonymousIds: identities.filter((i) => i.kind === 'anonymous_id').map((i) => i.value),
+    emails: identities.filter((i) => i.kind === 'email').map((i) => i.value),
+    phones: identities.filter((i) => i.kind === 'phone').map((i) => i.value),
+    householdIds: households.rows.map((h) => h.household_id),
+    soleHouseholdIds: households.rows.filter((h) => h.sole).map((h) => h.household_id),
+  };
 }
 
 /** Records a data-subject request, fulfilled at once, with who asked. */
@@ -44,14 +71,33 @@ async function recordRequest(
   return id;
 }
 
-function rowsToJson(rows: Array<Record<string, unknown>>): JsonObject[] {
-  return JSON.parse(JSON.stringify(rows)) as JsonObject[];
+/**
+ * A survey link's token (`<workspace>.<invitation>.<expiry>.<signature>`, see
+ * src/feedback/links.ts): whoever holds it answers as the customer, so it is a credential
+ * wherever it was copied (a message's body and payload, a reply quoting it).
+ */
+const SURVEY_LINK_TOKEN = /ws_[0-9a-z]+\.inv_[0-9a-z]+\.[0-9a-z]{1,12}\.[A-Za-z0-9_-]{32}/g;
+const REDACTED = '[redacted]';
+
+/** A copy of a JSON value with every credential, and every survey link token, in its strings replaced. */
+function redact(value: JsonValue, secrets: readonly string[]): JsonValue {
+  if (typeof value === 'string') {
+    let text = value.replace(SURVEY_LINK_TOKEN, REDACTED);
+    for (const secret of secrets) text = text.split(secret).join(REDACTED);
+    return text;
+  }
+  if (Array.isArray(value)) return value.map((item) => redact(item, secrets));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redact(item, secrets)]));
+  }
+  return value;
 }
 
 /**
- * Everything held about one customer, as JSON: the profile, every row of every table
- * that points at them, their merge records and the audit entries about them. The
- * request is recorded.
+ * Everything held about one customer, as JSON: every row the personal-data registry places
+ * with them (src/customers/personal-data.ts), for the profile and every profile merged into
+ * it, as stored, except credentials: credential columns are left out and their values, and
+ * survey link tokens, are redacted wherever they were copied. The request is recorded.
  */
 export async function exportCustomerData(
   db: Kysely<DB>,
@@ -60,48 +106,26 @@ export async function exportCustomerData(
   reason: string | null = null,
 ): Promise<{ requestId: string; exportedAt: string; customerId: string; data: Record<string, JsonObject[]> }> {
   const customer = await resolveCustomer(db, actor.workspaceId, customerId);
-  const ids = await profileIds(db, actor.workspaceId, customer.id);
-  const data: Record<string, JsonObject[]> = {};
-  data.customers = rowsToJson(
-    await db.selectFrom('customers').selectAll().where('workspace_id', '=', actor.workspaceId).where('id', 'in', ids).execute(),
-  );
-  for (const ref of CUSTOMER_REFERENCES) {
-    const result = await sql<Record<string, unknown>>`select * from ${sql.table(ref.table)}
-      where workspace_id = ${actor.workspaceId} and ${sql.ref(ref.column)} in (${sql.join(ids)})`.execute(db);
-    const key = ref.column === 'customer_id' ? ref.table : `${ref.table}_as_${ref.column.replace(/_customer_id$/, '')}`;
-    data[key] = rowsToJson(result.rows);
+  const subject = await gatherSubject(db, actor.workspaceId, customer.id);
+  const secrets = new Set<string>();
+  const tables: Record<string, JsonObject[]> = {};
+  for (const entry of PERSONAL_DATA) {
+    if (!entry.rows) continue;
+    const result = await sql<Record<string, unknown>>`select * from ${sql.table(entry.table)}
+      where workspace_id = ${subject.workspaceId} and ${entry.rows(subject)}`.execute(db);
+    const credentials = Object.keys(entry.columns).filter((column) => entry.columns[column]?.class === 'credential');
+    tables[entry.table] = result.rows.map((row) => {
+      for (const column of credentials) {
+        const secret = row[column];
+        // A short value could match ordinary text; every credential is far longer.
+        if (typeof secret === 'string' && secret.length >= 8) secrets.add(secret);
+        delete row[column];
+      }
+      const json = JSON.parse(JSON.stringify(row)) as JsonObject;
+      return entry.exportView ? entry.exportView(json) : json;
+    });
   }
-  const holdingIds = [...(data.holdings ?? []), ...(data.holdings_as_payer ?? [])].map((row) => String(row.id));
-  data.usage_records =
-    holdingIds.length === 0
-      ? []
-      : rowsToJson(
-          await db
-            .selectFrom('usage_records')
-            .selectAll()
-            .where('workspace_id', '=', actor.workspaceId)
-            .where('holding_id', 'in', holdingIds)
-            .orderBy('period_start')
-            .execute(),
-        );
-  data.customer_merges = rowsToJson(
-    await db
-      .selectFrom('customer_merges')
-      .selectAll()
-      .where('workspace_id', '=', actor.workspaceId)
-      .where((eb) => eb.or([eb('survivor_id', 'in', ids), eb('merged_id', 'in', ids)]))
-      .execute(),
-  );
-  data.audit_log = rowsToJson(
-    await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('workspace_id', '=', actor.workspaceId)
-      .where('entity_type', '=', 'customer')
-      .where('entity_id', 'in', ids)
-      .orderBy('occurred_at')
-      .execute(),
-  );
+  const data = redact(tables, [...secrets]) as Record<string, JsonObject[]>;
   const now = new Date();
   const requestId = await recordRequest(db, actor, { customerId: customer.id, kind: 'export', reason, at: now });
   await recordAudit(db, actor, { action: 'customer.exported', entityType: 'customer', entityId: customer.id, changes: { requestId } });
@@ -109,10 +133,11 @@ export async function exportCustomerData(
 }
 
 /**
- * Erases a customer's personal data from every table and keeps what aggregates need:
- * holdings, usage and transaction amounts stay, pointing at a profile with no name,
- * traits, identities, consent, household membership or event payloads. The request is
- * recorded with who asked and when.
+ * Erases a customer's personal data, for the profile and every profile merged into it: every
+ * column the personal-data registry marks personal is emptied (or its rows deleted) in every
+ * row it places with them, pending ingested events included. What aggregates need stays:
+ * holdings, usage, amounts, scores and counts, pointing at a profile with no personal data.
+ * The request is recorded with who asked and when.
  */
 export async function eraseCustomer(
   db: Kysely<DB>,
@@ -122,79 +147,9 @@ export async function eraseCustomer(
 ): Promise<{ requestId: string; customerId: string; erasedAt: string; profilesErased: number }> {
   const workspaceId = actor.workspaceId;
   const customer = await resolveCustomer(db, workspaceId, customerId);
-  const ids = await profileIds(db, workspaceId, customer.id);
+  const subject = await gatherSubject(db, workspaceId, customer.id);
+  const ids = subject.customerIds;
 
-  const identities = await db
-    .deleteFrom('customer_identities')
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', 'in', ids)
-    .returning(['kind', 'value'])
-    .execute();
-  await scrubIngestedEvents(db, workspaceId, {
-    userIds: identities.filter((i) => i.kind === 'user_id').map((i) => i.value),
-    anonymousIds: identities.filter((i) => i.kind === 'anonymous_id').map((i) => i.value),
-  });
-  await db.deleteFrom('consent_events').where('workspace_id', '=', workspaceId).where('customer_id', 'in', ids).execute();
-  const memberships = await db
-    .deleteFrom('household_members')
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', 'in', ids)
-    .returning('household_id')
-    .execute();
-  // A household left without members is named after people no longer here ("The Smiths"):
-  // its name goes, here and in the audit entries that recorded it.
-  const emptied = await db
-    .updateTable('households')
-    .set({ name: 'Erased household', updated_at: new Date() })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', 'in', memberships.length ? memberships.map((m) => m.household_id) : [''])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('household_members as m')
-            .select('m.customer_id')
-            .where('m.workspace_id', '=', workspaceId)
-            .whereRef('m.household_id', '=', 'households.id'),
-        ),
-      ),
-    )
-    .returning('id')
-    .execute();
-  if (emptied.length) {
-    await db
-      .updateTable('audit_log')
-      .set({ changes: '{}' })
-      .where('workspace_id', '=', workspaceId)
-      .where('entity_type', '=', 'household')
-      .where(
-        'entity_id',
-        'in',
-        emptied.map((h) => h.id),
-      )
-      .execute();
-  }
-  await db
-    .updateTable('customer_events')
-    .set({ properties: '{}', context: '{}' })
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', 'in', ids)
-    .execute();
-  await db
-    .updateTable('holdings')
-    .set({ external_ref: null, updated_at: new Date() })
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', 'in', ids)
-    .execute();
-  await db
-    .updateTable('transactions')
-    .set({ description: null })
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', 'in', ids)
-    .execute();
-  for (const text of ERASABLE_TEXT) {
-    await sql`update ${sql.table(text.table)} set ${sql.ref(text.column)} = ${text.empty}
-      where workspace_id = ${workspaceId} and customer_id in (${sql.join(ids)})`.execute(db);
-  }
   // A message still waiting for an erased customer is never sent.
   await db
     .updateTable('messages')
@@ -203,27 +158,27 @@ export async function eraseCustomer(
     .where('customer_id', 'in', ids)
     .where('status', '=', 'queued')
     .execute();
-  await db
-    .updateTable('customer_merges')
-    .set({ merged_profile: '{}', identity: null })
-    .where('workspace_id', '=', workspaceId)
-    .where((eb) => eb.or([eb('survivor_id', 'in', ids), eb('merged_id', 'in', ids)]))
-    .execute();
-  await db
-    .updateTable('audit_log')
-    .set({ changes: '{}' })
-    .where('workspace_id', '=', workspaceId)
-    .where('entity_type', '=', 'customer')
-    .where('entity_id', 'in', ids)
-    .execute();
+  for (const entry of PERSONAL_DATA) {
+    const rows = entry.eraseRows ?? entry.rows;
+    if (!rows) continue;
+    const where = sql`workspace_id = ${workspaceId} and ${rows(subject)}`;
+    if (entry.erase === 'delete') {
+      await sql`delete from ${sql.table(entry.table)} where ${where}`.execute(db);
+      continue;
+    }
+    const values = new Map<string, RawBuilder<unknown>>();
+    for (const [column, kind] of Object.entries(entry.columns)) {
+      if (kind.class !== 'kept' && kind.empty !== undefined) values.set(column, emptyValue(column, kind.empty));
+    }
+    for (const [column, value] of Object.entries(entry.alsoSet ?? {})) values.set(column, value);
+    if (!values.size) continue;
+    const sets = [...values].map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+    await sql`update ${sql.table(entry.table)} set ${sql.join(sets)} where ${where}`.execute(db);
+  }
   const erasedAt = new Date();
   await db
     .updateTable('customers')
-    .set({
-      ...NO_PERSONAL_DATA,
-      erased_at: erasedAt,
-      updated_at: erasedAt,
-    })
+    .set({ erased_at: erasedAt, updated_at: erasedAt })
     .where('workspace_id', '=', workspaceId)
     .where('id', 'in', ids)
     .execute();

@@ -28,27 +28,6 @@ export const CUSTOMER_REFERENCES: ReadonlyArray<{ table: string; column: string 
   { table: 'gifts', column: 'customer_id' },
 ];
 
-/** Free-text columns, beside a customer reference, that may hold personal data: an erasure empties them. */
-export const ERASABLE_TEXT: ReadonlyArray<{ table: string; column: string; empty: null | string }> = [
-  { table: 'interactions', column: 'note', empty: null },
-  { table: 'cases', column: 'subject', empty: 'Erased' },
-  { table: 'goodwill_gestures', column: 'reason', empty: 'Erased' },
-  { table: 'messages', column: 'recipient', empty: null },
-  { table: 'messages', column: 'subject', empty: null },
-  { table: 'messages', column: 'body', empty: null },
-  { table: 'messages', column: 'payload', empty: '{}' },
-  { table: 'messages', column: 'unsubscribe_token', empty: null },
-  { table: 'messages', column: 'last_error', empty: null },
-  { table: 'message_events', column: 'detail', empty: '{}' },
-  { table: 'survey_responses', column: 'comment', empty: null },
-  { table: 'survey_responses', column: 'answers', empty: '{}' },
-  // themes are phrases taken from the comment, and may name people or places
-  { table: 'survey_responses', column: 'themes', empty: '{}' },
-  { table: 'survey_followups', column: 'outcome', empty: null },
-  { table: 'loyalty_entries', column: 'reason', empty: null },
-  { table: 'gifts', column: 'evidence', empty: '{}' },
-];
-
 /** Columns that name customers but are history, not pointers: merges keep both ids as they were. */
 export const CUSTOMER_HISTORY_COLUMNS: ReadonlyArray<{ table: string; column: string }> = [
   { table: 'customer_merges', column: 'survivor_id' },

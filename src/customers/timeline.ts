@@ -93,9 +93,12 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
   },
   {
     // Messages sent, and unsubscribes from them; receipts and replies are interactions (src/messages/inbound.ts).
+    // A subject that shows a value withheld from staff (a survey link: src/messages/withheld.ts) is left out.
     kind: 'message',
     query: (a) => sql`(select 'message' as kind, id, created_at as occurred_at, status as action,
-        jsonb_build_object('purpose', purpose, 'channel', channel, 'templateKey', template_key, 'subject', subject,
+        jsonb_build_object('purpose', purpose, 'channel', channel, 'templateKey', template_key, 'subject',
+          case when jsonb_typeof(payload->'_withheld') = 'array' and exists (select 1 from jsonb_array_elements_text(payload->'_withheld') k
+            where payload->>k.value <> '' and position(payload->>k.value in subject) > 0) then null else subject end,
           'reason', reason, 'sentAt', sent_at, 'deliveredAt', delivered_at) as data
       from messages where workspace_id = ${a.workspaceId} and customer_id = ${a.customerId} ${page(sql`created_at`, a)}
       order by created_at desc, id desc limit ${a.limit})

@@ -56,16 +56,36 @@ const toNumber = (value: string): number => Number(value);
 const asText = (value: string): string => value;
 const PARSERS: Record<number, (value: string) => unknown> = { [OID_INT8]: toNumber, [OID_NUMERIC]: toNumber, [OID_DATE]: asText };
 
+/**
+ * How long a request waits for a PostgreSQL connection before it fails (with a 503): while the
+ * server is unreachable, or every pooled connection is busy. A dead host can otherwise hold a
+ * connect attempt for the operating system's TCP timeout, minutes.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
+
 function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): Database {
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+    // TCP keepalive lets the system notice a server that vanished without closing the socket
+    // (a failover moving the address), where an idle connection would otherwise wait forever.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A restart or failover ends every connection with an error event (57P01 "terminating
+  // connection due to administrator command", or the socket closing). node-postgres emits it
+  // on the pool for an idle connection and on the client for one in use; unheard, either
+  // kills the process. The pool already drops a broken connection and opens a new one for
+  // the next query; the query that was running fails, and the caller sees why (a 503, a
+  // worker's retry). So listening is all there is to do.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
@@ -86,7 +106,8 @@ function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): D
         await client.query('commit');
         return true;
       } catch (error) {
-        await client.query('rollback');
+        // On a broken connection the rollback fails too; the first error is the one that explains.
+        await client.query('rollback').catch(() => undefined);
         throw error;
       } finally {
         client.release();

@@ -1,23 +1,38 @@
 import type { Kysely } from 'kysely';
+import { backoffMs } from '../db/outage.js';
 import type { DB } from '../db/tables.js';
+import { isConnectionError } from '../errors.js';
 import type { InviteConfig } from './invitations.js';
 import { runSurveySweep } from './sweep.js';
 
 /** How often the trigger sweep looks for new subjects. */
 const INTERVAL_MS = 60_000;
 
-/** Runs the survey trigger sweep every minute until stopped; a failed round is reported and retried next time. */
+/**
+ * Runs the survey trigger sweep every minute until stopped. A failed round is reported and
+ * retried: within seconds, backing off, when the database was unreachable (a restart), else
+ * at the next minute.
+ */
 export function startSurveySweeper(db: Kysely<DB>, config: InviteConfig, onError: (error: unknown) => void): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let outages = 0;
   const round = () => {
     running = runSurveySweep(db, config, {
       onError: (error, subject) => onError(Object.assign(new Error(`survey invitation for ${subject} failed`), { cause: error })),
     })
-      .then(() => undefined, onError)
+      .then(
+        () => {
+          outages = 0;
+        },
+        (error: unknown) => {
+          onError(error);
+          outages = isConnectionError(error) ? outages + 1 : 0;
+        },
+      )
       .finally(() => {
-        if (!stopped) timer = setTimeout(round, INTERVAL_MS);
+        if (!stopped) timer = setTimeout(round, outages > 0 ? backoffMs(outages) : INTERVAL_MS);
       });
   };
   timer = setTimeout(round, 1000);

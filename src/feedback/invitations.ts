@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Actor } from '../auth/actor.js';
 import type { FeedbackConfig } from '../config.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import type { DB, SurveyInvitationsTable } from '../db/tables.js';
+import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { enqueueMessage } from '../messages/enqueue.js';
 import { createTemplate } from '../messages/templates.js';
 import { toIso } from '../time.js';
+import { recordAudit } from '../workspaces/audit.js';
 import { linkSecret, newNonce, signLinkToken, surveyLink } from './links.js';
-import type { Invitation } from './schemas.js';
+import type { Invitation, RevealedLink } from './schemas.js';
 import type { SurveyRow } from './surveys.js';
 
 export type InvitationRow = Selectable<SurveyInvitationsTable>;
@@ -52,7 +55,8 @@ export async function linkOf(db: Kysely<DB>, config: InviteConfig, row: Invitati
   );
 }
 
-export async function toInvitation(db: Kysely<DB>, config: InviteConfig, row: InvitationRow): Promise<Invitation> {
+/** An invitation as staff see it: never with its link, which only the customer may hold. */
+export function toInvitation(row: InvitationRow): Invitation {
   return {
     id: row.id,
     surveyId: row.survey_id,
@@ -63,7 +67,6 @@ export async function toInvitation(db: Kysely<DB>, config: InviteConfig, row: In
     status: row.status,
     reason: row.reason,
     messageId: row.message_id,
-    link: row.status === 'skipped' ? null : await linkOf(db, config, row),
     expiresAt: toIso(row.expires_at),
     createdAt: toIso(row.created_at),
   };
@@ -85,6 +88,24 @@ async function ensureInviteTemplate(db: Kysely<DB>, workspaceId: string): Promis
     subject: 'How did we do?',
     body: 'Hello {{ customer.first_name | default: "there" }},\n\nWould you tell us how it went? It takes a minute: {{ data.link }}\n\n{{ workspace.name }}',
   });
+}
+
+/**
+ * Whether one of the customer's email addresses is that of a member of the workspace: staff
+ * do not answer surveys about their own work, so such a customer is not invited.
+ */
+async function reachesStaff(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('customer_identities as i')
+    .innerJoin('users as u', 'u.email', 'i.value')
+    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 'u.id').on('m.workspace_id', '=', workspaceId))
+    .select('i.value')
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.customer_id', '=', customerId)
+    .where('i.kind', '=', 'email')
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
 }
 
 /** Whether the customer had a survey invitation in the last `days` days, from any survey. */
@@ -134,6 +155,7 @@ export async function inviteCustomer(
 
   let skip: string | null = null;
   if (options.sample && !sampled(survey.id, subject.key, Number(survey.sampling_rate))) skip = 'sampled_out';
+  else if (await reachesStaff(db, ws, customer.id)) skip = 'staff_contact';
   else if (!options.ignoreContactFrequency && (await recentlyInvited(db, ws, customer.id, config.feedback.contactDays, now))) {
     skip = 'contact_frequency';
   }
@@ -171,7 +193,9 @@ export async function inviteCustomer(
       data: { link: await linkOf(db, config, row), survey: survey.name, company: workspace.name },
       idempotencyKey: `survey:${row.id}`,
     },
-    { now },
+    // The link is the customer's credential to answer: it goes out in the message and
+    // nowhere else (an admin may reveal it, audited, with revealInvitationLink).
+    { now, withhold: ['link'] },
   );
   const status = message.status === 'suppressed' ? 'suppressed' : 'sent';
   return db
@@ -181,4 +205,54 @@ export async function inviteCustomer(
     .where('id', '=', row.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** The agent of the interaction or case an invitation is about, if any. */
+async function handledBy(db: Kysely<DB>, row: InvitationRow): Promise<string | null> {
+  const ws = row.workspace_id;
+  const [interaction, kase] = await Promise.all([
+    row.interaction_id
+      ? db
+          .selectFrom('interactions')
+          .select('agent_user_id')
+          .where('workspace_id', '=', ws)
+          .where('id', '=', row.interaction_id)
+          .executeTakeFirst()
+      : undefined,
+    row.case_id
+      ? db.selectFrom('cases').select('agent_user_id').where('workspace_id', '=', ws).where('id', '=', row.case_id).executeTakeFirst()
+      : undefined,
+  ]);
+  return interaction?.agent_user_id ?? kase?.agent_user_id ?? null;
+}
+
+/**
+ * The link of an invitation that went out, for an admin to pass on by hand (say, when the
+ * message bounced and the customer calls). Each reveal is recorded in the audit log.
+ */
+export async function revealInvitationLink(
+  db: Kysely<DB>,
+  actor: Actor,
+  config: InviteConfig,
+  invitationId: string,
+): Promise<RevealedLink> {
+  const row = await db
+    .selectFrom('survey_invitations')
+    .selectAll()
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('id', '=', invitationId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Survey invitation', invitationId);
+  if (row.status === 'skipped') throw new AppError('conflict', `The invitation was skipped (${row.reason ?? 'no reason'}) and has no link`);
+  // An admin who also serves customers must not hold the link to a survey about their own work.
+  if (actor.kind === 'user' && (await handledBy(db, row)) === actor.userId) {
+    throw new AppError('forbidden', 'This survey is about your own work; another admin can reveal its link');
+  }
+  await recordAudit(db, actor, {
+    action: 'survey_invitation.link_revealed',
+    entityType: 'survey_invitation',
+    entityId: row.id,
+    changes: { customerId: row.customer_id, surveyId: row.survey_id },
+  });
+  return { invitationId: row.id, link: await linkOf(db, config, row), expiresAt: toIso(row.expires_at) };
 }

@@ -32,6 +32,9 @@ const UI: Record<string, Record<string, string>> = {
     invalid: 'This survey link is not valid. Please use the link exactly as it was sent to you.',
     expired: 'This survey link has expired. Thank you for wanting to answer all the same.',
     closed: 'This survey is closed. Thank you for wanting to answer all the same.',
+    staffTitle: 'Signed in as staff',
+    staff:
+      'This browser is signed in to Rapport as staff, and survey answers must come from customers. Sign out, or ask the customer to answer from their own device.',
   },
   pl: {
     next: 'Dalej',
@@ -54,6 +57,9 @@ const UI: Record<string, Record<string, string>> = {
     invalid: 'Ten link do ankiety jest nieprawidłowy. Prosimy użyć linku dokładnie w takiej postaci, w jakiej został wysłany.',
     expired: 'Ten link do ankiety wygasł. Mimo to dziękujemy za chęć odpowiedzi.',
     closed: 'Ta ankieta jest zamknięta. Mimo to dziękujemy za chęć odpowiedzi.',
+    staffTitle: 'Zalogowano jako pracownik',
+    staff:
+      'Ta przeglądarka jest zalogowana do Rapport jako pracownik, a odpowiedzi muszą pochodzić od klientów. Prosimy się wylogować albo poprosić klienta o odpowiedź na jego własnym urządzeniu.',
   },
 };
 
@@ -189,7 +195,8 @@ export function renderThankYou(definition: Definition, language: string, company
   );
 }
 
-export function renderLinkProblem(problem: 'invalid' | 'expired' | 'closed', language = 'en'): string {
+export function renderLinkProblem(problem: 'invalid' | 'expired' | 'closed' | 'staff', language = 'en'): string {
   const words = ui(language);
-  return document(language, words.thanksTitle ?? '', `<h1>${escapeHtml(words[problem] ?? '')}</h1>`);
+  const title = problem === 'staff' ? words.staffTitle : words.thanksTitle;
+  return document(language, title ?? '', `<h1>${escapeHtml(words[problem] ?? '')}</h1>`);
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { resolveSession, SESSION_COOKIE } from '../auth/service.js';
 import { Type } from 'typebox';
 import type { JsonObject } from '../db/tables.js';
 import { moodOf, parseForm } from './answers.js';
@@ -14,7 +15,7 @@ const PageQuery = Type.Object({
   done: Type.Optional(Type.String({ maxLength: 1 })),
 });
 
-const STATUS = { invalid: 404, expired: 410, closed: 410 } as const;
+const STATUS = { invalid: 404, expired: 410, closed: 410, staff: 403 } as const;
 
 /**
  * The public survey page (no sign-in: the signed link is the credential). GET shows a page,
@@ -32,7 +33,14 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .type('text/html; charset=utf-8')
       .send(body);
 
-  async function open(token: string, reply: FastifyReply): Promise<SurveySession | undefined> {
+  async function open(request: FastifyRequest, token: string, reply: FastifyReply): Promise<SurveySession | undefined> {
+    // Answers come from customers: a browser signed in to Rapport is staff's, and is turned
+    // away before the link is even read (src/feedback/credit.ts has the rest of the rule).
+    const session = request.cookies[SESSION_COOKIE];
+    if (session && (await resolveSession(app.database.db, session))) {
+      await html(reply, STATUS.staff, renderLinkProblem('staff'));
+      return undefined;
+    }
     try {
       return await openSurveyLink(app.database.db, app.config.feedback.surveySecret, token);
     } catch (error) {
@@ -43,7 +51,7 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get('/s/:token', { schema: { hide: true, params: TokenParams, querystring: PageQuery } }, async (request, reply) => {
-    const session = await open(request.params.token, reply);
+    const session = await open(request, request.params.token, reply);
     if (!session) return reply;
     const { definition, language, response, companyName } = session;
     const href = `/s/${encodeURIComponent(request.params.token)}`;
@@ -77,7 +85,7 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const session = await open(request.params.token, reply);
+      const session = await open(request, request.params.token, reply);
       if (!session) return reply;
       const { definition, language, companyName } = session;
       const total = usedPageCount(definition);

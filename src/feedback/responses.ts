@@ -1,8 +1,11 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CustomerRow, DB, JsonObject, SurveyResponsesTable } from '../db/tables.js';
+import { systemActor } from '../auth/actor.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';
+import { recordAudit } from '../workspaces/audit.js';
 import { analyseComment } from './analytics.js';
+import { suppliedContactPoint } from './credit.js';
 import { mergeAnswers, readPageAnswers, standardScores, type FormFields } from './answers.js';
 import { pickLanguage, questionsOnPage, usedPageCount } from './definition.js';
 import type { InvitationRow } from './invitations.js';
@@ -130,7 +133,7 @@ export async function markOpened(db: Kysely<DB>, invitation: InvitationRow, now 
 }
 
 /** What a response is about, copied from its interaction or case when it is first saved. */
-async function linking(db: Kysely<DB>, invitation: InvitationRow) {
+async function subjectOf(db: Kysely<DB>, invitation: InvitationRow) {
   const ws = invitation.workspace_id;
   if (invitation.interaction_id) {
     const i = await db
@@ -169,6 +172,18 @@ async function linking(db: Kysely<DB>, invitation: InvitationRow) {
       };
   }
   return { interaction_id: null, case_id: null, agent_user_id: null, team_id: null, channel: null, job_id: null, product_line_id: null };
+}
+
+/**
+ * What a response is about, and the agent it is credited to: none when the handling agent
+ * supplied one of the customer's contact points (src/feedback/credit.ts).
+ */
+async function linking(db: Kysely<DB>, invitation: InvitationRow) {
+  const subject = await subjectOf(db, invitation);
+  const agent = subject.agent_user_id;
+  if (agent && (await suppliedContactPoint(db, invitation.workspace_id, invitation.customer_id, agent)))
+    return { columns: { ...subject, agent_user_id: null }, uncredited: agent };
+  return { columns: subject, uncredited: null };
 }
 
 export interface SaveResult {
@@ -234,6 +249,7 @@ export async function saveAnswers(
     return { response, errors };
   }
   const segment = session.customer.traits.segment;
+  const link = await linking(db, invitation);
   const response = await db
     .insertInto('survey_responses')
     .values({
@@ -244,13 +260,21 @@ export async function saveAnswers(
       invitation_id: invitation.id,
       customer_id: invitation.customer_id,
       language,
-      ...(await linking(db, invitation)),
+      ...link.columns,
       segment: typeof segment === 'string' ? segment : null,
       ...values,
       started_at: now,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  if (link.uncredited) {
+    await recordAudit(db, systemActor(ws, 'feedback'), {
+      action: 'survey_response.agent_not_credited',
+      entityType: 'survey_response',
+      entityId: response.id,
+      changes: { agentId: link.uncredited, interactionId: response.interaction_id, reason: 'agent_supplied_contact_point' },
+    });
+  }
   return { response, errors };
 }
 

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { canManageSurveys, canReadCustomers, canSendMessages, canWorkCases } from '../auth/permissions.js';
+import { canManageSurveys, canReadCustomers, canRevealSurveyLinks, canSendMessages, canWorkCases } from '../auth/permissions.js';
 import { AppError } from '../errors.js';
 import { actorOf, requires } from '../http/authenticate.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
 import { pickLanguage, usedPageCount, validateDefinition } from './definition.js';
 import { getFollowUp, listFollowUps, resolveFollowUp } from './followups.js';
-import { inviteCustomer, toInvitation } from './invitations.js';
+import { inviteCustomer, revealInvitationLink, toInvitation } from './invitations.js';
 import { renderSurveyPage } from './page-render.js';
 import { listResponses } from './responses.js';
 import {
@@ -19,6 +19,7 @@ import {
   PreviewInput,
   PreviewSchema,
   ResponseList,
+  RevealedLinkSchema,
   ResponseQuery,
   SurveyChanges,
   SurveyInput,
@@ -109,7 +110,8 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: requires(canSendMessages),
       schema: {
         tags,
-        summary: 'Invite one customer now (contact-frequency rule and consent apply; sampling does not)',
+        summary:
+          'Invite one customer now (contact-frequency rule and consent apply; sampling does not). The link goes to the customer through the outbox only',
         params: IdParams,
         body: InvitationInput,
         response: { 201: InvitationSchema, ...errorResponses },
@@ -123,11 +125,27 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
           if (survey.status === 'archived') throw new AppError('conflict', 'An archived survey sends no invitations');
           const { customerId, interactionId, caseId } = request.body;
           const key = interactionId ? `int:${interactionId}` : caseId ? `case:${caseId}` : `manual:${customerId}:${Date.now()}`;
-          const row = await inviteCustomer(trx, app.config, survey, customerId, { key, interactionId, caseId });
-          return toInvitation(trx, app.config, row);
+          return toInvitation(await inviteCustomer(trx, app.config, survey, customerId, { key, interactionId, caseId }));
         });
       return reply.status(201).send(invitation);
     },
+  );
+
+  app.post(
+    '/survey-invitations/:id/link',
+    {
+      preHandler: requires(canRevealSurveyLinks),
+      schema: {
+        tags,
+        summary: "Reveal an invitation's survey link to pass it on by hand (admins only; recorded in the audit log)",
+        params: IdParams,
+        response: { 200: RevealedLinkSchema, ...errorResponses },
+      },
+    },
+    async (request) =>
+      db()
+        .transaction()
+        .execute((trx) => revealInvitationLink(trx, actorOf(request), app.config, request.params.id)),
   );
 
   app.get(

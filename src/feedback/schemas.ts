@@ -145,11 +145,17 @@ export const InvitationSchema = Type.Object({
   status: Type.Union([Type.Literal('sent'), Type.Literal('suppressed'), Type.Literal('skipped')]),
   reason: Nullable(Type.String()),
   messageId: Nullable(Type.String()),
-  link: Nullable(Type.String({ description: 'The signed survey link (only for invitations that went out)' })),
   expiresAt: DateTime,
   createdAt: DateTime,
 });
 export type Invitation = Static<typeof InvitationSchema>;
+
+export const RevealedLinkSchema = Type.Object({
+  invitationId: Type.String(),
+  link: Type.String({ description: "The signed survey link: the customer's credential to answer" }),
+  expiresAt: DateTime,
+});
+export type RevealedLink = Static<typeof RevealedLinkSchema>;
 
 export const ResponseSchema = Type.Object({
   id: Type.String(),

@@ -71,7 +71,12 @@ export async function invite(
 ): Promise<{ id: string; link: string; status: string; reason: string | null }> {
   const response = await tenant.api({ method: 'POST', url: `/api/v1/surveys/${surveyId}/invitations`, payload });
   expect(response.statusCode, response.body).toBe(201);
-  return response.json();
+  const invitation = response.json();
+  if (invitation.status === 'skipped') return { ...invitation, link: '' };
+  // Staff never get the link; the tenant's secret key acts as an admin and reveals it (audited).
+  const revealed = await tenant.api({ method: 'POST', url: `/api/v1/survey-invitations/${invitation.id}/link` });
+  expect(revealed.statusCode, revealed.body).toBe(200);
+  return { ...invitation, link: revealed.json().link };
 }
 
 /** The path of a link (`/s/…`), for app.inject. */

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import { backoffMs, pause } from '../db/outage.js';
 import type { DB } from '../db/tables.js';
+import { isConnectionError } from '../errors.js';
 import { runGiving } from './job.js';
 
 export interface RunningScheduler {
@@ -19,23 +21,20 @@ export function startGivingScheduler(
 ): RunningScheduler {
   const controller = new AbortController();
   const workerId = `${hostname()}:${process.pid}:giving`;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      controller.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
   const loop = async (): Promise<void> => {
-    await pause(options.firstDelayMs ?? 60_000);
+    await pause(options.firstDelayMs ?? 60_000, controller.signal);
+    let outages = 0;
     while (!controller.signal.aborted) {
       try {
-        await runGiving(db, { workerId });
+        // Each step rides through a short outage itself (job.ts); this catches a longer one.
+        await runGiving(db, { workerId, signal: controller.signal });
+        outages = 0;
       } catch (error) {
         onError(error);
+        outages = isConnectionError(error) ? outages + 1 : 0;
       }
-      await pause(options.intervalMinutes * 60_000);
+      // A run the database's absence cut short is tried again soon, not after a whole interval (a day by default).
+      await pause(outages > 0 ? backoffMs(outages, 60_000) : options.intervalMinutes * 60_000, controller.signal);
     }
   };
   const done = loop();

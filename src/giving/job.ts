@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { sql, type Kysely } from 'kysely';
+import { retryWhileUnavailable } from '../db/outage.js';
 import type { DB, JsonObject } from '../db/tables.js';
 import { newId } from '../ids.js';
 import { applyEarningRules } from '../loyalty/earning.js';
@@ -35,6 +36,8 @@ export interface GivingOptions {
   /** How many chunks to lay out when the workspace has none yet (default: one per 10,000 customers). */
   chunks?: number;
   onProgress?: (progress: GivingProgress) => void;
+  /** Stops waiting out a database outage (the scheduler is stopping). */
+  signal?: AbortSignal;
 }
 
 export interface GivingResult {
@@ -134,7 +137,8 @@ async function claimChunk(db: Kysely<DB>, workspaceId: string, workerId: string,
     where (workspace_id, chunk) = (
       select workspace_id, chunk from giving_chunks
       where workspace_id = ${workspaceId} and (done_at is null or done_at < ${sweepStart})
-        and (lease_until is null or lease_until < clock_timestamp())
+        -- this worker's own lease too: a claim whose answer a dropped connection lost
+        and (lease_until is null or lease_until < clock_timestamp() or leased_by = ${workerId})
       order by chunk limit 1 for update skip locked)
     returning chunk`.execute(db);
   return rows[0]?.chunk;
@@ -156,59 +160,68 @@ export async function runGivingForWorkspace(
 ): Promise<GivingResult['runs'][number]> {
   const now = options.now ?? new Date();
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
-  const workspace = await db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  // Every step is a transaction that is safe to run again, so a database restart costs a pause, not the run.
+  const again = <T>(work: () => Promise<T>) => retryWhileUnavailable(work, options.signal ? { signal: options.signal } : {});
+  const workspace = await again(() =>
+    db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow(),
+  );
   const sweepStart = new Date();
   const runId = newId('grun');
-  const setup = await db.transaction().execute(async (trx) => {
-    await ensureGiftTemplates(trx, workspaceId);
-    const rules = await listGivingRules(trx, workspaceId);
-    // The layout is fixed once made, so workers that start later agree on what a chunk is.
-    let chunks = Number(
-      (await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
-    );
-    if (chunks === 0) {
-      const customers = Number(
-        (await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
-      );
-      chunks = options.chunks ?? Math.min(64, Math.max(1, Math.ceil(customers / CUSTOMERS_PER_CHUNK)));
-      await trx
-        .insertInto('giving_chunks')
-        .values(Array.from({ length: chunks }, (_, chunk) => ({ workspace_id: workspaceId, chunk })))
-        .onConflict((oc) => oc.columns(['workspace_id', 'chunk']).doNothing())
-        .execute();
-      chunks = Number(
+  const setup = await again(() =>
+    db.transaction().execute(async (trx) => {
+      await ensureGiftTemplates(trx, workspaceId);
+      const rules = await listGivingRules(trx, workspaceId);
+      // The layout is fixed once made, so workers that start later agree on what a chunk is.
+      let chunks = Number(
         (await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ??
           0,
       );
-    }
-    await trx
-      .insertInto('giving_runs')
-      .values({ workspace_id: workspaceId, id: runId, worker: workerId, started_at: sweepStart })
-      .execute();
-    const pointsEarned = await applyEarningRules(trx, workspaceId, { now });
-    await expirePoints(trx, workspaceId, { now });
-    const giftsExpired = await expireGifts(trx, workspaceId, now);
-    return { rules, pointsEarned, giftsExpired, chunks };
-  });
+      if (chunks === 0) {
+        const customers = Number(
+          (await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
+        );
+        chunks = options.chunks ?? Math.min(64, Math.max(1, Math.ceil(customers / CUSTOMERS_PER_CHUNK)));
+        await trx
+          .insertInto('giving_chunks')
+          .values(Array.from({ length: chunks }, (_, chunk) => ({ workspace_id: workspaceId, chunk })))
+          .onConflict((oc) => oc.columns(['workspace_id', 'chunk']).doNothing())
+          .execute();
+        chunks = Number(
+          (await sql<{ n: number }>`select count(*) as n from giving_chunks where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ??
+            0,
+        );
+      }
+      await trx
+        .insertInto('giving_runs')
+        .values({ workspace_id: workspaceId, id: runId, worker: workerId, started_at: sweepStart })
+        .execute();
+      const pointsEarned = await applyEarningRules(trx, workspaceId, { now });
+      await expirePoints(trx, workspaceId, { now });
+      const giftsExpired = await expireGifts(trx, workspaceId, now);
+      return { rules, pointsEarned, giftsExpired, chunks };
+    }),
+  );
 
   const byRule: Record<string, number> = {};
   let chunksDone = 0;
   let customersScanned = 0;
   let giftsCreated = 0;
   for (;;) {
-    const index = await db.transaction().execute((trx) => claimChunk(trx, workspaceId, workerId, sweepStart));
+    const index = await again(() => db.transaction().execute((trx) => claimChunk(trx, workspaceId, workerId, sweepStart)));
     if (index === undefined) break;
     const chunk = { index, count: setup.chunks };
-    const outcome = await db.transaction().execute(async (trx) => {
-      const created = await giveToChunk(trx, workspaceId, setup.rules, { now, runId, chunk, currency: workspace.default_currency });
-      await trx
-        .updateTable('giving_chunks')
-        .set({ done_at: sql<Date>`clock_timestamp()`, leased_by: null, lease_until: null })
-        .where('workspace_id', '=', workspaceId)
-        .where('chunk', '=', index)
-        .execute();
-      return { created, customers: await countCustomers(trx, workspaceId, chunk) };
-    });
+    const outcome = await again(() =>
+      db.transaction().execute(async (trx) => {
+        const created = await giveToChunk(trx, workspaceId, setup.rules, { now, runId, chunk, currency: workspace.default_currency });
+        await trx
+          .updateTable('giving_chunks')
+          .set({ done_at: sql<Date>`clock_timestamp()`, leased_by: null, lease_until: null })
+          .where('workspace_id', '=', workspaceId)
+          .where('chunk', '=', index)
+          .execute();
+        return { created, customers: await countCustomers(trx, workspaceId, chunk) };
+      }),
+    );
     chunksDone++;
     customersScanned += outcome.customers;
     for (const [kind, n] of Object.entries(outcome.created)) {
@@ -217,19 +230,21 @@ export async function runGivingForWorkspace(
     }
     options.onProgress?.({ workspaceId, chunksDone, chunks: setup.chunks, giftsCreated });
   }
-  await db
-    .updateTable('giving_runs')
-    .set({
-      finished_at: new Date(),
-      chunks_done: chunksDone,
-      customers_scanned: customersScanned,
-      gifts_created: giftsCreated,
-      gifts_expired: setup.giftsExpired,
-      by_rule: JSON.stringify(byRule),
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', runId)
-    .execute();
+  await again(() =>
+    db
+      .updateTable('giving_runs')
+      .set({
+        finished_at: new Date(),
+        chunks_done: chunksDone,
+        customers_scanned: customersScanned,
+        gifts_created: giftsCreated,
+        gifts_expired: setup.giftsExpired,
+        by_rule: JSON.stringify(byRule),
+      })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', runId)
+      .execute(),
+  );
   return {
     workspaceId,
     runId,
@@ -246,7 +261,7 @@ export async function runGivingForWorkspace(
 export async function runGiving(db: Kysely<DB>, options: GivingOptions = {}): Promise<GivingResult> {
   const workspaces = options.workspaceId
     ? [options.workspaceId]
-    : (await db.selectFrom('workspaces').select('id').orderBy('id').execute()).map((w) => w.id);
+    : (await retryWhileUnavailable(() => db.selectFrom('workspaces').select('id').orderBy('id').execute())).map((w) => w.id);
   const runs: GivingResult['runs'] = [];
   for (const workspaceId of workspaces) runs.push(await runGivingForWorkspace(db, workspaceId, options));
   return { runs };

@@ -55,7 +55,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const mapped = fromDatabaseError(error);
     if (mapped) {
       // The constraint names the table and column: logged for us, not sent to the client.
-      request.log.warn({ err: error }, 'database rejected a change');
+      request.log.warn({ err: error }, mapped.code === 'unavailable' ? 'database unavailable' : 'database rejected a change');
       return reply.status(mapped.status).send({ error: { code: mapped.code, message: mapped.message, ...mapped.details } });
     }
     const status = fastifyError.statusCode;
@@ -69,4 +69,26 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `There is no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
+}
+
+/**
+ * Answers requests that arrive while the server shuts down (the workers finishing their
+ * rounds, in-flight requests draining) with a 503 in the documented error body, instead of
+ * Fastify's own (`return503OnClosing`, which the app turns off), and closes the connection so
+ * the client goes to another node. /readyz keeps its own shape so a load balancer reads it.
+ */
+export function registerShutdownAnswer(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    const body =
+      request.url.split('?')[0] === '/readyz'
+        ? { status: 'shutting down' }
+        : { error: { code: 'unavailable', message: 'The server is shutting down; send the request again' } };
+    // Sent as text: the route's response schema for 503, if any, is not this body's.
+    return reply.status(503).header('connection', 'close').type('application/json; charset=utf-8').send(JSON.stringify(body));
+  });
 }

@@ -1,38 +1,38 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB, IngestStatus } from '../db/tables.js';
+import { sql, type RawBuilder } from 'kysely';
 
 /**
  * Erasure of ingested events: events carry the person's user and anonymous ids (and, until
- * applied, what they sent), keyed by those ids rather than by profile. Every event of these
- * ids loses them; one still pending is settled as failed so the processor never applies it.
- * The rows themselves stay, so a client's retry of an old messageId is still a no-op.
+ * applied, what they sent), keyed by those ids rather than by profile, so a person's events
+ * are those naming one of their ids, or their email or phone in traits (an identify not yet
+ * applied may name them only so), failed ones included. The customers registry
+ * (src/customers/personal-data.ts) empties their personal columns; the rows themselves stay,
+ * so a client's retry of an old messageId is still a no-op.
  */
-export async function scrubIngestedEvents(
-  db: Kysely<DB>,
-  workspaceId: string,
-  identities: { userIds: string[]; anonymousIds: string[] },
-): Promise<number> {
-  if (!identities.userIds.length && !identities.anonymousIds.length) return 0;
-  const erased = await db
-    .updateTable('ingest_events')
-    .set({
-      user_id: null,
-      anonymous_id: null,
-      previous_id: null,
-      properties: null,
-      traits: null,
-      context: null,
-      // Both read the row's old status.
-      status: sql<IngestStatus>`case when status = 'pending' then 'failed' else status end`,
-      error: sql<string | null>`case when status = 'pending' then 'erased before it was applied' else error end`,
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where((eb) =>
-      eb.or([
-        ...(identities.userIds.length ? [eb('user_id', 'in', identities.userIds)] : []),
-        ...(identities.anonymousIds.length ? [eb('anonymous_id', 'in', identities.anonymousIds)] : []),
-      ]),
-    )
-    .executeTakeFirst();
-  return Number(erased.numUpdatedRows);
+export function ingestEventsOf(person: {
+  userIds: string[];
+  anonymousIds: string[];
+  emails: string[];
+  phones: string[];
+}): RawBuilder<boolean> {
+  const ids = [...person.userIds, ...person.anonymousIds];
+  const named = [
+    ...(ids.length
+      ? // An alias names the id it replaces in previous_id.
+        [sql`user_id in (${sql.join(ids)}) or anonymous_id in (${sql.join(ids)}) or previous_id in (${sql.join(ids)})`]
+      : []),
+    // Identities are stored normalised: emails lower-cased, phones E.164.
+    ...(person.emails.length ? [sql`lower(trim(traits ->> 'email')) in (${sql.join(person.emails)})`] : []),
+    ...(person.phones.length ? [sql`regexp_replace(traits ->> 'phone', '[^0-9+]', '', 'g') in (${sql.join(person.phones)})`] : []),
+  ];
+  return named.length ? sql<boolean>`(${sql.join(named, sql` or `)})` : sql<boolean>`false`;
 }
+
+/**
+ * Set beside the emptied columns of an erased event (both read the row as it was). One still
+ * pending is settled as failed, so the processor never applies it and brings the person back;
+ * a failure reason may quote what was sent, so it goes too.
+ */
+export const erasedIngestEventState: Record<string, RawBuilder<unknown>> = {
+  status: sql`case when status = 'pending' then 'failed' else status end`,
+  error: sql`case when status = 'pending' then 'erased before it was applied' when error is not null then 'erased after it failed' end`,
+};

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
+import { backoffMs } from '../db/outage.js';
 import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { applyEvent, type IngestRow } from './apply.js';
@@ -139,6 +140,8 @@ export function startIngestWorker(
   let stopped = false;
   let nextSweep = 0;
   let wakeUp: (() => void) | undefined;
+  // Failures in a row (the database restarting): the pause before the next try grows with them.
+  let failures = 0;
   const loop = (async () => {
     while (!stopped) {
       let claimed = 0;
@@ -148,12 +151,14 @@ export function startIngestWorker(
           await sweepProcessedEvents(db, dedupDays);
         }
         claimed = (await processWithRetry(db, options.limit ?? 200)).claimed;
+        failures = 0;
       } catch (error) {
+        failures++;
         options.onError?.(error);
       }
       if (claimed === 0 && !stopped) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idleMs);
+          const timer = setTimeout(resolve, failures > 0 ? backoffMs(failures) : idleMs);
           wakeUp = () => {
             clearTimeout(timer);
             resolve();

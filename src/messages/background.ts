@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { MessagesConfig } from '../config.js';
+import { backoffMs, pause } from '../db/outage.js';
 import type { DB } from '../db/tables.js';
 import { closeTransports, createTransports } from './channels/index.js';
 import { runMessageWorker } from './worker.js';
@@ -28,14 +29,19 @@ export function startMessageWorker(
     leaseSeconds: config.messages.leaseSeconds,
     signal: controller.signal,
   };
-  // A failed round (the database restarting) is reported and the loop starts again after a pause.
+  // A failed round (the database restarting) is reported and the loop starts again after a
+  // pause that grows while the failures go on, so the worker is back within seconds of the database.
   const loop = async (): Promise<void> => {
+    let failures = 0;
     while (!controller.signal.aborted) {
+      const started = Date.now();
       try {
         await runMessageWorker(db, options);
       } catch (error) {
         onError(error);
-        await new Promise((resolve) => setTimeout(resolve, 5000));
+        // A run that went well for a while before failing starts the backoff afresh.
+        if (Date.now() - started > 30_000) failures = 0;
+        await pause(backoffMs(++failures), controller.signal);
       }
     }
   };

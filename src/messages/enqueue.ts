@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import { toMessage } from './mappers.js';
 import { buildContext, renderTemplate } from './render.js';
 import { nextSendTime } from './schedule.js';
+import { maskData, maskText, sealPayload } from './withheld.js';
 import type { Message, MessageInput } from './schemas.js';
 import { getSettings } from './settings.js';
 import { findTemplate, languageFallbacks } from './templates.js';
@@ -18,6 +19,8 @@ const DEFAULT_ORDER: MessageChannel[] = ['email', 'sms', 'letter'];
 
 export interface EnqueueOptions {
   now?: Date;
+  /** Keys of `data` only the customer may read (a survey link): sent, but withheld from every staff view. */
+  withhold?: readonly string[];
 }
 
 async function addresses(db: Kysely<DB>, customer: CustomerRow): Promise<Partial<Record<MessageChannel, string>>> {
@@ -85,6 +88,22 @@ async function capReached(db: Kysely<DB>, customer: CustomerRow, cap: { count: n
   return Number(row.n) >= count;
 }
 
+/** Whether the template shows a withheld value other than exactly as it is. */
+function altersWithheld(
+  template: { subject: string; body: string },
+  context: Parameters<typeof renderTemplate>[1],
+  rendered: { subject: string; body: string },
+  keys: readonly string[],
+): boolean {
+  let masked: { subject: string; body: string };
+  try {
+    masked = renderTemplate(template, { ...context, data: maskData(context.data, keys) });
+  } catch {
+    return true;
+  }
+  return masked.subject !== maskText(rendered.subject, context.data, keys) || masked.body !== maskText(rendered.body, context.data, keys);
+}
+
 /**
  * Puts a message in the outbox, in whatever transaction `db` is: call it inside the
  * transaction that makes the business change, so both commit or neither does. The
@@ -119,10 +138,16 @@ export async function enqueueMessage(
   const settings = await getSettings(db, workspaceId);
   const template = await findTemplate(db, workspaceId, input.templateKey, languageFallbacks(customer.language, settings.defaultLanguage));
   const context = await buildContext(db, customer, { language: template.language, data: input.data ?? {} });
-  const rendered = renderTemplate(template, context);
+  const withhold = options.withhold ?? [];
+  let rendered = renderTemplate(template, context);
+  // Staff are shown the message with the withheld values cut out, which is only exact when
+  // the template prints them as they are. One that cuts, encodes or measures them would show
+  // staff a usable copy: such a message is not sent, and keeps only the masked text.
+  const altered = withhold.length > 0 && altersWithheld(template, context, rendered, withhold);
+  if (altered) rendered = renderTemplate(template, { ...context, data: maskData(context.data, withhold) });
 
   const choice = await chooseChannel(db, customer, input.purpose, input.channel);
-  let reason = choice.channel === null ? choice.reason : null;
+  let reason = altered ? 'template_alters_withheld' : choice.channel === null ? choice.reason : null;
   if (
     !reason &&
     !CAP_EXEMPT.has(input.purpose) &&
@@ -150,7 +175,7 @@ export async function enqueueMessage(
       recipient: choice.channel ? choice.recipient : null,
       subject: rendered.subject,
       body: rendered.body,
-      payload: JSON.stringify(input.data ?? {}),
+      payload: JSON.stringify(sealPayload(input.data ?? {}, withhold)),
       status: reason ? 'suppressed' : 'queued',
       reason,
       next_attempt_at: sendAt,

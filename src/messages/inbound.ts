@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { CONSENT_CHANNEL } from './consent-rules.js';
 import type { InboundInput } from './schemas.js';
+import { maskText, withheldKeys } from './withheld.js';
 import { recordInteraction } from '../service/interactions.js';
 
 /** The interaction channel a message channel is. */
@@ -33,7 +34,7 @@ export async function recordInbound(
   const ours = input.messageId?.replace(/^<|@[^>]*>?$/g, '');
   const message = await db
     .selectFrom('messages')
-    .select(['id', 'customer_id', 'status', 'channel', 'purpose', 'subject'])
+    .select(['id', 'customer_id', 'status', 'channel', 'purpose', 'subject', 'payload'])
     .where('workspace_id', '=', workspaceId)
     .where((eb) =>
       eb.or([
@@ -84,9 +85,13 @@ export async function recordInbound(
     }
   }
   const eventId = newId('mev');
+  // A reply often quotes the message, link and all: what staff will read keeps it withheld.
+  const keys = withheldKeys(message.payload);
+  const text = input.text ? maskText(input.text, message.payload, keys) : input.text;
+  const subject = maskText(message.subject, message.payload, keys);
   const detail: Record<string, string> = {};
   if (input.from) detail.from = input.from;
-  if (input.text) detail.text = input.text;
+  if (text) detail.text = text;
   if (input.reason) detail.reason = input.reason;
   await db
     .insertInto('message_events')
@@ -109,7 +114,7 @@ export async function recordInbound(
       direction: kind === 'reply' ? 'inbound' : 'outbound',
       startedAt: at.toISOString(),
       outcome: kind === 'reply' ? 'reply' : kind,
-      note: kind === 'reply' ? (input.text ?? null) : (message.subject ?? null),
+      note: kind === 'reply' ? (text ?? null) : (subject ?? null),
       source: 'messages',
       externalId: kind === 'reply' ? eventId : `${message.id}:${kind}`,
     });

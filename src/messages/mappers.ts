@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { MessageEventsTable, MessagesTable, MessageTemplatesTable } from '../db/tables.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import type { Message, Template } from './schemas.js';
+import { forStaff } from './withheld.js';
 
 export function toTemplate(row: Selectable<MessageTemplatesTable>): Template {
   return {
@@ -16,7 +17,9 @@ export function toTemplate(row: Selectable<MessageTemplatesTable>): Template {
   };
 }
 
-export function toMessage(row: Selectable<MessagesTable>): Message {
+/** A message as the API shows it: values only the customer may read are withheld (src/messages/withheld.ts). */
+export function toMessage(stored: Selectable<MessagesTable>): Message {
+  const row = forStaff(stored);
   return {
     id: row.id,
     customerId: row.customer_id,

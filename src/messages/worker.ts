@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, MessageChannel, MessagesTable } from '../db/tables.js';
+import { retryWhileUnavailable } from '../db/outage.js';
 import { newId } from '../ids.js';
 import { TransportError, type OutgoingMessage, type SendResult, type Transports } from './channels/index.js';
 
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   /** Serve one workspace only; by default a worker serves them all. */
   workspaceId?: string;
   now?: () => Date;
+  /** Stops waiting for the database to record a round's outcomes (the worker is stopping). */
+  signal?: AbortSignal;
 }
 
 type MessageRow = Selectable<MessagesTable>;
@@ -226,7 +229,17 @@ export async function deliverBatch(db: Kysely<DB>, options: WorkerOptions): Prom
   });
   if (claimed.length === 0) return 0;
   const outcomes = await Promise.all(claimed.map((row) => attempt(row, options)));
-  await complete(db, outcomes, options, now());
+  // The sends happened: if the database is away now (a restart), wait for it rather than
+  // drop what they did. Dropped, the rows would sit in `sending` until their lease ran out
+  // and then count as outcome_unknown, mail that went out reported as lost. One transaction,
+  // so a try cut short leaves nothing half recorded for the next one. No time limit: once
+  // the lease has run out and another worker marked a row outcome_unknown, a late success
+  // still turns it into `sent` (see complete).
+  const finished = now();
+  await retryWhileUnavailable(() => db.transaction().execute((trx) => complete(trx, outcomes, options, finished)), {
+    patienceMs: Number.POSITIVE_INFINITY,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   return claimed.length;
 }
 

@@ -18,6 +18,10 @@ export interface TestSmtpServer {
   received: ReceivedMail[];
   /** Answers the next `count` DATA commands with this SMTP code (e.g. 451 for a temporary failure). */
   failNext(count: number, code: number): void;
+  /** Holds the answers to DATA (the mail is in, the relay has not said so yet) until the returned release is called. */
+  hold(): () => void;
+  /** How many DATA answers are being held. */
+  readonly held: number;
   close(): Promise<void>;
 }
 
@@ -37,6 +41,8 @@ export function parseMail(raw: string): { headers: Map<string, string>; body: st
 export async function startSmtpServer(): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   let failures: { count: number; code: number } = { count: 0, code: 0 };
+  let gate: Promise<void> | undefined;
+  let held = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -45,7 +51,12 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (gate) {
+          held++;
+          await gate;
+          held--;
+        }
         if (failures.count > 0) {
           failures = { count: failures.count - 1, code: failures.code };
           return callback(Object.assign(new Error('Try again later'), { responseCode: failures.code }));
@@ -69,6 +80,18 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     received,
     failNext(count, code) {
       failures = { count, code };
+    },
+    hold() {
+      let release = () => undefined as void;
+      gate = new Promise<void>((resolve) => (release = resolve));
+      const opened = gate;
+      return () => {
+        if (gate === opened) gate = undefined;
+        release();
+      };
+    },
+    get held() {
+      return held;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -95,6 +95,11 @@ export async function findWorkspace(db: Kysely<DB>, idOrSlug: string): Promise<W
 
 export const MIN_PASSWORD_LENGTH = 10;
 
+function checkNewPassword(password: string | undefined): asserts password is string {
+  if (!password) throw invalid('/password', 'is required for a new user');
+  if (password.length < MIN_PASSWORD_LENGTH) throw invalid('/password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+}
+
 /**
  * Adds a person to a workspace with a role. A person already known by email keeps
  * their password and gains the membership; a new person needs a password.
@@ -107,21 +112,22 @@ export async function addMember(
   const email = normalizeEmail(input.email, '/email');
   const name = input.name.trim();
   if (!name) throw invalid('/name', 'must not be empty');
+  // A workspace admin only ever creates new accounts, so the password is checked before the
+  // email is looked up: a probe without one learns nothing.
+  if (actor.kind !== 'system') checkNewPassword(input.password);
   let user = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   // A person with an account in another workspace joins this one only by an operator's
   // hand (the CLI): a workspace admin must not be able to pull in, or look up, people
-  // from other tenants.
+  // from other tenants. So the refusal is the same whether the account is a member here
+  // or elsewhere, and says neither (GET /members shows who is here).
   if (user && actor.kind !== 'system') {
     throw new AppError(
       'conflict',
-      `${email} already has a Rapport account; an operator adds existing accounts with \`rapport create-user\``,
+      `${email} cannot be given a new account here. Someone who is already a member keeps their account (change their role instead); an operator adds anyone else with \`rapport create-user\``,
     );
   }
   if (!user) {
-    if (!input.password) throw invalid('/password', 'is required for a new user');
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw invalid('/password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
-    }
+    checkNewPassword(input.password);
     user = await db
       .insertInto('users')
       .values({ id: newId('usr'), email, name, password_hash: await hashPassword(input.password) })

@@ -4,6 +4,7 @@ import { parse, type CsvError } from 'csv-parse';
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { workspaceCountry } from '../../customers/identities.js';
+import { retryWhileUnavailable } from '../../db/outage.js';
 import type { DB, JsonValue } from '../../db/tables.js';
 import { AppError, fromDatabaseError } from '../../errors.js';
 import { IMPORTERS, type ImportType, type RowImporter, type RowOutcome } from './entities.js';
@@ -144,7 +145,9 @@ export async function importStream(db: Kysely<DB>, actor: Actor, input: Readable
   let batch: Array<{ row: number; record: ImportRow }> = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const { outcomes, rejected } = await importBatch(db, actor, country, importer, batch);
+    // A batch is one transaction and importers recognise what they stored, so a batch the
+    // database's restart cut off is simply run again: a long import rides through.
+    const { outcomes, rejected } = await retryWhileUnavailable(() => importBatch(db, actor, country, importer, batch));
     for (const outcome of outcomes) summary[outcome]++;
     for (const row of rejected) await reject(row);
     batch = [];

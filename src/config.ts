@@ -53,6 +53,8 @@ export interface MessagesConfig {
   smtpUrl: string | undefined;
   /** The From header of emails. */
   emailFrom: string;
+  /** SMTP connections per worker: also the most emails a crashed worker can leave `outcome_unknown`. */
+  smtpConnections: number;
   /** The SMS provider's HTTP endpoint. No default: demo customers have real-format numbers, so SMS is only sent when this is set. */
   smsUrl: string | undefined;
   /** Bearer token for the SMS provider. */
@@ -109,6 +111,7 @@ function readMessagesConfig(env: NodeJS.ProcessEnv): MessagesConfig {
   return {
     smtpUrl: readUrl(env, 'RAPPORT_SMTP_URL', ['smtp:', 'smtps:']),
     emailFrom: env.RAPPORT_EMAIL_FROM || 'Rapport <messages@localhost>',
+    smtpConnections: readInt(env, 'RAPPORT_SMTP_CONNECTIONS', 5, 1, 50),
     smsUrl: readUrl(env, 'RAPPORT_SMS_URL', ['http:', 'https:']),
     smsToken: env.RAPPORT_SMS_TOKEN || undefined,
     smsFrom: env.RAPPORT_SMS_FROM || 'Rapport',

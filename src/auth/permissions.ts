@@ -41,6 +41,7 @@ export const canManageService = permission('change teams, jobs, SLA policies and
 export const canGrantGoodwill = permission('grant goodwill gestures', ['admin', 'lead', 'agent']);
 export const canApproveGoodwill = permission('approve goodwill gestures above budget', ['admin', 'lead'], false);
 export const canSendMessages = permission('send messages to customers', ['admin', 'lead', 'agent']);
+export const canRequeueMessages = permission('requeue messages whose delivery outcome is unknown (they may arrive twice)', ['admin']);
 export const canManageMessageTemplates = permission('change message templates and settings', ['admin', 'lead']);
 export const canManageSurveys = permission('change surveys', ['admin', 'lead']);
 // A survey link lets whoever holds it answer as the customer, so staff never see one; an

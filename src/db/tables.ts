@@ -594,6 +594,8 @@ export interface MessagesTable {
   next_attempt_at: CreatedAt;
   claimed_by: string | null;
   lease_until: Timestamp | null;
+  /** While `sending`: claimed but not yet handed to the transport (migrations/0008). */
+  handover_pending: ColumnType<boolean, boolean | undefined, boolean>;
   idempotency_key: string;
   unsubscribe_token: string | null;
   provider_id: string | null;

@@ -28,6 +28,12 @@ describe('message channel configuration', () => {
     expect(Object.keys(transports).sort()).toEqual(['email', 'letter', 'sms', 'webhook']);
     expect(transports.sms?.idempotent).toBe(true);
     expect(transports.email?.idempotent).toBe(false);
+    // As many emails in flight as SMTP connections: what a crash can leave outcome_unknown.
+    expect(transports.email?.concurrency).toBe(5);
+    expect(
+      createTransports(loadConfig({ RAPPORT_SMTP_URL: 'smtp://127.0.0.1:2525', RAPPORT_SMTP_CONNECTIONS: '1' }).messages).email
+        ?.concurrency,
+    ).toBe(1);
   });
 
   it('says what is wrong with a bad setting', () => {

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { canManageMessageTemplates, canReadCustomers, canRecordInboundMessages, canSendMessages } from '../auth/permissions.js';
+import {
+  canManageMessageTemplates,
+  canReadCustomers,
+  canRecordInboundMessages,
+  canRequeueMessages,
+  canSendMessages,
+} from '../auth/permissions.js';
 import { actorOf, requires } from '../http/authenticate.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
 import { enqueueMessage } from './enqueue.js';
@@ -15,6 +21,8 @@ import {
   MessageSchema,
   PreviewInput,
   PreviewSchema,
+  RequeueInput,
+  RequeueResult,
   SettingsChanges,
   SettingsSchema,
   TemplateChanges,
@@ -22,6 +30,7 @@ import {
   TemplateList,
   TemplateSchema,
 } from './schemas.js';
+import { requeueMessages } from './requeue.js';
 import { countMessagesByStatus, getMessage, listMessages } from './service.js';
 import { getSettings, updateSettings } from './settings.js';
 import { createTemplate, getTemplate, listTemplates, previewTemplate, updateTemplate } from './templates.js';
@@ -143,6 +152,44 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => getMessage(db(), workspaceOf(request), request.params.id),
+  );
+
+  // A crash can leave an email `outcome_unknown`; only a person who checked it did not arrive sends it again.
+  app.post(
+    '/messages/:id/requeue',
+    {
+      preHandler: requires(canRequeueMessages),
+      schema: {
+        tags,
+        summary: 'Queue a message that failed with outcome_unknown again (it may arrive twice); 409 for a message in any other state',
+        params: IdParams,
+        response: { 200: MessageSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const [message] = await db()
+        .transaction()
+        .execute((trx) => requeueMessages(trx, actorOf(request), [request.params.id], { single: true }));
+      return message;
+    },
+  );
+
+  app.post(
+    '/messages/requeue',
+    {
+      preHandler: requires(canRequeueMessages),
+      schema: {
+        tags,
+        summary: 'Queue up to 100 outcome_unknown messages again, all or none',
+        body: RequeueInput,
+        response: { 200: RequeueResult, ...errorResponses },
+      },
+    },
+    async (request) => ({
+      data: await db()
+        .transaction()
+        .execute((trx) => requeueMessages(trx, actorOf(request), request.body.ids)),
+    }),
   );
 
   app.post(

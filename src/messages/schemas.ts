@@ -154,3 +154,17 @@ export const InboundResult = Type.Object({
   status: MessageStatusSchema,
   recorded: Type.String(),
 });
+
+export const RequeueInput = Type.Object(
+  {
+    ids: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: 100,
+      description: 'Messages that failed with outcome_unknown and were checked not to have arrived',
+    }),
+  },
+  { additionalProperties: false },
+);
+export const RequeueResult = Type.Object({
+  data: Type.Array(MessageSchema, { description: 'The messages, queued again, in the order asked' }),
+});

@@ -18,6 +18,8 @@ export interface TestSmtpServer {
   received: ReceivedMail[];
   /** Answers the next `count` DATA commands with this SMTP code (e.g. 451 for a temporary failure). */
   failNext(count: number, code: number): void;
+  /** Emails received in full whose "250 accepted" the server is still holding back (see `answerDelayMs`). */
+  readonly holding: number;
   /** Holds the answers to DATA (the mail is in, the relay has not said so yet) until the returned release is called. */
   hold(): () => void;
   /** How many DATA answers are being held. */
@@ -37,10 +39,16 @@ export function parseMail(raw: string): { headers: Map<string, string>; body: st
   return { headers, body: raw.slice(split + 4) };
 }
 
-/** A real SMTP server on a free port, in this process, keeping what it receives. */
-export async function startSmtpServer(): Promise<TestSmtpServer> {
+/**
+ * A real SMTP server on a free port, in this process, keeping what it receives. With
+ * `answerDelayMs` it is slow to accept: each email is kept as received at once, as a relay
+ * that has taken it would deliver it, but its "250 accepted" comes only after the delay, so a
+ * client killed meanwhile never learns the outcome.
+ */
+export async function startSmtpServer(options: { answerDelayMs?: number } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   let failures: { count: number; code: number } = { count: 0, code: 0 };
+  let holding = 0;
   let gate: Promise<void> | undefined;
   let held = 0;
   const server = new SMTPServer({
@@ -69,7 +77,12 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
           raw,
           ...parseMail(raw),
         });
-        callback();
+        if (!options.answerDelayMs) return callback();
+        holding++;
+        setTimeout(() => {
+          holding--;
+          callback();
+        }, options.answerDelayMs);
       });
     },
   });
@@ -80,6 +93,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     received,
     failNext(count, code) {
       failures = { count, code };
+    },
+    get holding() {
+      return holding;
     },
     hold() {
       let release = () => undefined as void;

@@ -34,12 +34,15 @@ interface SmtpError {
  * email whose outcome is unknown is never sent again (see README, Messages).
  */
 export function createEmailTransport(options: EmailOptions): Transport {
+  const connections = options.maxConnections ?? 5;
   const transporter = nodemailer.createTransport(
-    options.pool ? { url: options.smtpUrl, pool: true, maxConnections: options.maxConnections ?? 5 } : { url: options.smtpUrl },
+    options.pool ? { url: options.smtpUrl, pool: true, maxConnections: connections } : { url: options.smtpUrl },
   );
   return {
     channel: 'email',
     idempotent: false,
+    // One email per pooled connection: an email handed over is on the wire, not waiting in nodemailer's queue.
+    concurrency: connections,
     async send(message) {
       const headers: Record<string, string> = { 'X-Rapport-Message': message.id };
       if (message.unsubscribeUrl) {

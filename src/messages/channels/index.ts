@@ -12,7 +12,12 @@ export { TransportError } from './types.js';
 export function createTransports(config: MessagesConfig, options: { pool?: boolean } = {}): Transports {
   const transports: Transports = {};
   if (config.smtpUrl)
-    transports.email = createEmailTransport({ smtpUrl: config.smtpUrl, from: config.emailFrom, pool: options.pool ?? true });
+    transports.email = createEmailTransport({
+      smtpUrl: config.smtpUrl,
+      from: config.emailFrom,
+      pool: options.pool ?? true,
+      maxConnections: config.smtpConnections,
+    });
   if (config.smsUrl)
     transports.sms = createSmsTransport({
       url: config.smsUrl,

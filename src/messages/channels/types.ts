@@ -45,6 +45,12 @@ export interface Transport {
    * message whose worker died mid-send; the others mark it failed with outcome_unknown.
    */
   idempotent: boolean;
+  /**
+   * Sends it carries at once (an SMTP pool's connections). A worker hands over no more than
+   * this, so every message marked handed over is really on its way, and a crash leaves at
+   * most this many with an unknown outcome. Default 5.
+   */
+  concurrency?: number;
   send(message: OutgoingMessage): Promise<SendResult>;
   close?(): Promise<void>;
 }

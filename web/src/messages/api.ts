@@ -41,3 +41,8 @@ export function countMessages(signal: AbortSignal): Promise<Record<string, numbe
 export function getMessage(id: string, signal: AbortSignal): Promise<MessageDetail> {
   return api.get<MessageDetail>(`/messages/${segment(id)}`, { signal });
 }
+
+/** Queues a message that failed with outcome_unknown again (admins; it may arrive twice). */
+export function requeueMessage(id: string): Promise<Message> {
+  return api.post<Message>(`/messages/${segment(id)}/requeue`, {});
+}

@@ -7,7 +7,9 @@ import { formatDateTime, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
 import { ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
+import { useMe } from '../session/session';
 import { countMessages, listMessages, MESSAGE_STATUSES } from './api';
+import { isOutcomeUnknown, RequeueDialog } from './requeue-dialog';
 
 export const STATUS_TONE: Record<string, Tone> = {
   queued: 'info',
@@ -32,6 +34,10 @@ export function StatusBadge({ message }: { message: Pick<Message, 'status' | 're
 export default function OutboxPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
+  // Only admins may send an email of unknown outcome again (the API checks it too).
+  const mayRequeue = useMe().role === 'admin';
+  const [confirming, setConfirming] = useState<Message | null>(null);
+  const [requeued, setRequeued] = useState<Message | null>(null);
   const counts = useResource('message-counts', (signal) => countMessages(signal));
   const first = useResource(`messages:${status}`, (signal) => listMessages({ status: status || undefined }, signal));
   const [more, setMore] = useState<{ key: string; rows: Message[]; cursor: string | null; loading: boolean; error?: unknown }>({
@@ -54,6 +60,14 @@ export default function OutboxPage() {
     }
   }
 
+  function afterRequeue(message: Message) {
+    setConfirming(null);
+    setRequeued(message);
+    setMore({ key: '', rows: [], cursor: null, loading: false });
+    first.reload();
+    counts.reload();
+  }
+
   const total = counts.status === 'ready' ? Object.values(counts.data).reduce((a, b) => a + b, 0) : null;
   return (
     <Page title="Outbox" subtitle="Every message to customers: where it went, and whether it arrived.">
@@ -68,6 +82,11 @@ export default function OutboxPage() {
           </button>
         ))}
       </div>
+      {requeued && (
+        <p role="status" className="form__ok outbox__note">
+          Queued again: “{requeued.subject ?? requeued.id}”.
+        </p>
+      )}
       <Section title={status ? `${humanize(status)} messages` : 'All messages'}>
         <ResourceStatus resource={first} loading="Loading messages…" />
         {first.status === 'ready' && (
@@ -83,7 +102,25 @@ export default function OutboxPage() {
                 { header: 'Purpose', cell: (m) => humanize(m.purpose) },
                 { header: 'Channel', cell: (m) => (m.channel ? humanize(m.channel) : '—') },
                 { header: 'Subject', cell: (m) => m.subject ?? <span className="muted">erased</span> },
-                { header: 'Status', cell: (m) => <StatusBadge message={m} /> },
+                {
+                  header: 'Status',
+                  cell: (m) =>
+                    mayRequeue && isOutcomeUnknown(m) ? (
+                      <span className="status-cell">
+                        <StatusBadge message={m} />
+                        <button
+                          type="button"
+                          className="button button--secondary"
+                          aria-label={`Send “${m.subject ?? m.id}” again`}
+                          onClick={() => setConfirming(m)}
+                        >
+                          Send again…
+                        </button>
+                      </span>
+                    ) : (
+                      <StatusBadge message={m} />
+                    ),
+                },
                 { header: 'Attempts', numeric: true, cell: (m) => m.attempts },
               ]}
             />
@@ -96,6 +133,7 @@ export default function OutboxPage() {
           </>
         )}
       </Section>
+      {confirming && <RequeueDialog message={confirming} onClose={() => setConfirming(null)} onRequeued={afterRequeue} />}
     </Page>
   );
 }

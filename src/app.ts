@@ -18,7 +18,9 @@ import { ingestRoutes } from './ingest/routes.js';
 import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { unsubscribeRoutes } from './messages/unsubscribe-routes.js';
+import { authenticateFirst } from './http/authenticate.js';
 import { registerErrorHandling, registerShutdownAnswer } from './http/error-handler.js';
+import { registerInputGuard } from './http/input-guard.js';
 import { healthRoutes } from './http/health.js';
 import { LOG_REDACT_PATHS, logSerializers } from './http/logging.js';
 import { allowDocsStyles, docsUiConfig, registerSecurityHeaders } from './http/security.js';
@@ -69,6 +71,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandling(app);
   registerShutdownAnswer(app);
   registerValidation(app);
+  authenticateFirst(app);
+  registerInputGuard(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);
   await registerSecurityHeaders(app);

@@ -28,6 +28,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 export interface FieldIssue {
   path: string;
   message: string;
+  /** Where the path points when not into the body: `params`, `querystring`. */
+  in?: string;
 }
 
 /** The one error class: a closed code, a message for people, and optional details. */
@@ -119,6 +121,12 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
       return new AppError('validation_failed', 'A value is outside its allowed range');
     case '23502':
       return new AppError('validation_failed', `A required value is missing${error.column ? `: ${error.column}` : ''}`);
+    // The edge refuses these first (src/http/input-guard.ts); a text that reaches the database another way still gets a 400.
+    case '22021':
+    case '22P05':
+      return new AppError('validation_failed', 'A text holds a character that cannot be stored (NUL or half of a surrogate pair)');
+    case '54001':
+      return new AppError('validation_failed', 'A value is nested too deeply to be stored');
     case '22P02':
     case '22007':
     case '22008':

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PlanSchema } from '../catalog/schemas.js';
-import { DateTime, Money, Nullable } from '../http/schemas.js';
+import { DateTime, FreeJson, Money, Nullable } from '../http/schemas.js';
 
 export const IdentityKindSchema = Type.Union([
   Type.Literal('email'),
@@ -84,7 +84,7 @@ export const PreferencesSchema = Type.Object({
   contactCap: Nullable(Type.Object({ count: Type.Integer(), days: Type.Integer() })),
 });
 
-export const Traits = Type.Record(Type.String(), Type.Unknown(), { description: 'Free-form attributes (JSON)' });
+export const Traits = FreeJson({ description: 'Free-form attributes' });
 
 export const CustomerSchema = Type.Object({
   id: Type.String(),
@@ -101,7 +101,7 @@ export const ConsentInput = Type.Object(
     channel: ChannelSchema,
     status: Type.Union([Type.Literal('granted'), Type.Literal('withdrawn')]),
     source: Type.String({ minLength: 1, maxLength: 100, description: 'Where the consent was given: web-form, call, paper…' }),
-    evidence: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'What proves it: form URL, recording id, IP…' })),
+    evidence: Type.Optional(FreeJson({ description: 'What proves it: form URL, recording id, IP…' })),
     recordedAt: Type.Optional(DateTime),
   },
   { additionalProperties: false },
@@ -135,9 +135,7 @@ export type CreateCustomerBody = Static<typeof CreateCustomerBody>;
 export const UpdateCustomerBody = Type.Object(
   {
     displayName: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
-    traits: Type.Optional(
-      Type.Record(Type.String(), Type.Unknown(), { description: 'Merged into the traits; a null value removes the key' }),
-    ),
+    traits: Type.Optional(FreeJson({ description: 'Merged into the traits; a null value removes the key' })),
     preferences: Type.Optional(PreferencesInput),
   },
   { additionalProperties: false },

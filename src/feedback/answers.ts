@@ -6,7 +6,8 @@ import { FEELINGS, type Definition, type Question } from './schemas.js';
 export type FormFields = Record<string, string[]>;
 
 export function parseForm(body: string): FormFields {
-  const fields: FormFields = {};
+  // No prototype: a field named `constructor` or `__proto__` is a field like any other.
+  const fields: FormFields = Object.create(null) as FormFields;
   for (const [key, value] of new URLSearchParams(body)) (fields[key] ??= []).push(value);
   return fields;
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Limit, Money, Nullable } from '../http/schemas.js';
+import { DateTime, FreeJson, Limit, Money, Nullable } from '../http/schemas.js';
 
 // Request and response shapes of gifts, giving rules, runs and the giving ledger.
 
@@ -71,7 +71,7 @@ export const GivingRuleChanges = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
     enabled: Type.Optional(Type.Boolean()),
-    config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    config: Type.Optional(FreeJson()),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { FREE_JSON_LIMITS, JSON_LIMITS_KEYWORD } from './input-guard.js';
 
 /** `{ error: { code, message, issues? } }`: the body of every error answer. */
 export const ErrorBody = Type.Object(
@@ -36,3 +37,14 @@ export const Money = Type.Object({
 });
 
 export const Limit = (max = 100, def = 20) => Type.Integer({ minimum: 1, maximum: max, default: def });
+
+/**
+ * A free-form JSON object a tenant supplies (traits, evidence, message data, rule configs,
+ * event properties): any keys and values, within the depth and size limits of FREE_JSON_LIMITS.
+ */
+export const FreeJson = (options: { description?: string } = {}) =>
+  Type.Record(Type.String(), Type.Unknown(), {
+    ...options,
+    [JSON_LIMITS_KEYWORD]: FREE_JSON_LIMITS,
+    description: `${options.description ? `${options.description}. ` : ''}Free-form JSON, at most ${FREE_JSON_LIMITS.depth} levels deep and ${FREE_JSON_LIMITS.bytes / 1024} KB`,
+  });

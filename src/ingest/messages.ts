@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestEventType, JsonObject, JsonValue } from '../db/tables.js';
+import { FREE_JSON_LIMITS, findInputIssue, unstorableReason } from '../http/input-guard.js';
 import { EVENT_LIMIT_BYTES } from './body.js';
 import type { EventSpans, Span } from './scan.js';
 
@@ -64,8 +65,7 @@ export function isObject(value: unknown): value is JsonObject {
 
 const NUL_REASON = 'the event contains a NUL character (\\u0000), which cannot be stored';
 const SURROGATE_REASON = 'the event contains an unpaired UTF-16 surrogate, which cannot be stored';
-// Half of a surrogate pair in a JavaScript string (PostgreSQL's text and jsonb refuse it).
-const LONE_SURROGATE_CHAR = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const TOO_DEEP_REASON = `the event is nested deeper than ${FREE_JSON_LIMITS.depth} levels in its properties, traits or context`;
 
 function optionalId(message: JsonObject, field: string): string | null {
   const value = message[field];
@@ -73,8 +73,8 @@ function optionalId(message: JsonObject, field: string): string | null {
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') throw new Rejection(`${field} must be a string`);
   if (value.length > 255) throw new Rejection(`${field} is longer than 255 characters`);
-  if (value.includes('\u0000')) throw new Rejection(NUL_REASON);
-  if (LONE_SURROGATE_CHAR.test(value)) throw new Rejection(SURROGATE_REASON);
+  const unstorable = unstorableReason(value);
+  if (unstorable) throw new Rejection(unstorable.startsWith('contains a NUL') ? NUL_REASON : SURROGATE_REASON);
   return value;
 }
 
@@ -138,8 +138,10 @@ function documentOf(
   if (value === undefined || value === null) return null;
   if (!isObject(value)) throw new Rejection(`${field} must be an object`);
   const span = spans?.[field];
-  // A scanned body holds no \u escape at all, so neither NUL nor an unpaired surrogate.
+  // A scanned body holds no \u escape at all, so neither NUL nor an unpaired surrogate; its depth was counted by the scan.
   if (sent && span) return sent.text.slice(span[0], span[1]);
+  // jsonb parses recursively: a document thousands deep would fail the whole batch's statement.
+  if (findInputIssue(value, FREE_JSON_LIMITS.depth)?.message.startsWith('is nested')) throw new Rejection(TOO_DEEP_REASON);
   const json = JSON.stringify(value);
   // PostgreSQL's jsonb cannot hold a NUL character; one such event must not sink its batch.
   if (json.includes('\\u0000')) throw new Rejection(NUL_REASON);
@@ -208,6 +210,8 @@ function toEvent(
 ): IngestEvent {
   if (!isObject(raw)) throw new Rejection('an event must be a JSON object');
   const sent = spans ? body : undefined;
+  // The event object is one level; its documents may nest FREE_JSON_LIMITS.depth below it.
+  if (spans && spans.depth > FREE_JSON_LIMITS.depth + 1) throw new Rejection(TOO_DEEP_REASON);
   const traits = documentOf(raw, 'traits', sent, spans);
   let properties = documentOf(raw, 'properties', sent, spans);
   const context = documentOf(raw, 'context', sent, spans);

@@ -114,6 +114,61 @@ describe('the Segment protocol', () => {
     expect(profile.recentEvents).toHaveLength(2);
   });
 
+  it('refuses an event nested past the depth limit by its index, whether the body was scanned or parsed, and a bad batch context whole', async () => {
+    const tenant = await createTenant(ctx.app);
+    const headers = { authorization: basicAuth(tenant.writeKey) };
+    let deep: Record<string, unknown> = { end: true };
+    for (let i = 0; i < 3000; i++) deep = { d: deep };
+    const batch = [
+      track('deep-user', 'deep-1', { properties: deep }),
+      track('deep-user', 'flat-1'),
+      track('deep-user', 'deep-2', { traits: deep }),
+    ];
+    const reason = expect.stringMatching(/nested deeper than 16 levels/);
+    // A body without any \u escape is scanned (scan.ts); one with an escape (JSON.stringify writes U+0001 as one) is read from the parsed events.
+    for (const suffix of ['plain', 'escaped']) {
+      const events = batch.map((e) => ({
+        ...e,
+        messageId: `${e.messageId}-${suffix}`,
+        ...(suffix === 'escaped' ? { note: '\u0001' } : {}),
+      }));
+      const text = JSON.stringify({ batch: events });
+      expect(text.includes('\\u'), suffix).toBe(suffix === 'escaped');
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: text,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json(), suffix).toMatchObject({
+        accepted: 1,
+        rejected: [
+          { index: 0, reason },
+          { index: 2, reason },
+        ],
+      });
+    }
+    const single = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers,
+      payload: track('deep-user', 'deep-3', { properties: deep }),
+    });
+    expect(single.statusCode).toBe(400);
+    expect(single.json().error.message).toMatch(/nested deeper than 16 levels/);
+
+    const context = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers,
+      payload: { batch: [track('deep-user', 'ctx-1')], context: { app: { name: 'nul\u0000' } } },
+    });
+    expect(context.statusCode).toBe(400);
+    expect(context.json().error.issues).toEqual([{ path: '/context/app/name', message: expect.stringMatching(/NUL/) }]);
+    expect(await countStored(tenant.workspace.id)).toBe(2);
+  });
+
   it('answers 400 naming the limit past 32 KB per event and 500 KB per batch, gzip included', async () => {
     const tenant = await createTenant(ctx.app);
     const headers = { authorization: basicAuth(tenant.writeKey), 'content-type': 'application/json' };

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { canIngestEvents } from '../auth/permissions.js';
 import { AppError } from '../errors.js';
+import { FREE_JSON_LIMITS, findInputIssue } from '../http/input-guard.js';
 import { ErrorBody } from '../http/schemas.js';
 import { BATCH_LIMIT_BYTES, EVENT_LIMIT_BYTES, parseIngestBody, type BodyLimit } from './body.js';
 import { fromPostHog, isObject, readMessages, TYPE_BY_LETTER, type ReadBatch, type RequestFacts } from './messages.js';
@@ -67,6 +68,23 @@ function scannedEvent(request: FastifyRequest) {
   return { body: sent, spans: spans ? [spans] : null };
 }
 
+/**
+ * A batch's own fields (its context goes on every event) get the edge guard's check here, the
+ * events theirs one by one in messages.ts. A 400 for the request: no event could be stored.
+ */
+function checkBatchFields(body: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'batch') continue;
+    const issue = findInputIssue(value, FREE_JSON_LIMITS.depth);
+    if (issue) {
+      const path = `/${key}${issue.path === '/' ? '' : issue.path}`;
+      throw new AppError('validation_failed', `Invalid request: body ${path} ${issue.message}`, {
+        issues: [{ path, message: issue.message }],
+      });
+    }
+  }
+}
+
 function factsOf(request: FastifyRequest, sentAt?: unknown, context?: unknown): RequestFacts {
   return { receivedAt: new Date(), ip: request.ip, userAgent: request.headers['user-agent'], batchSentAt: sentAt, batchContext: context };
 }
@@ -122,6 +140,8 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const routeConfig = (limit: BodyLimit) => ({
     ingestBodyLimit: limit,
+    // Events are checked one by one (messages.ts), so that one bad event does not sink its batch.
+    bodyCheckedByRoute: true,
     rateLimit: {
       max: app.config.ingestRateLimit,
       timeWindow: 1000,
@@ -154,7 +174,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       path,
       {
         config: routeConfig(BATCH),
-        preHandler: authenticateWriteKey,
+        preValidation: authenticateWriteKey,
         schema: {
           tags,
           summary: 'Segment-spec batch (Segment, RudderStack, analytics.js)',
@@ -164,6 +184,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
+        checkBatchFields(request.body);
         const facts = factsOf(request, request.body.sentAt, request.body.context);
         const sent = request.ingestText;
         const read = readMessages(request.body.batch, facts, undefined, sent ? { body: sent, spans: scanBatch(sent.text) } : undefined);
@@ -182,7 +203,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       `/v1/${segment}`,
       {
         config: routeConfig(EVENT),
-        preHandler: authenticateWriteKey,
+        preValidation: authenticateWriteKey,
         schema: { tags, summary: `Segment-spec ${type} call`, security: [], body: AnyObject, response: responses },
       },
       async (request, reply) => {
@@ -198,10 +219,11 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       path,
       {
         config: routeConfig(BATCH),
-        preHandler: authenticateWriteKey,
+        preValidation: authenticateWriteKey,
         schema: { tags, summary: 'PostHog batch (posthog-node, posthog-js)', security: [], body: BatchBody, response: responses },
       },
       async (request, reply) => {
+        checkBatchFields(request.body);
         const facts = factsOf(request, request.body.sent_at);
         return accept(request, 'posthog', facts, readMessages(request.body.batch.map(fromPostHog), facts), reply);
       },
@@ -214,7 +236,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       path,
       {
         config: routeConfig(EVENT),
-        preHandler: authenticateWriteKey,
+        preValidation: authenticateWriteKey,
         schema: { tags, summary: 'Jitsu event (@jitsu/js)', security: [], params: JitsuParams, body: AnyObject, response: responses },
       },
       async (request, reply) => {

@@ -17,6 +17,8 @@ export type Span = [number, number];
 /** One event object as sent: its own span, and those of its three documents when present (the last of duplicate keys, as JSON.parse keeps). */
 export interface EventSpans {
   span: Span;
+  /** How deeply the event nests (a flat event object is 1), counted on the way through for the depth limit. */
+  depth: number;
   properties?: Span;
   traits?: Span;
   context?: Span;
@@ -52,9 +54,13 @@ function stringEnd(text: string, i: number): number {
   }
 }
 
+// The deepest nesting met by the last valueEnd over an object or array (one number, not a result object, to keep the loop lean).
+let deepest = 0;
+
 /** The index just past the value that starts at `i`. */
 function valueEnd(text: string, i: number): number {
   const c = text.charCodeAt(i);
+  deepest = 0;
   if (c === QUOTE) return stringEnd(text, i);
   if (c === OPEN_BRACE || c === OPEN_BRACKET) {
     let depth = 0;
@@ -65,8 +71,9 @@ function valueEnd(text: string, i: number): number {
         j = stringEnd(text, j);
         continue;
       }
-      if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
-      else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
+      if (d === OPEN_BRACE || d === OPEN_BRACKET) {
+        if (++depth > deepest) deepest = depth;
+      } else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) return j + 1;
       } else if (Number.isNaN(d)) return text.length;
@@ -107,8 +114,9 @@ function eachMember(text: string, i: number, member: (keyStart: number, keyLengt
   }
 }
 
-function eventAt(text: string, start: number, end: number): EventSpans {
-  const spans: EventSpans = { span: [start, end] };
+/** The spans of the event between start and end; `depth` is that of the valueEnd that just found `end`. */
+function eventAt(text: string, start: number, end: number, depth: number): EventSpans {
+  const spans: EventSpans = { span: [start, end], depth };
   if (text.charCodeAt(start) !== OPEN_BRACE) return spans;
   // Keys are compared in place (no string is made per key): only three names matter.
   eachMember(text, start, (key, length, s, e) => {
@@ -123,7 +131,8 @@ function eventAt(text: string, start: number, end: number): EventSpans {
 export function scanEvent(text: string): EventSpans | null {
   if (text.includes('\\u')) return null;
   const start = skipSpace(text, 0);
-  return eventAt(text, start, valueEnd(text, start));
+  const end = valueEnd(text, start);
+  return eventAt(text, start, end, deepest);
 }
 
 /**
@@ -145,7 +154,7 @@ export function scanBatch(text: string): EventSpans[] | null {
   if (text.charCodeAt(j) === CLOSE_BRACKET) return events;
   for (;;) {
     const e = valueEnd(text, j);
-    events.push(eventAt(text, j, e));
+    events.push(eventAt(text, j, e, deepest));
     j = skipSpace(text, e);
     const c = text.charCodeAt(j);
     if (c === CLOSE_BRACKET) return events;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Limit, Nullable } from '../http/schemas.js';
+import { DateTime, FreeJson, Limit, Nullable } from '../http/schemas.js';
 
 export const MessagePurposeSchema = Type.Union([
   Type.Literal('service'),
@@ -24,7 +24,7 @@ export const MessageStatusSchema = Type.Union([
 
 const Language = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35, description: 'BCP 47 tag: en, en-GB, cy' });
 const TemplateKey = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64, description: 'A stable name: survey_invite, gift_credit…' });
-const Data = Type.Record(Type.String(), Type.Unknown(), { description: 'Values the template reads as data.*: what we did for them' });
+const Data = FreeJson({ description: 'Values the template reads as data.*: what we did for them' });
 
 export const TemplateInput = Type.Object(
   {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, JsonObject, JsonValue } from '../../db/tables.js';
 import { AppError, invalid } from '../../errors.js';
+import { FREE_JSON_LIMITS, findInputIssue, freeJsonProblem } from '../../http/input-guard.js';
 import { findIdentityOwner, normalizeIdentity, type IdentityKey } from '../../customers/identities.js';
 import type { IdentityInput } from '../../customers/schemas.js';
 import { resolveCustomer } from '../../customers/lookup.js';
@@ -65,15 +66,22 @@ export function requiredDate(row: ImportRow, field: string): string {
 export function jsonObject(row: ImportRow, field: string): JsonObject | undefined {
   const value = row[field];
   if (value === undefined || value === null || value === '') return undefined;
+  let object: JsonObject | undefined;
   if (typeof value === 'string') {
     try {
       const parsed = JSON.parse(value) as JsonValue;
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) object = parsed;
     } catch {
       // reported below
     }
-  } else if (typeof value === 'object' && !Array.isArray(value)) return value;
-  throw invalid(`/${field}`, 'must be a JSON object');
+  } else if (typeof value === 'object' && !Array.isArray(value)) object = value;
+  if (!object) throw invalid(`/${field}`, 'must be a JSON object');
+  // A CSV cell is JSON text the row's guard saw only as text: the edge's checks apply to what it holds.
+  const issue = findInputIssue(object, FREE_JSON_LIMITS.depth);
+  if (issue) throw invalid(`/${field}${issue.path === '/' ? '' : issue.path}`, issue.message);
+  const problem = freeJsonProblem(object);
+  if (problem) throw invalid(`/${field}`, problem);
+  return object;
 }
 
 /** Normalises an identity given in one column; a problem is reported under that column's name. */

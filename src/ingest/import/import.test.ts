@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { systemActor } from '../../auth/actor.js';
 import { insertCatalog } from '../../test/fixtures.js';
@@ -149,5 +150,66 @@ mary@example.com,,gift,1,GBP,2024-03-05T09:00:00Z,,billing,INV-3
       payload: 'name,email\nX,x@example.com\n',
     });
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('refuses a row holding text PostgreSQL cannot store by its line, keeping the rows before and after it', async () => {
+    const tenant = await createTenant(ctx.app);
+    const good = Array.from({ length: 250 }, (_, i) => JSON.stringify({ name: `Person ${i}`, email: `p${i}@example.com` }));
+    const lines = [...good, '{"name":"Nul\\u0000Person","email":"nul@example.com"}', '{"name":"After","email":"after@example.com"}'];
+    const response = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/imports/customers',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: lines.join('\n'),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({
+      rows: 252,
+      created: 251,
+      rejected: 1,
+      rejectedRows: [{ row: 251, reason: expect.stringMatching(/^\/name contains a NUL/) }],
+    });
+    // A file is bytes, so a lone surrogate cannot arrive in one (it decodes to U+FFFD); a raw NUL can.
+    const csv = await runImport(tenant, 'customers', 'csv', `name,email\nNul\u0000,nul2@example.com\nWhole,whole@example.com\n`);
+    expect(csv.summary).toMatchObject({ created: 1, rejected: 1 });
+    expect(csv.rejected).toEqual([{ row: 2, reason: expect.stringMatching(/^\/name contains a NUL/) }]);
+    // A JSON cell holds what its text escapes: a NUL, or nesting past the limit, refuses the row by the path inside it.
+    const deep = `${'{"a":'.repeat(20)}1${'}'.repeat(20)}`;
+    const cells = await runImport(
+      tenant,
+      'customers',
+      'csv',
+      `name,email,traits\nEscaped,esc@example.com,"{""note"":""a\\u0000b""}"\nDeep,deep@example.com,"${deep.replace(/"/g, '""')}"\n`,
+    );
+    expect(cells.summary).toMatchObject({ created: 0, rejected: 2 });
+    expect(cells.rejected).toEqual([
+      { row: 2, reason: expect.stringMatching(/^\/traits\/note: contains a NUL/) },
+      { row: 3, reason: expect.stringMatching(/^\/traits\/a\/a.*nested deeper than 16 levels/) },
+    ]);
+  });
+
+  it('rolls back a batch that fails for a reason other than its rows, reports its lines, and loads them when run again', async () => {
+    const tenant = await createTenant(ctx.app);
+    const db = ctx.database.db;
+    // A failure the importer cannot blame on a row: the database refuses with an error code it does not map.
+    await sql`create function refuse_boom() returns trigger language plpgsql as $$
+      begin if new.value = 'boom@example.com' then raise exception 'boom' using errcode = 'XX001'; end if; return new; end $$`.execute(db);
+    await sql`create trigger refuse_boom before insert on customer_identities for each row execute function refuse_boom()`.execute(db);
+    const csv = `name,email\nA,a@example.com\nB,b@example.com\nC,c@example.com\nBoom,boom@example.com\nE,e@example.com\n`;
+    try {
+      const failed = await runImport(tenant, 'customers', 'csv', csv, 2);
+      expect(failed.summary).toMatchObject({ rows: 5, created: 2, rejected: 3 });
+      expect(failed.rejected).toEqual([
+        { row: 4, reason: expect.stringMatching(/batch of lines 4–5 was rolled back whole.*XX001.*import the file again/) },
+        { row: 5, reason: expect.stringMatching(/batch of lines 4–5 was rolled back whole/) },
+        { row: 6, reason: expect.stringMatching(/import stopped after the batch of lines 4–5 failed/) },
+      ]);
+      expect(await counts(tenant.workspace.id)).toMatchObject({ customers: 2, identities: 2 });
+    } finally {
+      await sql`drop trigger refuse_boom on customer_identities`.execute(db);
+      await sql`drop function refuse_boom()`.execute(db);
+    }
+    const again = await runImport(tenant, 'customers', 'csv', csv, 2);
+    expect(again.summary).toMatchObject({ created: 3, unchanged: 2, rejected: 0 });
   });
 });

@@ -40,6 +40,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/imports/:type',
     {
+      // Who is asking is settled first, whatever the path and body; what they may import is known once the type is.
+      onRequest: async (request) => {
+        await authenticate(request);
+      },
       schema: {
         tags: ['ingest'],
         summary:
@@ -52,7 +56,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const type = request.params.type as ImportType;
-      const actor = await authenticate(request);
+      const actor = actorOf(request);
       const permission = PERMISSION[type];
       if (!permission(actor)) throw new AppError('forbidden', `This account cannot ${permission.description}`);
       const contentType = String(request.headers['content-type'] ?? '');
@@ -65,6 +69,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         onRejected: (row) => {
           if (rejectedRows.length < MAX_REPORTED) rejectedRows.push(row);
         },
+        onBatchFailed: (error, rows) => request.log.error({ err: error, rows }, 'an import batch failed and was rolled back'),
       });
       return { ...summary, rejectedRows };
     },

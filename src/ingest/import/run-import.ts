@@ -7,6 +7,7 @@ import { workspaceCountry } from '../../customers/identities.js';
 import { retryWhileUnavailable } from '../../db/outage.js';
 import type { DB, JsonValue } from '../../db/tables.js';
 import { AppError, fromDatabaseError } from '../../errors.js';
+import { FREE_JSON_LIMITS, findInputIssue } from '../../http/input-guard.js';
 import { IMPORTERS, type ImportType, type RowImporter, type RowOutcome } from './entities.js';
 import type { ImportRow } from './fields.js';
 
@@ -35,6 +36,8 @@ export interface ImportOptions {
   /** Bytes of the file read so far, for a progress bar. */
   onProgress?: (bytes: number) => void;
   onRejected?: (rejected: RejectedRow) => void | Promise<void>;
+  /** A batch failed for a reason other than its rows (the database, a bug): it was rolled back and its rows reported. */
+  onBatchFailed?: (error: unknown, rows: { from: number; to: number }) => void;
 }
 
 type Item = { row: number; record: ImportRow } | RejectedRow;
@@ -86,6 +89,20 @@ async function* ndjsonItems(input: Readable): AsyncGenerator<Item> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { row: line, reason: 'each line must be a JSON object' };
     else yield { row: line, record: value };
   }
+}
+
+/** The edge guard's check, per row: text PostgreSQL cannot store, or nesting past the limit, refuses the row by its line. */
+function guarded(item: Item): Item {
+  if ('reason' in item) return item;
+  const issue = findInputIssue(item.record, FREE_JSON_LIMITS.depth);
+  return issue ? { row: item.row, reason: `${issue.path} ${issue.message}` } : item;
+}
+
+/** Why a whole batch was rolled back, in words that name no table or column. */
+function batchFailure(error: unknown, from: number, to: number): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const cause = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? `the database refused it (${code})` : 'an unexpected error';
+  return `not imported: the batch of lines ${from}–${to} was rolled back whole after ${cause}; nothing of it was kept, import the file again`;
 }
 
 /** Imports one batch in a transaction, each row behind a savepoint; a lost race re-runs the batch. */
@@ -143,16 +160,38 @@ export async function importStream(db: Kysely<DB>, actor: Actor, input: Readable
     await options.onRejected?.(rejected);
   };
   let batch: Array<{ row: number; record: ImportRow }> = [];
+  // Set once a batch failed: the rest of the file is read and reported, not written, so that an
+  // outage past the retries' patience does not cost that patience again for every batch.
+  let stopped: string | undefined;
   const flush = async () => {
     if (batch.length === 0) return;
-    // A batch is one transaction and importers recognise what they stored, so a batch the
-    // database's restart cut off is simply run again: a long import rides through.
-    const { outcomes, rejected } = await retryWhileUnavailable(() => importBatch(db, actor, country, importer, batch));
-    for (const outcome of outcomes) summary[outcome]++;
-    for (const row of rejected) await reject(row);
+    const rows = batch;
     batch = [];
+    if (stopped) {
+      for (const item of rows) await reject({ row: item.row, reason: stopped });
+      return;
+    }
+    let result: Awaited<ReturnType<typeof importBatch>>;
+    try {
+      // A batch is one transaction and importers recognise what they stored, so a batch the
+      // database's restart cut off is simply run again: a long import rides through.
+      result = await retryWhileUnavailable(() => importBatch(db, actor, country, importer, rows));
+    } catch (error) {
+      // The batch's transaction is rolled back: report its rows so that the answer says what
+      // was not kept; every importer recognises what it stored, so running the file again is safe.
+      const from = rows[0]?.row ?? 0;
+      const to = rows[rows.length - 1]?.row ?? from;
+      options.onBatchFailed?.(error, { from, to });
+      const reason = batchFailure(error, from, to);
+      for (const item of rows) await reject({ row: item.row, reason });
+      stopped = `not imported: the import stopped after the batch of lines ${from}–${to} failed; import the file again`;
+      return;
+    }
+    for (const outcome of result.outcomes) summary[outcome]++;
+    for (const row of result.rejected) await reject(row);
   };
-  for await (const item of options.format === 'csv' ? csvItems(input) : ndjsonItems(input)) {
+  for await (const raw of options.format === 'csv' ? csvItems(input) : ndjsonItems(input)) {
+    const item = guarded(raw);
     summary.rows++;
     if ('reason' in item) await reject(item);
     else {

@@ -25,10 +25,11 @@ export async function authenticate(request: FastifyRequest): Promise<Actor> {
   }
   const token = request.cookies[SESSION_COOKIE];
   if (token) {
-    // The browser sends the cookie whoever made it send the request: a change must prove it came from Rapport's own pages.
-    refuseCrossSiteChange(request);
     const actor = await resolveSession(request.server.database.db, token);
     if (actor) {
+      // The browser sends the cookie whoever made it send the request: a change must prove it came from Rapport's own pages.
+      // (A cookie that signs no one in is answered 401 below, like no cookie: it authenticates nothing.)
+      refuseCrossSiteChange(request);
       request.actor = actor;
       return actor;
     }

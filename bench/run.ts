@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark and writes the figures to bench/results/.
 // `npm run bench -- ingest service` runs only the named ones
-// (customer-360, feedback-metrics, feedback-page, giving, ingest, messages, service).
+// (customer-360, feedback-metrics, feedback-page, giving, ingest, messages, pglite, service).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { benchCustomer360 } from './customer-360.js';
@@ -9,6 +9,7 @@ import { benchFeedbackPage } from './feedback-page.js';
 import { benchGiving } from './giving.js';
 import { benchIngest } from './ingest.js';
 import { benchMessages } from './messages.js';
+import { benchPgliteResponsiveness } from './pglite-responsiveness.js';
 import { benchService } from './service.js';
 
 const only = process.argv.slice(2);
@@ -21,6 +22,7 @@ const results: Record<string, unknown> = { measuredAt: new Date().toISOString(),
 if (selected('customer-360')) results.customer360 = await benchCustomer360();
 if (selected('ingest')) results.ingest = await benchIngest();
 if (selected('messages')) results.messages = await benchMessages();
+if (selected('pglite')) results.pgliteResponsiveness = await benchPgliteResponsiveness();
 if (selected('service')) results.service = await benchService();
 if (selected('feedback-page')) results.feedbackPage = await benchFeedbackPage();
 if (selected('feedback-metrics')) results.feedbackMetrics = await benchFeedbackMetrics();

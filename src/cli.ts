@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { systemActor } from './auth/actor.js';
 import { createApiKey } from './auth/service.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { DataDirectoryInUseError } from './db/data-dir-lock.js';
 import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { Role } from './db/tables.js';
@@ -31,6 +32,16 @@ async function withDatabase<T>(config: Config, work: (database: Database, applie
   } finally {
     await database.close();
   }
+}
+
+/** What embedded PGlite guarantees, said where a newcomer sees it (README: "Embedded PGlite: what is guaranteed"). */
+function pgliteGuarantees(config: Config): string {
+  if (config.dataDir.startsWith('memory://')) return 'Embedded PGlite in memory: nothing is kept when this process stops.';
+  return (
+    'Embedded PGlite: acknowledged writes are synced to disk (they survive a crash or power loss); ' +
+    'this process alone owns the data directory (other rapport commands on it are refused while it runs); ' +
+    'one connection, so use PostgreSQL (DATABASE_URL) for heavy or concurrent load.'
+  );
 }
 
 function describeDatabase(config: Config): string {
@@ -88,6 +99,7 @@ program
         process.stdout.write(
           `\nRapport is running on ${describeDatabase(config)} at ${config.publicUrl} (API docs: ${config.publicUrl}/docs)\n`,
         );
+        if (!config.databaseUrl) process.stdout.write(`  ${pgliteGuarantees(config)}\n`);
         if (seeded) printSignIn(seeded, config.publicUrl);
         else if (options.demo)
           process.stdout.write(
@@ -262,7 +274,10 @@ program
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message =
-    error instanceof AppError || error instanceof InvalidArgumentError || error instanceof ConfigError
+    error instanceof AppError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof ConfigError ||
+    error instanceof DataDirectoryInUseError
       ? error.message
       : String(error instanceof Error ? (error.stack ?? error.message) : error);
   process.stderr.write(`rapport: ${message}\n`);

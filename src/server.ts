@@ -40,13 +40,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   if (config.feedback.workerInProcess) {
     const { startSurveySweeper } = await import('./feedback/background.js');
-    const sweeper = startSurveySweeper(app.database.db, config, (error) => app.log.error({ err: error }, 'survey sweep failed'));
+    const sweeper = startSurveySweeper(
+      app.database.db,
+      config,
+      (error) => app.log.error({ err: error }, 'survey sweep failed'),
+      app.database.pacing,
+    );
     app.addHook('preClose', () => sweeper.stop());
   }
   if (config.givingIntervalMinutes > 0) {
     const { startGivingScheduler } = await import('./giving/background.js');
-    const giving = startGivingScheduler(app.database.db, { intervalMinutes: config.givingIntervalMinutes }, (error) =>
-      app.log.error({ err: error }, 'giving run failed'),
+    const giving = startGivingScheduler(
+      app.database.db,
+      { intervalMinutes: config.givingIntervalMinutes, pacing: app.database.pacing },
+      (error) => app.log.error({ err: error }, 'giving run failed'),
     );
     app.addHook('preClose', () => giving.stop());
   }

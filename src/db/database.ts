@@ -3,11 +3,36 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
-import { PgliteDialect } from './pglite-driver.js';
+import { lockDataDirectory } from './data-dir-lock.js';
+import { durableDataDirOptions } from './pglite-durable-fs.js';
+import { PgliteDialect, PgliteTraffic } from './pglite-driver.js';
 import type { Config } from '../config.js';
 import type { DB } from './tables.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
+
+/**
+ * How long one unit of background work (an ingest claim, a giving chunk, a survey or message
+ * step) may hold embedded PGlite's single connection before requests get their turn.
+ */
+export const PGLITE_UNIT_MS = 100;
+/**
+ * When requests are about, how long the connection must have been free before background
+ * work takes it again: longer than the gaps between one request's queries (file reads,
+ * hashing), even on a busy machine.
+ */
+const PGLITE_QUIET_MS = 20;
+
+/**
+ * How background work shares embedded PGlite's one connection with requests: in units of
+ * about `unitMs`, each started when requests have had their turn. Absent on PostgreSQL,
+ * where requests have connections of their own and big units are faster.
+ */
+export interface Pacing {
+  unitMs: number;
+  /** Resolves when no request has used the database for a moment, or after `unitMs` at most, so background work still gets half the time under constant load. */
+  beforeUnit(): Promise<void>;
+}
 
 /** An open database: the typed query builder plus what only the connection layer can do. */
 export interface Database {
@@ -25,6 +50,8 @@ export interface Database {
    * the text for one name must never change. PGlite runs it as a plain query.
    */
   executePrepared<R>(name: string, query: CompiledQuery<R>): Promise<R[]>;
+  /** Set on PGlite: how background work must pace itself (see Pacing). */
+  pacing?: Pacing;
   close(): Promise<void>;
 }
 
@@ -124,15 +151,24 @@ function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): D
 async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
   const dataDir = options.dataDir && !options.dataDir.startsWith('memory://') ? options.dataDir : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    extensions: { pg_trgm },
-    parsers: PARSERS,
-  });
-  const db = new Kysely<DB>({ dialect: new PgliteDialect(pglite) });
+  const lock = dataDir ? await lockDataDirectory(dataDir) : undefined;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(dataDir ? durableDataDirOptions(dataDir) : {}),
+      extensions: { pg_trgm },
+      parsers: PARSERS,
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const traffic = new PgliteTraffic();
+  const db = new Kysely<DB>({ dialect: new PgliteDialect(pglite, traffic) });
   return {
     kind: 'pglite',
     db,
+    pacing: { unitMs: PGLITE_UNIT_MS, beforeUnit: () => traffic.quiet(PGLITE_QUIET_MS, PGLITE_UNIT_MS) },
     async applyMigration({ version, name, script }) {
       // Through Kysely's connection so the script waits its turn on the single connection.
       return db.connection().execute(() =>
@@ -149,7 +185,13 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
     async executePrepared<R>(_name: string, query: CompiledQuery<R>) {
       return (await db.executeQuery(query)).rows;
     },
-    close: () => db.destroy(),
+    async close() {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Pacing } from '../db/database.js';
 import { backoffMs } from '../db/outage.js';
 import type { DB } from '../db/tables.js';
 import { isConnectionError } from '../errors.js';
@@ -13,13 +14,19 @@ const INTERVAL_MS = 60_000;
  * retried: within seconds, backing off, when the database was unreachable (a restart), else
  * at the next minute.
  */
-export function startSurveySweeper(db: Kysely<DB>, config: InviteConfig, onError: (error: unknown) => void): { stop(): Promise<void> } {
+export function startSurveySweeper(
+  db: Kysely<DB>,
+  config: InviteConfig,
+  onError: (error: unknown) => void,
+  pacing?: Pacing,
+): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let outages = 0;
   const round = () => {
     running = runSurveySweep(db, config, {
+      pacing,
       onError: (error, subject) => onError(Object.assign(new Error(`survey invitation for ${subject} failed`), { cause: error })),
     })
       .then(

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { Pacing } from '../db/database.js';
 import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { inviteCustomer, type InviteConfig, type Subject } from './invitations.js';
@@ -19,6 +20,8 @@ export interface SweepOptions {
   /** Subjects considered per survey per round. */
   batch?: number;
   onError?: (error: unknown, subject: string) => void;
+  /** On embedded PGlite: requests get their turn before each invitation (see Pacing). */
+  pacing?: Pacing | undefined;
 }
 
 export interface SweepResult {
@@ -127,6 +130,7 @@ export async function runSurveySweep(db: Kysely<DB>, config: InviteConfig, optio
     if (!survey) return result;
     result.surveys++;
     for (const candidate of await candidates(db, survey, now, batch)) {
+      await options.pacing?.beforeUnit();
       try {
         const row = await db
           .transaction()

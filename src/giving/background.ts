@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import type { Pacing } from '../db/database.js';
 import { backoffMs, pause } from '../db/outage.js';
 import type { DB } from '../db/tables.js';
 import { isConnectionError } from '../errors.js';
@@ -16,7 +17,7 @@ export interface RunningScheduler {
  */
 export function startGivingScheduler(
   db: Kysely<DB>,
-  options: { intervalMinutes: number; firstDelayMs?: number },
+  options: { intervalMinutes: number; firstDelayMs?: number; pacing?: Pacing | undefined },
   onError: (error: unknown) => void,
 ): RunningScheduler {
   const controller = new AbortController();
@@ -27,7 +28,7 @@ export function startGivingScheduler(
     while (!controller.signal.aborted) {
       try {
         // Each step rides through a short outage itself (job.ts); this catches a longer one.
-        await runGiving(db, { workerId, signal: controller.signal });
+        await runGiving(db, { workerId, signal: controller.signal, pacing: options.pacing });
         outages = 0;
       } catch (error) {
         onError(error);

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { actorColumns, systemActor, type Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import type { DB, GiftsTable, GiftStatus, GivingRuleKind, JsonObject, JsonValue } from '../db/tables.js';
+import type { Pacing } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { recordTransaction } from '../holdings/transactions.js';
 import { updateHolding } from '../holdings/service.js';
@@ -82,66 +83,89 @@ export async function offerGifts(
   workspaceId: string,
   rule: { id: string; kind: GivingRuleKind; offerDays: number },
   finds: Find[],
-  options: { now: Date; runId: string | null },
+  options: { now: Date; runId: string | null; pacing?: Pacing | undefined },
 ): Promise<GiftRow[]> {
   if (finds.length === 0) return [];
+  const created: GiftRow[] = [];
+  const pacing = options.pacing;
+  if (pacing) {
+    // Embedded PGlite: a few gifts per transaction (each gift with its message, so a crash
+    // leaves no gift without its offer), requests getting their turn in between.
+    for (let i = 0; i < finds.length; i += PGLITE_GIFTS_PER_UNIT) {
+      await pacing.beforeUnit();
+      const batch = finds.slice(i, i + PGLITE_GIFTS_PER_UNIT);
+      created.push(...(await db.transaction().execute((trx) => offerBatch(trx, workspaceId, rule, batch, options))));
+    }
+    return created;
+  }
+  // Batches keep one statement's parameters well under PostgreSQL's limit.
+  for (let i = 0; i < finds.length; i += 500) created.push(...(await offerBatch(db, workspaceId, rule, finds.slice(i, i + 500), options)));
+  return created;
+}
+
+/** Gifts offered per transaction on embedded PGlite: each is a few statements and a rendered message. */
+const PGLITE_GIFTS_PER_UNIT = 4;
+
+async function offerBatch(
+  db: Kysely<DB>,
+  workspaceId: string,
+  rule: { id: string; kind: GivingRuleKind; offerDays: number },
+  batch: Find[],
+  options: { now: Date; runId: string | null },
+): Promise<GiftRow[]> {
   const actor = systemActor(workspaceId, 'giving');
   const expiresAt = new Date(options.now.getTime() + rule.offerDays * 86_400_000);
   const created: GiftRow[] = [];
-  // Batches keep one statement's parameters well under PostgreSQL's limit.
-  for (let i = 0; i < finds.length; i += 500) {
-    const batch = finds.slice(i, i + 500);
-    const rows = await db
-      .insertInto('gifts')
-      .values(
-        batch.map((find) => ({
-          workspace_id: workspaceId,
-          id: newId('gft', options.now.getTime()),
-          rule_id: rule.id,
-          rule_kind: rule.kind,
-          customer_id: find.customerId,
-          holding_id: find.holdingId,
-          subject_key: find.subjectKey,
-          period: find.period,
-          title: find.title,
-          status: 'offered' as const,
-          evidence: JSON.stringify(find.evidence),
-          action: JSON.stringify(find.action),
-          value_minor: find.valueMinor,
-          currency: find.currency,
-          run_id: options.runId,
-          offered_at: options.now,
-          expires_at: expiresAt,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['workspace_id', 'rule_id', 'subject_key', 'period']).doNothing())
-      .returningAll()
+  const rows = await db
+    .insertInto('gifts')
+    .values(
+      batch.map((find) => ({
+        workspace_id: workspaceId,
+        id: newId('gft', options.now.getTime()),
+        rule_id: rule.id,
+        rule_kind: rule.kind,
+        customer_id: find.customerId,
+        holding_id: find.holdingId,
+        subject_key: find.subjectKey,
+        period: find.period,
+        title: find.title,
+        status: 'offered' as const,
+        evidence: JSON.stringify(find.evidence),
+        action: JSON.stringify(find.action),
+        value_minor: find.valueMinor,
+        currency: find.currency,
+        run_id: options.runId,
+        offered_at: options.now,
+        expires_at: expiresAt,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['workspace_id', 'rule_id', 'subject_key', 'period']).doNothing())
+    .returningAll()
+    .execute();
+  const bySubject = new Map(batch.map((find) => [`${find.subjectKey}\u0000${find.period}`, find]));
+  for (const row of rows) {
+    const find = bySubject.get(`${row.subject_key}\u0000${row.period}`);
+    if (!find) continue;
+    await appendEvent(db, actor, row.id, 'offered', options.now);
+    const message = await enqueueMessage(
+      db,
+      workspaceId,
+      {
+        customerId: row.customer_id,
+        purpose: 'gift',
+        templateKey: GIFT_TEMPLATE_KEYS[rule.kind],
+        data: messageData(find, row),
+        idempotencyKey: `gift:${row.id}`,
+      },
+      { now: options.now },
+    );
+    await db
+      .updateTable('gifts')
+      .set({ message_id: message.id })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', row.id)
       .execute();
-    const bySubject = new Map(batch.map((find) => [`${find.subjectKey}\u0000${find.period}`, find]));
-    for (const row of rows) {
-      const find = bySubject.get(`${row.subject_key}\u0000${row.period}`);
-      if (!find) continue;
-      await appendEvent(db, actor, row.id, 'offered', options.now);
-      const message = await enqueueMessage(
-        db,
-        workspaceId,
-        {
-          customerId: row.customer_id,
-          purpose: 'gift',
-          templateKey: GIFT_TEMPLATE_KEYS[rule.kind],
-          data: messageData(find, row),
-          idempotencyKey: `gift:${row.id}`,
-        },
-        { now: options.now },
-      );
-      await db
-        .updateTable('gifts')
-        .set({ message_id: message.id })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', row.id)
-        .execute();
-      created.push({ ...row, message_id: message.id });
-    }
+    created.push({ ...row, message_id: message.id });
   }
   return created;
 }

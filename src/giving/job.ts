@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { sql, type Kysely } from 'kysely';
+import type { Pacing } from '../db/database.js';
 import { retryWhileUnavailable } from '../db/outage.js';
 import type { DB, JsonObject } from '../db/tables.js';
 import { newId } from '../ids.js';
@@ -20,6 +21,12 @@ import { ensureGiftTemplates } from './templates.js';
 
 /** Customers per chunk when a workspace's chunks are first laid out (at least 1, at most 64 chunks). */
 const CUSTOMERS_PER_CHUNK = 10_000;
+/**
+ * On embedded PGlite a chunk's transaction holds the one connection, so chunks are laid out
+ * smaller there (and there may be more of them), to keep each near the unit of PGLITE_UNIT_MS.
+ */
+const PGLITE_CUSTOMERS_PER_CHUNK = 500;
+const PGLITE_MAX_CHUNKS = 256;
 const LEASE_SECONDS = 600;
 
 export interface GivingProgress {
@@ -36,6 +43,8 @@ export interface GivingOptions {
   /** How many chunks to lay out when the workspace has none yet (default: one per 10,000 customers). */
   chunks?: number;
   onProgress?: (progress: GivingProgress) => void;
+  /** On embedded PGlite: smaller chunks, and requests get their turn before each step (see Pacing). */
+  pacing?: Pacing | undefined;
   /** Stops waiting out a database outage (the scheduler is stopping). */
   signal?: AbortSignal;
 }
@@ -101,11 +110,12 @@ export async function giveToChunk(
   db: Kysely<DB>,
   workspaceId: string,
   rules: GivingRule[],
-  options: { now: Date; runId: string | null; chunk?: Chunk; currency: string },
+  options: { now: Date; runId: string | null; chunk?: Chunk; currency: string; pacing?: Pacing | undefined },
 ): Promise<Record<string, number>> {
   const created: Record<string, number> = {};
   const offer = async (rule: GivingRule, offerDays: number, finds: Find[]) => {
     const gifts = await offerGifts(db, workspaceId, { id: rule.id, kind: rule.kind, offerDays }, finds, options);
+    await options.pacing?.beforeUnit();
     created[rule.kind] = (created[rule.kind] ?? 0) + gifts.length;
   };
   const tariff = await findRule(rules, 'best_tariff');
@@ -180,7 +190,8 @@ export async function runGivingForWorkspace(
         const customers = Number(
           (await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
         );
-        chunks = options.chunks ?? Math.min(64, Math.max(1, Math.ceil(customers / CUSTOMERS_PER_CHUNK)));
+        const [perChunk, maxChunks] = options.pacing ? [PGLITE_CUSTOMERS_PER_CHUNK, PGLITE_MAX_CHUNKS] : [CUSTOMERS_PER_CHUNK, 64];
+        chunks = options.chunks ?? Math.min(maxChunks, Math.max(1, Math.ceil(customers / perChunk)));
         await trx
           .insertInto('giving_chunks')
           .values(Array.from({ length: chunks }, (_, chunk) => ({ workspace_id: workspaceId, chunk })))
@@ -195,32 +206,49 @@ export async function runGivingForWorkspace(
         .insertInto('giving_runs')
         .values({ workspace_id: workspaceId, id: runId, worker: workerId, started_at: sweepStart })
         .execute();
-      const pointsEarned = await applyEarningRules(trx, workspaceId, { now });
-      await expirePoints(trx, workspaceId, { now });
-      const giftsExpired = await expireGifts(trx, workspaceId, now);
-      return { rules, pointsEarned, giftsExpired, chunks };
+      return { rules, chunks };
     }),
   );
+  // Earning, point expiry and offer expiry are each idempotent, so each is a transaction of
+  // its own: on PGlite requests get their turn in between.
+  await options.pacing?.beforeUnit();
+  const pointsEarned = await again(() => db.transaction().execute((trx) => applyEarningRules(trx, workspaceId, { now })));
+  await options.pacing?.beforeUnit();
+  await again(() => db.transaction().execute((trx) => expirePoints(trx, workspaceId, { now })));
+  await options.pacing?.beforeUnit();
+  const giftsExpired = await again(() => db.transaction().execute((trx) => expireGifts(trx, workspaceId, now)));
 
   const byRule: Record<string, number> = {};
   let chunksDone = 0;
   let customersScanned = 0;
   let giftsCreated = 0;
   for (;;) {
+    await options.pacing?.beforeUnit();
     const index = await again(() => db.transaction().execute((trx) => claimChunk(trx, workspaceId, workerId, sweepStart)));
     if (index === undefined) break;
     const chunk = { index, count: setup.chunks };
-    const outcome = await again(() =>
-      db.transaction().execute(async (trx) => {
-        const created = await giveToChunk(trx, workspaceId, setup.rules, { now, runId, chunk, currency: workspace.default_currency });
-        await trx
-          .updateTable('giving_chunks')
-          .set({ done_at: sql<Date>`clock_timestamp()`, leased_by: null, lease_until: null })
-          .where('workspace_id', '=', workspaceId)
-          .where('chunk', '=', index)
-          .execute();
-        return { created, customers: await countCustomers(trx, workspaceId, chunk) };
-      }),
+    const markDone = async (trx: Kysely<DB>) => {
+      await trx
+        .updateTable('giving_chunks')
+        .set({ done_at: sql<Date>`clock_timestamp()`, leased_by: null, lease_until: null })
+        .where('workspace_id', '=', workspaceId)
+        .where('chunk', '=', index)
+        .execute();
+      return countCustomers(trx, workspaceId, chunk);
+    };
+    const scope = { now, runId, chunk, currency: workspace.default_currency };
+    // On PostgreSQL a chunk is one transaction. On PGlite that would hold the one connection
+    // for the whole chunk, so the rules' reads run on their own and gifts are offered a few
+    // per transaction (see offerGifts); a chunk cut short by a crash is leased again and the
+    // gifts' unique key skips what was already offered.
+    const pacing = options.pacing;
+    const outcome = await again(async () =>
+      pacing
+        ? { created: await giveToChunk(db, workspaceId, setup.rules, { ...scope, pacing }), customers: await markDone(db) }
+        : db.transaction().execute(async (trx) => {
+            const created = await giveToChunk(trx, workspaceId, setup.rules, scope);
+            return { created, customers: await markDone(trx) };
+          }),
     );
     chunksDone++;
     customersScanned += outcome.customers;
@@ -238,7 +266,7 @@ export async function runGivingForWorkspace(
         chunks_done: chunksDone,
         customers_scanned: customersScanned,
         gifts_created: giftsCreated,
-        gifts_expired: setup.giftsExpired,
+        gifts_expired: giftsExpired,
         by_rule: JSON.stringify(byRule),
       })
       .where('workspace_id', '=', workspaceId)
@@ -251,8 +279,8 @@ export async function runGivingForWorkspace(
     chunksDone,
     customersScanned,
     giftsCreated,
-    giftsExpired: setup.giftsExpired,
-    pointsEarned: setup.pointsEarned,
+    giftsExpired,
+    pointsEarned,
     byRule,
   };
 }

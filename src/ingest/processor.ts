@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
+import type { Pacing } from '../db/database.js';
 import { backoffMs } from '../db/outage.js';
 import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
@@ -35,9 +36,15 @@ export interface ProcessResult {
  * with a concurrent writer (unique violation, deadlock) rolls the whole claim back to be
  * claimed again. Applied rows drop their payload: it lives on in the profile and timeline,
  * where export and erasure find it; the message id stays to keep retries idempotent.
+ *
+ * With `budgetMs`, applying stops at the first unit that ends past the budget, and the rest of
+ * the claim goes back to pending untouched (a prefix in arrival order is applied, so order
+ * holds); `claimed` then counts only what was applied or failed.
  */
-export async function processPendingEvents(db: Kysely<DB>, limit = 200): Promise<ProcessResult> {
+export async function processPendingEvents(db: Kysely<DB>, limit = 200, options: { budgetMs?: number } = {}): Promise<ProcessResult> {
   return db.transaction().execute(async (trx) => {
+    const started = performance.now();
+    const overBudget = () => options.budgetMs !== undefined && performance.now() - started > options.budgetMs;
     const rows = await sql<IngestRow>`select * from ingest_events where status = 'pending'
       order by seq limit ${limit} for update skip locked`.execute(trx);
     const done: string[][] = [];
@@ -71,13 +78,19 @@ export async function processPendingEvents(db: Kysely<DB>, limit = 200): Promise
       }
       run = [];
     };
+    // The budget is checked where a unit starts: before an event applied alone, and before a
+    // run of timeline events (whose cost is only known once it is applied).
+    let handled = 0;
     for (const row of rows.rows) {
       if (TIMELINE_TYPES.has(row.type)) {
+        if (run.length === 0 && handled > 0 && overBudget()) break;
         run.push(row);
-        continue;
+      } else {
+        await flushRun();
+        if (handled > 0 && overBudget()) break;
+        await applyOne(row);
       }
-      await flushRun();
-      await applyOne(row);
+      handled++;
     }
     await flushRun();
     if (done.length) {
@@ -85,15 +98,15 @@ export async function processPendingEvents(db: Kysely<DB>, limit = 200): Promise
         from jsonb_to_recordset(${JSON.stringify(done.map(([w, m]) => ({ w, m })))}::jsonb) as d(w text, m text)
         where e.workspace_id = d.w and e.message_id = d.m`.execute(trx);
     }
-    return { claimed: rows.rows.length, done: done.length, failed };
+    return { claimed: handled, done: done.length, failed };
   });
 }
 
 /** Claims again after a lost race, a few times, before giving the error to the caller. */
-async function processWithRetry(db: Kysely<DB>, limit: number): Promise<ProcessResult> {
+async function processWithRetry(db: Kysely<DB>, limit: number, budgetMs?: number): Promise<ProcessResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await processPendingEvents(db, attempt > 3 ? 1 : limit);
+      return await processPendingEvents(db, attempt > 3 ? 1 : limit, budgetMs === undefined ? {} : { budgetMs });
     } catch (error) {
       if (!isRetryable(error) || attempt >= 6) throw error;
     }
@@ -130,13 +143,23 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
  * The server's background processor: applies pending events as they arrive, polling when
  * idle, and once an hour forgets the message ids of events applied longer ago than the
  * dedup window (retention.ts).
+ *
+ * With `pacing` (embedded PGlite: one connection, so a claim holds back every request) each
+ * claim waits for requests to have had their turn, stops applying once it has held the
+ * database for the unit's time, and asks for at most twice what the last one got through, so
+ * that a run of timeline events (applied as one unit) stays near the budget too. Without it
+ * (PostgreSQL) claims are `limit` events: requests use other connections, and big claims
+ * are what make the processor fast.
  */
 export function startIngestWorker(
   db: Kysely<DB>,
-  options: { idleMs?: number; limit?: number; dedupDays?: number; onError?: (error: unknown) => void } = {},
+  options: { idleMs?: number; limit?: number; pacing?: Pacing; dedupDays?: number; onError?: (error: unknown) => void } = {},
 ): IngestWorker {
   const idleMs = options.idleMs ?? 1000;
   const dedupDays = options.dedupDays ?? DEDUP_RETENTION_DAYS;
+  const pacing = options.pacing;
+  const maxLimit = options.limit ?? 200;
+  let limit = pacing ? Math.min(maxLimit, 8) : maxLimit;
   let stopped = false;
   let nextSweep = 0;
   let wakeUp: (() => void) | undefined;
@@ -150,7 +173,9 @@ export function startIngestWorker(
           nextSweep = Date.now() + SWEEP_EVERY_MS;
           await sweepProcessedEvents(db, dedupDays);
         }
-        claimed = (await processWithRetry(db, options.limit ?? 200)).claimed;
+        await pacing?.beforeUnit();
+        claimed = (await processWithRetry(db, limit, pacing?.unitMs)).claimed;
+        if (pacing && claimed > 0) limit = Math.min(maxLimit, Math.max(2, 2 * claimed));
         failures = 0;
       } catch (error) {
         failures++;

@@ -97,6 +97,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   if (app.config.ingestWorker) {
     app.addHook('onReady', async () => {
       worker = startIngestWorker(db(), {
+        ...(app.database.pacing ? { pacing: app.database.pacing } : {}),
         dedupDays: app.config.ingestDedupDays,
         onError: (error) => app.log.error({ err: error }, 'ingest processor failed'),
       });

@@ -13,6 +13,10 @@ export default defineConfig({
   logLevel: 'warn',
   build: { outDir: WEB_OUT_DIR, emptyOutDir: true, sourcemap: true },
   server: {
-    proxy: Object.fromEntries(['/api', '/docs', '/openapi.json'].map((path) => [path, 'http://127.0.0.1:3000'])),
+    // The Host header is passed on as the browser sent it, so the server sees the page's own origin in Origin
+    // (it refuses a signed-in change from any other origin).
+    proxy: Object.fromEntries(
+      ['/api', '/docs', '/openapi.json'].map((path) => [path, { target: 'http://127.0.0.1:3000', changeOrigin: false }]),
+    ),
   },
 });

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import type { Config } from './config.js';
@@ -22,6 +23,8 @@ import { authenticateFirst } from './http/authenticate.js';
 import { registerErrorHandling, registerShutdownAnswer } from './http/error-handler.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { healthRoutes } from './http/health.js';
+import { LOG_REDACT_PATHS, logSerializers } from './http/logging.js';
+import { allowDocsStyles, docsUiConfig, registerSecurityHeaders } from './http/security.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { surveyPageRoutes } from './feedback/page-routes.js';
 import { registerValidation } from './http/validation.js';
@@ -43,8 +46,8 @@ export interface BuildOptions {
   database?: Database;
   /** The built browser app (`vite build` output); dist/web by default. */
   webDir?: string;
-  /** Where log lines go instead of stdout (tests read them). */
-  logStream?: { write(line: string): void };
+  /** Where log lines go; stdout by default (tests capture them). */
+  logStream?: DestinationStream;
 }
 
 const API_DESCRIPTION = `Rapport's HTTP API. Authenticate with a secret key (\`Authorization: Bearer rk_secret_…\`)
@@ -59,11 +62,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: config.trustProxy,
     // Fastify's own answer has its own body; registerShutdownAnswer gives the documented one.
     return503OnClosing: false,
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      ...(options.logStream ? { stream: options.logStream } : {}),
-    },
+    // No personal data in logs (src/http/logging.ts): erasure cannot reach them.
+    logger: { level: config.logLevel, serializers: logSerializers, redact: LOG_REDACT_PATHS, stream: options.logStream },
   });
   app.decorate('database', database);
   app.decorate('config', config);
@@ -79,6 +79,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerInputGuard(app);
   app.addSchema(ErrorBody);
   await app.register(cookie);
+  await registerSecurityHeaders(app);
   // Limits are set per route (sign-in now; ingestion later); checked after the body is parsed so a limit can key on it.
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(swagger, {
@@ -94,7 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       security: [{ secretKey: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: docsUiConfig, transformStaticCSP: allowDocsStyles });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await registerWebApp(app, options.webDir);
 

@@ -19,7 +19,7 @@ describe('sign-in and sessions', () => {
     expect(me.statusCode).toBe(200);
     expect(me.json().user.email).toBe(email);
 
-    const out = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: { cookie } });
+    const out = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: { cookie, 'x-requested-with': 'rapport' } });
     expect(out.statusCode).toBe(204);
     const after = await ctx.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
     expect(after.statusCode).toBe(401);

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Actor } from './actor.js';
 import { canReadWorkspace } from './permissions.js';
 import { actorOf, requires } from '../http/authenticate.js';
+import { refuseCrossSiteChange } from '../http/csrf.js';
 import { ErrorBody } from '../http/schemas.js';
 import { getWorkspace } from '../workspaces/service.js';
 import { resolveSession, SESSION_COOKIE, signIn, signOut } from './service.js';
@@ -25,9 +27,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   };
 
+  // Login CSRF: another site must not sign the browser in to an account of its choosing, nor out.
+  const sameOriginOnly = async (request: FastifyRequest) => refuseCrossSiteChange(request);
+
   app.post(
     '/auth/sign-in',
     {
+      onRequest: sameOriginOnly,
       config: {
         // Password guessing: a few tries per account per address per minute, then 429 with Retry-After.
         rateLimit: {
@@ -69,7 +75,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/auth/sign-out',
-    { schema: { tags: ['auth'], summary: 'End the session', security: [], response: { 204: Type.Null() } } },
+    {
+      onRequest: sameOriginOnly,
+      schema: { tags: ['auth'], summary: 'End the session', security: [], response: { 204: Type.Null(), 403: ErrorBody } },
+    },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await signOut(app.database.db, token);

@@ -4,7 +4,8 @@ import { choicesOf, questionsOnPage, textFor, usedPageCount } from './definition
 import type { Definition, Question } from './schemas.js';
 
 // The page customers answer on: plain server-rendered HTML with one small inline
-// stylesheet and no script, so it opens fast on a phone and works with JavaScript off.
+// stylesheet (allowed by its hash in the Content-Security-Policy, src/http/security.ts; no
+// style attributes, which that policy refuses) and no script, so it opens fast on a phone and works with JavaScript off.
 // Every control has a label, groups are fieldsets with legends, errors are linked to
 // their question, and colours keep at least 4.5:1 contrast.
 
@@ -70,10 +71,10 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-const STYLE = `body{font:1.0625rem/1.5 system-ui,sans-serif;color:#1a1a1a;background:#fff;margin:0}
+export const SURVEY_PAGE_STYLE = `body{font:1.0625rem/1.5 system-ui,sans-serif;color:#1a1a1a;background:#fff;margin:0}
 main{max-width:36rem;margin:0 auto;padding:1.25rem 1rem 3rem}
 .company{font-weight:600;color:#3d3d3d;margin:0 0 .25rem}h1{font-size:1.4rem;margin:0 0 1rem}
-fieldset{border:0;margin:0 0 1.5rem;padding:0}legend,.q{font-weight:600;margin-bottom:.5rem;padding:0}
+fieldset{border:0;margin:0 0 1.5rem;padding:0}legend,.q{font-weight:600;margin-bottom:.5rem;padding:0}label.q{display:block}
 .scale{display:flex;flex-wrap:wrap;gap:.375rem}.scale label{flex:1 0 2.6rem;position:relative}
 .scale input,.opt input{position:absolute;opacity:0;width:1px;height:1px}
 .scale span{display:block;text-align:center;padding:.6rem 0;border:2px solid #595959;border-radius:.375rem;min-height:1.5rem}
@@ -87,7 +88,7 @@ button{font:inherit;font-weight:600;background:#0b4f9c;color:#fff;border:0;borde
 .progress{color:#4a4a4a;font-size:.875rem}a{color:#0b4f9c}`;
 
 function document(language: string, title: string, body: string): string {
-  return `<!doctype html><html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="${escapeHtml(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${SURVEY_PAGE_STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 function scaleQuestion(
@@ -133,7 +134,7 @@ function renderQuestion(
     case 'ces':
       return scaleQuestion(question, label, 1, 7, value, [words.cesLow ?? '', words.cesHigh ?? ''], error);
     case 'text':
-      return `<div id="${name}"><label class="q" for="${name}-input" style="display:block">${label}</label>${errorLine(name, error)}<textarea id="${name}-input" name="${name}" maxlength="${MAX_TEXT}"${question.required ? ' required' : ''}>${typeof value === 'string' ? escapeHtml(value) : ''}</textarea></div>`;
+      return `<div id="${name}"><label class="q" for="${name}-input">${label}</label>${errorLine(name, error)}<textarea id="${name}-input" name="${name}" maxlength="${MAX_TEXT}"${question.required ? ' required' : ''}>${typeof value === 'string' ? escapeHtml(value) : ''}</textarea></div>`;
     default: {
       const multiple = question.type !== 'single';
       const chosen = new Set(Array.isArray(value) ? value : typeof value === 'string' ? [value] : []);

@@ -32,7 +32,8 @@ function as(tenant: TestTenant, person: Person | null, method: 'GET' | 'POST', u
     method,
     url: `/api/v1${url}`,
     ...(payload === undefined ? {} : { payload }),
-    headers: person ? { cookie: person.cookie } : { authorization: `Bearer ${tenant.secretKey}` },
+    // A signed-in person calls as the browser app does: with its X-Requested-With header (src/http/csrf.ts).
+    headers: person ? { cookie: person.cookie, 'x-requested-with': 'rapport' } : { authorization: `Bearer ${tenant.secretKey}` },
   });
 }
 

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Permission } from '../auth/permissions.js';
 import { resolveApiKey, resolveSession, SESSION_COOKIE } from '../auth/service.js';
 import { AppError } from '../errors.js';
+import { refuseCrossSiteChange } from './csrf.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-/** The actor behind a request: a Bearer secret key, else the session cookie. */
+/** The actor behind a request: a Bearer secret key, else the session cookie (for a change, only from Rapport's own pages). */
 export async function authenticate(request: FastifyRequest): Promise<Actor> {
   if (request.actor) return request.actor;
   const header = request.headers.authorization;
@@ -26,6 +27,9 @@ export async function authenticate(request: FastifyRequest): Promise<Actor> {
   if (token) {
     const actor = await resolveSession(request.server.database.db, token);
     if (actor) {
+      // The browser sends the cookie whoever made it send the request: a change must prove it came from Rapport's own pages.
+      // (A cookie that signs no one in is answered 401 below, like no cookie: it authenticates nothing.)
+      refuseCrossSiteChange(request);
       request.actor = actor;
       return actor;
     }

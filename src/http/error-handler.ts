@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, fromDatabaseError, STATUS_BY_CODE, type ErrorCode, type FieldIssue } from '../errors.js';
+import { loggableUrl } from './logging.js';
 
 interface ValidationIssue {
   instancePath: string;
@@ -61,7 +62,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status && status >= 400 && status < 500) {
       return reply.status(status).send({ error: { code: CODE_BY_STATUS[status] ?? 'validation_failed', message: error.message } });
     }
-    request.log.error({ err: error, url: request.url, method: request.method }, 'unhandled error');
+    request.log.error({ err: error, url: loggableUrl(request), method: request.method }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side; it has been logged' } });
   });
 

@@ -97,7 +97,11 @@ describe('GET /auth/session', () => {
         workspace: { id: tenant.workspace.id, name: 'Session Co', slug: tenant.workspace.slug },
       },
     });
-    await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/sign-out', headers: { cookie: agent.cookie } });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-out',
+      headers: { cookie: agent.cookie, 'x-requested-with': 'rapport' },
+    });
     expect((await ctx.app.inject({ url: '/api/v1/auth/session', headers: { cookie: agent.cookie } })).json()).toEqual({ session: null });
   });
 });

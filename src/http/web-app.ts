@@ -17,8 +17,11 @@ const FILE_NAME = /\/[^/]*\.[^/]*$/;
 /** A file at the top of the build, such as /favicon.svg. */
 const TOP_LEVEL_FILE = /^\/[\w-]+\.[\w.]+$/;
 
-const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rapport</title></head>
-<body style="font-family:system-ui;max-width:40rem;margin:4rem auto;line-height:1.5">
+/** The one stylesheet of the page below, allowed by its hash in the Content-Security-Policy (src/http/security.ts). */
+export const NOT_BUILT_STYLE = 'body{font-family:system-ui;max-width:40rem;margin:4rem auto;line-height:1.5}';
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rapport</title><style>${NOT_BUILT_STYLE}</style></head>
+<body>
 <h1>The browser app has not been built</h1>
 <p>Run <code>npm run build</code> (or <code>npm run demo</code>), then reload. The API is running: see <a href="/docs">/docs</a>.</p>
 </body></html>`;

@@ -6,11 +6,14 @@ import { unsubscribeByToken } from './unsubscribe.js';
 const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 100 }) });
 const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 1 })) });
 
+/** The page's one stylesheet, allowed by its hash in the Content-Security-Policy (src/http/security.ts). */
+export const UNSUBSCRIBE_PAGE_STYLE = 'body{font-family:system-ui;max-width:32rem;margin:4rem auto;padding:0 1rem}';
+
 const page = (
   text: string,
   form = '',
 ) => `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Unsubscribe</title><body style="font-family:system-ui;max-width:32rem;margin:4rem auto;padding:0 1rem"><p>${text}</p>${form}</body></html>`;
+<title>Unsubscribe</title><style>${UNSUBSCRIBE_PAGE_STYLE}</style><body><p>${text}</p>${form}</body></html>`;
 
 /**
  * Public unsubscribe links (no sign-in: the token is the credential). POST is RFC 8058's

@@ -64,7 +64,13 @@ export async function request<T>(method: string, path: string, options: RequestO
     response = await fetch(buildUrl(path, options.query), {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      // The server refuses a cookie-authenticated change without JSON or this header (src/http/csrf.ts): a form on
+      // another site cannot send either, and a script there could only after a CORS preflight the server never grants.
+      headers: {
+        accept: 'application/json',
+        'x-requested-with': 'rapport',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });

@@ -6,6 +6,7 @@ import type { ConsentChannel, CustomerRow, DB, MessageChannel, MessagePurpose } 
 import { CAP_EXEMPT, CONSENT_CHANNEL, CONSENT_PURPOSE, FROM_PREFERENCE, OPT_IN } from './consent-rules.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
+import { recordMessageEvent } from './events.js';
 import { toMessage } from './mappers.js';
 import { buildContext, renderTemplate, TemplateFieldFailure, type TemplateContext } from './render.js';
 import { nextSendTime } from './schedule.js';
@@ -211,18 +212,7 @@ export async function enqueueMessage(
     .returningAll()
     .executeTakeFirst();
   if (row && failure) {
-    await db
-      .insertInto('message_events')
-      .values({
-        workspace_id: workspaceId,
-        id: newId('mev'),
-        message_id: row.id,
-        customer_id: row.customer_id,
-        kind: 'failed',
-        detail: JSON.stringify({ error: failure.message }),
-        occurred_at: now,
-      })
-      .execute();
+    await recordMessageEvent(db, row, 'failed', { error: failure.message }, now);
   }
   // Lost a race with the same key: the other insert's message is the one.
   const stored = row ?? (await replay());

@@ -4,6 +4,7 @@ import { recordConsent } from '../customers/consent.js';
 import type { Channel, DB, MessageChannel, MessageEventKind, MessageStatus } from '../db/tables.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
+import { recordMessageEvent } from './events.js';
 import { CONSENT_CHANNEL } from './consent-rules.js';
 import type { InboundInput } from './schemas.js';
 import { maskText, withheldKeys } from './withheld.js';
@@ -93,18 +94,7 @@ export async function recordInbound(
   if (input.from) detail.from = input.from;
   if (text) detail.text = text;
   if (input.reason) detail.reason = input.reason;
-  await db
-    .insertInto('message_events')
-    .values({
-      workspace_id: workspaceId,
-      id: eventId,
-      message_id: message.id,
-      customer_id: message.customer_id,
-      kind,
-      detail: JSON.stringify(detail),
-      occurred_at: at,
-    })
-    .execute();
+  await recordMessageEvent(db, { workspace_id: workspaceId, id: message.id, customer_id: message.customer_id }, kind, detail, at, eventId);
   // On the customer's timeline as interactions: a reply is the customer contacting us; a receipt
   // or bounce is our outbound contact, reached or not (once per message and outcome).
   if (message.channel) {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { DB } from '../db/tables.js';
 import { AppError, type FieldIssue } from '../errors.js';
-import { newId } from '../ids.js';
+import { recordMessageEvent } from './events.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { toMessage } from './mappers.js';
 import type { Message } from './schemas.js';
@@ -63,18 +63,7 @@ export async function requeueMessages(
     .execute();
   for (const row of requeued) {
     const before = byId.get(row.id);
-    await db
-      .insertInto('message_events')
-      .values({
-        workspace_id: row.workspace_id,
-        id: newId('mev'),
-        message_id: row.id,
-        customer_id: row.customer_id,
-        kind: 'retry',
-        detail: JSON.stringify({ reason: 'requeued after an unknown outcome', attempt: row.attempts }),
-        occurred_at: now,
-      })
-      .execute();
+    await recordMessageEvent(db, row, 'retry', { reason: 'requeued after an unknown outcome', attempt: row.attempts }, now);
     await recordAudit(db, actor, {
       action: 'message.requeued',
       entityType: 'message',

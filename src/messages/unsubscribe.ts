@@ -3,7 +3,7 @@ import { systemActor } from '../auth/actor.js';
 import { hasConsent, recordConsent } from '../customers/consent.js';
 import type { DB } from '../db/tables.js';
 import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
+import { recordMessageEvent } from './events.js';
 import { CONSENT_CHANNEL, CONSENT_PURPOSE } from './consent-rules.js';
 
 const TOKEN = /^(ws_[0-9a-z]+)\.([A-Za-z0-9_-]{32})$/;
@@ -39,18 +39,7 @@ export async function unsubscribeByToken(
       source: 'one_click_unsubscribe',
       evidence: { messageId: message.id },
     });
-    await db
-      .insertInto('message_events')
-      .values({
-        workspace_id: message.workspace_id,
-        id: newId('mev'),
-        message_id: message.id,
-        customer_id: message.customer_id,
-        kind: 'unsubscribed',
-        detail: JSON.stringify({ purpose, channel }),
-        occurred_at: now,
-      })
-      .execute();
+    await recordMessageEvent(db, message, 'unsubscribed', { purpose, channel }, now);
   }
   return { customerId: message.customer_id, purpose, channel, alreadyWithdrawn: !granted };
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, MessageChannel, MessagesTable } from '../db/tables.js';
 import { retryWhileUnavailable } from '../db/outage.js';
-import { newId } from '../ids.js';
+import { recordMessageEvent } from './events.js';
 import { TransportError, type OutgoingMessage, type SendResult, type Transport, type Transports } from './channels/index.js';
 
 export interface WorkerOptions {
@@ -168,18 +168,13 @@ async function record(db: Kysely<DB>, outcomes: Outcome[], options: WorkerOption
       .where('claimed_by', '=', options.workerId)
       .executeTakeFirst();
     if (updated.numUpdatedRows > 0n) {
-      await db
-        .insertInto('message_events')
-        .values({
-          workspace_id: row.workspace_id,
-          id: newId('mev'),
-          message_id: row.id,
-          customer_id: row.customer_id,
-          kind: retry ? 'retry' : unknown ? 'outcome_unknown' : 'failed',
-          detail: JSON.stringify({ attempt: row.attempts, error: error.message }),
-          occurred_at: now,
-        })
-        .execute();
+      await recordMessageEvent(
+        db,
+        row,
+        retry ? 'retry' : unknown ? 'outcome_unknown' : 'failed',
+        { attempt: row.attempts, error: error.message },
+        now,
+      );
     }
   }
 }
@@ -271,22 +266,17 @@ export async function recoverExpiredLeases(
       .where('handover_pending', '=', row.handover_pending)
       .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) continue;
-    await db
-      .insertInto('message_events')
-      .values({
-        workspace_id: row.workspace_id,
-        id: newId('mev'),
-        message_id: row.id,
-        customer_id: row.customer_id,
-        kind: again ? 'retry' : 'outcome_unknown',
-        detail: JSON.stringify({
-          attempt: row.attempts,
-          worker: row.claimed_by,
-          reason: row.handover_pending ? 'lease expired before the message was handed over' : 'lease expired while sending',
-        }),
-        occurred_at: now,
-      })
-      .execute();
+    await recordMessageEvent(
+      db,
+      row,
+      again ? 'retry' : 'outcome_unknown',
+      {
+        attempt: row.attempts,
+        worker: row.claimed_by,
+        reason: row.handover_pending ? 'lease expired before the message was handed over' : 'lease expired while sending',
+      },
+      now,
+    );
     if (again) requeued++;
     else unknown++;
   }

@@ -17,7 +17,6 @@
 // Besides wall-clock rates it prints the CPU time per event of each process (bench client,
 // server, PostgreSQL backends), which moves much less than the rates when other work shares the machine.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +33,7 @@ import { durableDataDirOptions } from '../src/db/pglite-durable-fs.js';
 import { processPendingEvents } from '../src/ingest/processor.js';
 import { createWorkspace } from '../src/workspaces/service.js';
 import { batchRequest, COPY_COLUMNS, copyCsv, drive, makeBatches } from './ingest-load.js';
+import { startServer, stopServer } from './server.js';
 import { formatLatency, latencySummary, type LatencySummary } from './stats.js';
 
 const url = process.env.RAPPORT_BENCH_INGEST_DATABASE_URL ?? 'postgres://rapport:rapport@localhost:5432/rapport_bench_ingest';
@@ -43,7 +43,6 @@ const concurrency = Number(process.env.RAPPORT_BENCH_CONCURRENCY ?? 16);
 const soakSeconds = Number(process.env.RAPPORT_BENCH_SOAK_SECONDS ?? 0);
 const USERS = 20_000;
 // Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
-const serverNodeArgs = (process.env.RAPPORT_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const sides = (process.env.RAPPORT_BENCH_SIDES ?? 'postgres,pglite').split(',');
 const roundCount = Number(process.env.RAPPORT_BENCH_ROUNDS ?? 3);
 
@@ -80,35 +79,6 @@ async function prepare(target: { databaseUrl?: string; dataDir?: string }): Prom
   } finally {
     await database.close();
   }
-}
-
-async function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [...serverNodeArgs, fileURLToPath(new URL('../bin/rapport.js', import.meta.url)), 'serve', '--port', String(port)],
-    {
-      env: { ...process.env, LOG_LEVEL: 'warn', RAPPORT_INGEST_RATE_LIMIT: '1000000', ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  for (let i = 0; i < 150; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    if (
-      await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return child;
-  }
-  child.kill();
-  throw new Error('the server did not become ready');
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (clock ticks are 1/100 s on Linux). */

@@ -5,7 +5,6 @@
 // acknowledgements (events/s, p50/p99) and the probe's latency, and the ratios of the
 // processor-on run to the baseline measured in the same run.
 //   RAPPORT_BENCH_PGLITE_EVENTS  identifies per run (default 10,000)
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createWorkspace } from '../src/workspaces/service.js';
 import { batchRequest, drive } from './ingest-load.js';
+import { startServer, stopServer } from './server.js';
 import { latencySummary } from './stats.js';
 
 const EVENTS = Number(process.env.RAPPORT_BENCH_PGLITE_EVENTS ?? 10_000);
@@ -40,38 +40,6 @@ function identifyBodies(run: string): Buffer[] {
   );
 }
 
-async function startServer(dataDir: string, port: number, processor: boolean): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../bin/rapport.js', import.meta.url)), 'serve', '--port', String(port)], {
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      RAPPORT_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      RAPPORT_INGEST_RATE_LIMIT: '1000000',
-      RAPPORT_INGEST_WORKER: String(processor),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 300; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    if (
-      await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return child;
-  }
-  child.kill();
-  throw new Error('the server did not become ready');
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 interface RunResult {
   eventsPerSecond: number;
   ackP50Ms: number;
@@ -82,7 +50,7 @@ interface RunResult {
 
 async function runOnce(dataDir: string, writeKey: string, processor: boolean): Promise<RunResult> {
   const port = 5700 + Math.floor(Math.random() * 1000);
-  const server = await startServer(dataDir, port, processor);
+  const server = await startServer({ DATABASE_URL: '', RAPPORT_DATA_DIR: dataDir, RAPPORT_INGEST_WORKER: String(processor) }, port);
   try {
     const requests = identifyBodies(processor ? 'on' : 'off').map((body) => batchRequest(writeKey, body));
     const probes: number[] = [];

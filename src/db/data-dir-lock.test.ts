@@ -1,13 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirectoryInUseError, LOCK_FILE } from './data-dir-lock.js';
 import { openDatabase } from './database.js';
+import { freePort } from '../test/ports.js';
 
 // Embedded PGlite only: these tests always use a data directory of their own, whatever
 // RAPPORT_TEST_DATABASE_URL says.
@@ -38,17 +38,6 @@ async function outcome(...args: string[]): Promise<{ code: number; stdout: strin
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 describe('one process per embedded data directory', () => {
   it('refuses a CLI change and a second server while `serve` runs, naming its pid; both work once it stops', async () => {

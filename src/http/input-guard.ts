@@ -45,6 +45,8 @@ function pointerKey(key: string): string {
 }
 
 export interface InputIssue {
+  /** Text PostgreSQL cannot store, or a value nested past the limit. */
+  kind: 'unstorable' | 'too_deep';
   path: string;
   message: string;
 }
@@ -60,11 +62,11 @@ export function findInputIssue(value: unknown, maxDepth: number = MAX_BODY_DEPTH
     const [item, path, depth] = stack.pop() as [unknown, string, number];
     if (typeof item === 'string') {
       const reason = unstorableReason(item);
-      if (reason) return { path: path || '/', message: reason };
+      if (reason) return { kind: 'unstorable', path: path || '/', message: reason };
       continue;
     }
     if (typeof item !== 'object' || item === null) continue;
-    if (depth >= maxDepth) return { path: path || '/', message: `is nested deeper than ${maxDepth} levels` };
+    if (depth >= maxDepth) return { kind: 'too_deep', path: path || '/', message: `is nested deeper than ${maxDepth} levels` };
     if (Array.isArray(item)) {
       for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], `${path}/${i}`, depth + 1]);
       continue;
@@ -76,7 +78,7 @@ export function findInputIssue(value: unknown, maxDepth: number = MAX_BODY_DEPTH
       const key = keys[i] as string;
       const childPath = `${path}/${pointerKey(key)}`;
       const reason = unstorableReason(key);
-      if (reason) return { path: childPath, message: `has a key that ${reason}` };
+      if (reason) return { kind: 'unstorable', path: childPath, message: `has a key that ${reason}` };
       stack.push([(item as Record<string, unknown>)[key], childPath, depth + 1]);
     }
   }
@@ -86,7 +88,7 @@ export function findInputIssue(value: unknown, maxDepth: number = MAX_BODY_DEPTH
 /** The depth and size limits of one free-form JSON value; the problem in words, or undefined. */
 export function freeJsonProblem(value: unknown, limits: { depth: number; bytes: number } = FREE_JSON_LIMITS): string | undefined {
   const deep = findInputIssue(value, limits.depth);
-  if (deep?.message.startsWith('is nested')) {
+  if (deep?.kind === 'too_deep') {
     return `is nested deeper than ${limits.depth} levels${deep.path === '/' ? '' : ` (at ${deep.path})`}`;
   }
   const json = JSON.stringify(value) ?? '';

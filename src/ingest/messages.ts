@@ -141,7 +141,7 @@ function documentOf(
   // A scanned body holds no \u escape at all, so neither NUL nor an unpaired surrogate; its depth was counted by the scan.
   if (sent && span) return sent.text.slice(span[0], span[1]);
   // jsonb parses recursively: a document thousands deep would fail the whole batch's statement.
-  if (findInputIssue(value, FREE_JSON_LIMITS.depth)?.message.startsWith('is nested')) throw new Rejection(TOO_DEEP_REASON);
+  if (findInputIssue(value, FREE_JSON_LIMITS.depth)?.kind === 'too_deep') throw new Rejection(TOO_DEEP_REASON);
   const json = JSON.stringify(value);
   // PostgreSQL's jsonb cannot hold a NUL character; one such event must not sink its batch.
   if (json.includes('\\u0000')) throw new Rejection(NUL_REASON);

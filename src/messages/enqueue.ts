@@ -105,7 +105,7 @@ function renderOrFail(
 /** Whether the template shows a withheld value other than exactly as it is. */
 function altersWithheld(
   template: { subject: string; body: string },
-  context: Parameters<typeof renderTemplate>[1],
+  context: TemplateContext,
   rendered: { subject: string; body: string },
   keys: readonly string[],
 ): boolean {

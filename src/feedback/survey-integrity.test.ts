@@ -207,6 +207,12 @@ describe('survey answers come from customers', () => {
     // The link the admin passed on opens the survey for the customer.
     expect((await ctx.app.inject({ method: 'GET', url: pathOf(revealed.json().link) })).statusCode).toBe(200);
     expect((await as(tenant, admin, 'POST', '/survey-invitations/inv_nosuch/link')).statusCode).toBe(404);
+    // An admin of another workspace learns nothing of this invitation.
+    const stranger = await createTenant(ctx.app);
+    const strangerAdmin = await addPerson(ctx.app, stranger, 'admin');
+    const elsewhere = await as(stranger, strangerAdmin, 'POST', `/survey-invitations/${invitation.id}/link`);
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json()).toEqual({ error: expect.objectContaining({ code: 'not_found' }) });
 
     // An admin who served the customer may not reveal the link to a survey about their own work.
     const own = await servedCustomer(tenant, null, admin, survey.id, 'ola@example.org');

@@ -121,6 +121,17 @@ describe('requeueing messages whose outcome is unknown', () => {
     expect(again.body.error.message).toMatch(/is queued/);
   });
 
+  it('answers 404 to an admin of another workspace, and leaves the message as it was', async () => {
+    const { ws, lost } = await setup(1);
+    const [mine] = lost as [string];
+    const stranger = await createTenant(ctx.app, 'Other Telecom');
+    const one = await call(stranger, { method: 'POST', url: `/api/v1/messages/${mine}/requeue` });
+    expect(one.status).toBe(404);
+    const bulk = await call(stranger, { method: 'POST', url: '/api/v1/messages/requeue', payload: { ids: [mine] } });
+    expect(bulk.status).toBe(404);
+    expect(await state(ws, mine)).toMatchObject({ status: 'failed', reason: 'outcome_unknown' });
+  });
+
   it('is for admins only', async () => {
     const { tenant, ws, lost } = await setup();
     const id = lost[0] as string;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../src/db/tables.js';
+import type { DB } from '../src/db/schema.js';
 import { rebuildFeedbackRollups } from '../src/feedback/metrics/rollup-rebuild.js';
 
 // Set-based generation of survey responses for the feedback metrics benchmark: 300 agents

@@ -19,7 +19,7 @@ import { createApiKey } from '../src/auth/service.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import type { DB } from '../src/db/tables.js';
+import type { DB } from '../src/db/schema.js';
 import { getFeedbackMetrics } from '../src/feedback/metrics/service.js';
 import { getFeedbackThemes } from '../src/feedback/metrics/themes.js';
 import { loadFeedbackBenchData } from './feedback-metrics-data.js';

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import type { DB } from '../src/db/tables.js';
+import type { DB } from '../src/db/schema.js';
 import { bestTariffQuery, plansOnSale, usageMonths } from '../src/giving/best-tariff.js';
 import { parseRuleConfig } from '../src/giving/rules.js';
 

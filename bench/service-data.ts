@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../src/db/tables.js';
+import type { DB } from '../src/db/schema.js';
 
 // Set-based generation of a service history for the benchmark: 200 agents in 20 teams,
 // 30 jobs, 5 product lines, 500,000 customers holding them, one case per five

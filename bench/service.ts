@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
-import type { DB } from '../src/db/tables.js';
+import type { DB } from '../src/db/schema.js';
 import { getServiceMetrics } from '../src/service/metrics.js';
 import { rebuildRollups } from '../src/service/rollup-rebuild.js';
 import { loadServiceBenchData } from './service-data.js';

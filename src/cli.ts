@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirectoryInUseError } from './db/data-dir-lock.js';
 import { openConfiguredDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import type { Role } from './db/tables.js';
+import type { Role } from './workspaces/tables.js';
 import { AppError } from './errors.js';
 import { importFile } from './ingest/import/cli.js';
 import { IMPORT_TYPES, type ImportType } from './ingest/import/entities.js';

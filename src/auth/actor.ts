@@ -1,4 +1,5 @@
-import type { ActorKind, ApiKeyKind, Role } from '../db/tables.js';
+import type { ActorKind, Role } from '../workspaces/tables.js';
+import type { ApiKeyKind } from './tables.js';
 
 /** Who is making a request, always bound to one workspace. */
 export type Actor =

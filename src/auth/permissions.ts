@@ -1,4 +1,4 @@
-import type { Role } from '../db/tables.js';
+import type { Role } from '../workspaces/tables.js';
 import type { Actor } from './actor.js';
 
 // Authorisation as named predicates. A secret key acts for its whole workspace;

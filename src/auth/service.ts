@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ApiKeyKind, DB } from '../db/tables.js';
+import type { ApiKeyKind } from './tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso, toIsoOrNull } from '../time.js';

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { PlansTable, ProductLinesTable, ProductsTable } from '../db/tables.js';
+import type { PlansTable, ProductLinesTable, ProductsTable } from './tables.js';
 import { toIso } from '../time.js';
 import type { Plan, Product, ProductLine } from './schemas.js';
 

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { normalizeCurrency } from '../customers/normalize.js';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';

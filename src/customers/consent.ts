@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { actorColumns, type Actor } from '../auth/actor.js';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { newId } from '../ids.js';
 import { requireCustomer } from './lookup.js';
 import { toConsent, type Consent } from './mappers.js';

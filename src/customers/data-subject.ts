@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { actorColumns, type Actor } from '../auth/actor.js';
-import type { DB, JsonObject, JsonValue } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject, JsonValue } from '../db/columns.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';

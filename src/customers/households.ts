@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { DB, HouseholdKind, HouseholdRole } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { HouseholdKind, HouseholdRole } from './tables.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';

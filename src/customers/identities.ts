@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { DB, IdentityKind } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { IdentityKind } from './tables.js';
 import { invalid, notFound } from '../errors.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { requireCustomer, resolveCustomer } from './lookup.js';

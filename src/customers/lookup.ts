@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { CustomerRow, DB } from '../db/tables.js';
+import type { CustomerRow } from './tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
 
 /** Raised when an id belongs to a profile merged into another; routes answer with a redirect. */

@@ -1,11 +1,5 @@
-import type {
-  ConsentEventsTable,
-  CustomerIdentitiesTable,
-  CustomerMergesTable,
-  CustomersTable,
-  IdentityKind,
-  JsonObject,
-} from '../db/tables.js';
+import type { ConsentEventsTable, CustomerIdentitiesTable, CustomerMergesTable, CustomersTable, IdentityKind } from './tables.js';
+import type { JsonObject } from '../db/columns.js';
 import type { Selectable } from 'kysely';
 import { toIso } from '../time.js';
 import { formatClockTime } from './normalize.js';

@@ -1,7 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { actorColumns } from '../auth/actor.js';
-import type { CustomerRow, DB, JsonObject } from '../db/tables.js';
+import type { CustomerRow } from './tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { useTestApp } from '../test/app.js';
 import { PERSONAL_DATA } from './personal-data.js';
 import { CUSTOMER_REFERENCES } from './references.js';

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { erasedIngestEventState, ingestEventsOf } from '../ingest/erase.js';
 import { forStaff } from '../messages/withheld.js';
 import { NO_PERSONAL_DATA } from './references.js';

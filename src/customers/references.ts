@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import type { CustomersTable } from '../db/tables.js';
+import type { CustomersTable } from './tables.js';
 
 /**
  * Every column that points at a customer. A merge repoints them all at the survivor and

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type RawBuilder, type Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { CustomersTable, DB, JsonObject } from '../db/tables.js';
+import type { CustomersTable } from './tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { collectIssue, invalid, throwIssues, type FieldIssue } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { decodeCursor, exactTime, nextCursor, olderThan, type Cursor } from '../db/cursor.js';
 import { invalid } from '../errors.js';
 import { toIso } from '../time.js';

@@ -7,7 +7,7 @@ import { lockDataDirectory } from './data-dir-lock.js';
 import { durableDataDirOptions } from './pglite-durable-fs.js';
 import { PgliteDialect, PgliteTraffic } from './pglite-driver.js';
 import type { Config } from '../config.js';
-import type { DB } from './tables.js';
+import type { DB } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from './tables.js';
+import type { DB } from './schema.js';
 
 const RETRYABLE = new Set([
   '23505', // unique violation: a concurrent transaction created the same identity first

@@ -1,5 +1,5 @@
 import type { ItemCustomEntity, ItsFunction, WinkMethods } from 'wink-nlp';
-import type { SentimentLabel } from '../db/tables.js';
+import type { SentimentLabel } from './tables.js';
 
 // Text analytics on survey comments with wink-nlp and its English model: a sentiment
 // score (−1…1, negation-aware) and themes. A theme is a noun phrase (an optional noun

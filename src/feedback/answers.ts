@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../db/tables.js';
+import type { JsonObject, JsonValue } from '../db/columns.js';
 import { choicesOf } from './definition.js';
 import { FEELINGS, type Definition, type Question } from './schemas.js';
 

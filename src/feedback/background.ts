@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Pacing } from '../db/database.js';
 import { backoffMs } from '../db/outage.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { isConnectionError } from '../errors.js';
 import type { InviteConfig } from './invitations.js';
 import { runSurveySweep } from './sweep.js';

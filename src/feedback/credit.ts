@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 
 // Agent scorecards decide pay, so an agent must not be able to score themselves. Staff never
 // see survey links (they go out through the outbox only, withheld from every staff view) and

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { systemActor, type Actor } from '../auth/actor.js';
 import type { FeedbackConfig } from '../config.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
 import { actOnCase, openCase } from '../service/cases.js';
 import { CHANNELS } from '../service/schemas.js';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 
 // A survey link is `/s/<workspace>.<invitation>.<expiry>.<signature>`. The signature is an
 // HMAC over those and a random nonce kept on the invitation, so a link can be neither

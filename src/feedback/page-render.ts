@@ -1,4 +1,4 @@
-import type { JsonObject } from '../db/tables.js';
+import type { JsonObject } from '../db/columns.js';
 import { fieldName, MAX_TEXT, type Mood } from './answers.js';
 import { choicesOf, questionsOnPage, textFor, usedPageCount } from './definition.js';
 import type { Definition, Question } from './schemas.js';

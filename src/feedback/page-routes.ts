@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resolveSession, SESSION_COOKIE } from '../auth/service.js';
 import { Type } from 'typebox';
-import type { JsonObject } from '../db/tables.js';
+import type { JsonObject } from '../db/columns.js';
 import { moodOf, parseForm } from './answers.js';
 import { usedPageCount } from './definition.js';
 import { openFollowUpIfNeeded } from './followups.js';

@@ -1,5 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { CustomerRow, DB, JsonObject, SurveyResponsesTable } from '../db/tables.js';
+import type { CustomerRow } from '../customers/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
+import type { SurveyResponsesTable } from './tables.js';
 import { systemActor } from '../auth/actor.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';

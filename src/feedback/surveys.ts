@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DB, JsonObject, SurveysTable } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
+import type { SurveysTable } from './tables.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { requireJob } from '../service/teams.js';

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Pacing } from '../db/database.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { inviteCustomer, type InviteConfig, type Subject } from './invitations.js';
 import type { Trigger } from './schemas.js';

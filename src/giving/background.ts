@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Pacing } from '../db/database.js';
 import { backoffMs, pause } from '../db/outage.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { isConnectionError } from '../errors.js';
 import { runGiving } from './job.js';
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DB, PlansTable } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { PlansTable } from '../catalog/tables.js';
 import type { Selectable } from 'kysely';
 import type { BestTariffConfig } from './rules.js';
 

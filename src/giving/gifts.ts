@@ -1,7 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { actorColumns, systemActor, type Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
-import type { DB, GiftsTable, GiftStatus, GivingRuleKind, JsonObject, JsonValue } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { GiftsTable, GiftStatus, GivingRuleKind } from './tables.js';
+import type { JsonObject, JsonValue } from '../db/columns.js';
 import type { Pacing } from '../db/database.js';
 import { AppError, notFound } from '../errors.js';
 import { recordTransaction } from '../holdings/transactions.js';

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, GivingRuleKind } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { GivingRuleKind } from './tables.js';
 import type { Ledger, LedgerQuery, NpsFigure } from './schemas.js';
 
 // The giving ledger: value given back per month, rule and customer, and what followed.

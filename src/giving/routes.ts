@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { canManageLoyalty, canReadLoyalty, canWorkPoints } from '../auth/permissions.js';
-import type { JsonObject } from '../db/tables.js';
+import type { JsonObject } from '../db/columns.js';
 import { actorOf, requires } from '../http/authenticate.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
 import { toIso, toIsoOrNull } from '../time.js';

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DB, GivingRuleKind } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { GivingRuleKind } from './tables.js';
 import { newId } from '../ids.js';
 
 // The offer each rule sends, in English. A workspace edits them in the Templates page;

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { HoldingsTable, TransactionsTable, UsageRecordsTable } from '../db/tables.js';
+import type { HoldingsTable, TransactionsTable, UsageRecordsTable } from './tables.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import type { Holding, Transaction, UsagePeriod } from './schemas.js';
 

@@ -3,7 +3,7 @@ import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js'
 import type { Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import { normalizeCurrency } from '../customers/normalize.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError, type FieldIssue } from '../errors.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { toUsagePeriod } from './mappers.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { IngestRow } from './apply.js';
 import { trackHandlersFor } from './track-handlers.js';

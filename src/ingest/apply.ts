@@ -1,6 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { DB, HouseholdKind, IdentityKind, IngestEventsTable, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { HouseholdKind, IdentityKind } from '../customers/tables.js';
+import type { IngestEventsTable } from './tables.js';
+import type { JsonObject } from '../db/columns.js';
 import { setHouseholdMember } from '../customers/households.js';
 import { findIdentityOwner, workspaceCountry } from '../customers/identities.js';
 import { resolveCustomer } from '../customers/lookup.js';

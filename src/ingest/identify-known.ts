@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { normalizeIdentity, workspaceCountry } from '../customers/identities.js';
 import type { IdentityInput } from '../customers/schemas.js';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { recordAudit } from '../workspaces/audit.js';
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IngestEventType, JsonObject, JsonValue } from '../db/tables.js';
+import type { IngestEventType } from './tables.js';
+import type { JsonObject, JsonValue } from '../db/columns.js';
 import { FREE_JSON_LIMITS, findInputIssue, unstorableReason } from '../http/input-guard.js';
 import { EVENT_LIMIT_BYTES } from './body.js';
 import type { EventSpans, Span } from './scan.js';

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import type { Pacing } from '../db/database.js';
 import { backoffMs } from '../db/outage.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { applyEvent, type IngestRow } from './apply.js';
 import { applyKnownTimelineEvents } from './apply-known.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 
 /**
  * How long, by default, the message ids of applied events are kept to recognise a client's

@@ -11,7 +11,7 @@ import { startIngestWorker, type IngestWorker } from './processor.js';
 import { scanBatch, scanEvent } from './scan.js';
 import { storeEvents, type IngestSource } from './store.js';
 import { createWriteKeyCache } from './write-keys.js';
-import type { IngestEventType } from '../db/tables.js';
+import type { IngestEventType } from './tables.js';
 
 const tags = ['ingest'];
 const BATCH: BodyLimit = { bytes: BATCH_LIMIT_BYTES, name: 'batch' };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { recordInteraction } from '../service/interactions.js';
 import { INTERACTION_EVENT, interactionFromTrackEvent } from '../service/track-event.js';
 

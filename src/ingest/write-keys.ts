@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { resolveApiKey } from '../auth/service.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 
 type KeyActor = Extract<Actor, { kind: 'api_key' }>;
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { DB, EarningRuleKind } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { EarningRuleKind } from './tables.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { toEarningRule } from './mappers.js';

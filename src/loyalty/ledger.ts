@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, LoyaltyEntryKind } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { LoyaltyEntryKind } from './tables.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { toEntry } from './mappers.js';

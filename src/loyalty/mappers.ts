@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { LoyaltyEarningRulesTable, LoyaltyEntriesTable, LoyaltyRewardsTable, LoyaltyTiersTable } from '../db/tables.js';
+import type { LoyaltyEarningRulesTable, LoyaltyEntriesTable, LoyaltyRewardsTable, LoyaltyTiersTable } from './tables.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import type { EarningRule, Entry, Reward, Tier } from './schemas.js';
 

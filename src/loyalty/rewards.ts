@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import { normalizeCurrency } from '../customers/normalize.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';

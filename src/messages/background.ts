@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { MessagesConfig } from '../config.js';
 import { backoffMs, pause } from '../db/outage.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { closeTransports, createTransports } from './channels/index.js';
 import { runMessageWorker } from './worker.js';
 

@@ -1,4 +1,5 @@
-import type { ConsentChannel, ConsentPurpose, MessageChannel, MessagePurpose } from '../db/tables.js';
+import type { ConsentChannel, ConsentPurpose } from '../customers/tables.js';
+import type { MessageChannel, MessagePurpose } from './tables.js';
 
 /** The consent purpose a message purpose needs. Gifts are about the customer's own account, so they go as service. */
 export const CONSENT_PURPOSE: Record<MessagePurpose, ConsentPurpose> = {

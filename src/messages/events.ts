@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DB, MessageEventKind } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { MessageEventKind } from './tables.js';
 import { newId } from '../ids.js';
 
 /** The message an event belongs to: its keys and the customer it went to. */

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import { recordConsent } from '../customers/consent.js';
-import type { Channel, DB, MessageChannel, MessageEventKind, MessageStatus } from '../db/tables.js';
+import type { Channel } from '../service/tables.js';
+import type { DB } from '../db/schema.js';
+import type { MessageChannel, MessageEventKind, MessageStatus } from './tables.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordMessageEvent } from './events.js';

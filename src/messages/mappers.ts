@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { MessageEventsTable, MessagesTable, MessageTemplatesTable } from '../db/tables.js';
+import type { MessageEventsTable, MessagesTable, MessageTemplatesTable } from './tables.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import type { Message, Template } from './schemas.js';
 import { forStaff } from './withheld.js';

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { CustomerRow, DB } from '../db/tables.js';
+import type { CustomerRow } from '../customers/tables.js';
+import type { DB } from '../db/schema.js';
 import { invalid } from '../errors.js';
 import {
   describeTemplateError,

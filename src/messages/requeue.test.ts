@@ -1,7 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { canRequeueMessages } from '../auth/permissions.js';
-import type { Role } from '../db/tables.js';
+import type { Role } from '../workspaces/tables.js';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
 import { insertMessageCustomer, insertTemplate } from '../test/messages.js';
 import { useSmtpEmail } from '../test/smtp.js';

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
-import type { DB, MessageStatus } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { MessageStatus } from './tables.js';
 import { notFound } from '../errors.js';
 import { toMessage, toMessageEvent } from './mappers.js';
 import type { Message } from './schemas.js';

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DB, MessageTemplatesTable } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { MessageTemplatesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import { AppError, collectIssue, invalid, notFound, throwIssues, type FieldIssue } from '../errors.js';
 import { newId } from '../ids.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import { hasConsent, recordConsent } from '../customers/consent.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { recordMessageEvent } from './events.js';
 import { CONSENT_CHANNEL, CONSENT_PURPOSE } from './consent-rules.js';

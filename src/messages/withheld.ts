@@ -1,4 +1,4 @@
-import type { JsonObject } from '../db/tables.js';
+import type { JsonObject } from '../db/columns.js';
 
 // Some values a message carries are for the customer's eyes only: a survey link is the
 // customer's credential to answer, and staff who could read it could answer in the

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { createTenant, useTestApp } from '../test/app.js';
 import { createTestSchema } from '../test/database.js';
 import { insertMessageCustomer, insertTemplate } from '../test/messages.js';

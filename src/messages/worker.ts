@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DB, MessageChannel, MessagesTable } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { MessageChannel, MessagesTable } from './tables.js';
 import { retryWhileUnavailable } from '../db/outage.js';
 import { recordMessageEvent } from './events.js';
 import { TransportError, type OutgoingMessage, type SendResult, type Transport, type Transports } from './channels/index.js';

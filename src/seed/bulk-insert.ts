@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 
 // Rows for one table, kept column by column so that a chunk of thousands of rows goes to
 // the database as one `insert … select from unnest(…)` with one array parameter per

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { BillingPeriod, DB, ProductKind } from '../db/tables.js';
+import type { BillingPeriod, ProductKind } from '../catalog/tables.js';
+import type { DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 // The Demo Telecom catalogue: SIM-only mobile plans whose allowances differ enough that a

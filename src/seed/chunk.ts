@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { DB, EventType, JsonObject, TransactionKind } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { EventType } from '../ingest/tables.js';
+import type { JsonObject } from '../db/columns.js';
+import type { TransactionKind } from '../holdings/tables.js';
 import { newId } from '../ids.js';
 import { addRow, insertRows, tableRows } from './bulk-insert.js';
 import type { SeedCatalog } from './catalog.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import { loadConfig } from '../config.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { pickLanguage } from '../feedback/definition.js';
 import { openFollowUpIfNeeded, resolveFollowUp } from '../feedback/followups.js';
 import { inviteCustomer } from '../feedback/invitations.js';

@@ -1,4 +1,4 @@
-import type { HouseholdKind, HouseholdRole } from '../db/tables.js';
+import type { HouseholdKind, HouseholdRole } from '../customers/tables.js';
 import { newId } from '../ids.js';
 import { addActivity } from './activity.js';
 import { addRow } from './bulk-insert.js';

@@ -1,4 +1,4 @@
-import type { HoldingStatus } from '../db/tables.js';
+import type { HoldingStatus } from '../holdings/tables.js';
 import { newId } from '../ids.js';
 import { addRow } from './bulk-insert.js';
 import type { LineCode, SeedPlan } from './catalog.js';

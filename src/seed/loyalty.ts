@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
-import type { DB, GiftsTable } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { GiftsTable } from '../giving/tables.js';
 import { acceptGift, declineGift, expireGifts } from '../giving/gifts.js';
 import { giveToChunk, runGivingForWorkspace } from '../giving/job.js';
 import { listGivingRules } from '../giving/rules.js';

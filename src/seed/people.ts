@@ -1,4 +1,5 @@
-import type { ConsentChannel, ConsentPurpose, ConsentStatus, JsonObject } from '../db/tables.js';
+import type { ConsentChannel, ConsentPurpose, ConsentStatus } from '../customers/tables.js';
+import type { JsonObject } from '../db/columns.js';
 import { newId } from '../ids.js';
 import { addRow } from './bulk-insert.js';
 import { between, DAY, mobileNumber, YEAR, type ChunkTables, type SeedContext } from './chunk.js';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import { createApiKey } from '../auth/service.js';
 import type { Database } from '../db/database.js';
-import type { Role } from '../db/tables.js';
+import type { Role } from '../workspaces/tables.js';
 import { invalid } from '../errors.js';
 import { addMember, createWorkspace } from '../workspaces/service.js';
 import { insertCatalog } from './catalog.js';

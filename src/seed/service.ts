@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { systemActor, type Actor } from '../auth/actor.js';
-import type { Channel, DB } from '../db/tables.js';
+import type { Channel } from '../service/tables.js';
+import type { DB } from '../db/schema.js';
 import { actOnCase, openCase } from '../service/cases.js';
 import { grantGesture, setGoodwillBudget } from '../service/goodwill.js';
 import { recordInteraction } from '../service/interactions.js';

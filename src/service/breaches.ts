@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 // A breach is recorded when its due instant passes, by a sweep any number of workers may

@@ -1,5 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
-import type { WorkingHours } from '../db/tables.js';
+import type { WorkingHours } from './tables.js';
 import { invalid, type FieldIssue } from '../errors.js';
 
 /** A business-hours calendar: an IANA zone, working hours per ISO weekday and holiday dates. */

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { addBusinessSeconds } from './business-time.js';

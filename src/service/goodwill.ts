@@ -1,7 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { actorColumns, type Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
-import type { DB, GestureStatus, GoodwillGesturesTable, Role } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { GestureStatus, GoodwillGesturesTable } from './tables.js';
+import type { Role } from '../workspaces/tables.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso, toIsoOrNull } from '../time.js';

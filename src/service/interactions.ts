@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { systemActor, type Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
-import type { Channel, DB } from '../db/tables.js';
+import type { Channel } from './tables.js';
+import type { DB } from '../db/schema.js';
 import { AppError, collectIssue, invalid, notFound, throwIssues, type FieldIssue } from '../errors.js';
 import { newId } from '../ids.js';
 import { loadCaseForUpdate, saveCase, transitionCase } from './lifecycle.js';

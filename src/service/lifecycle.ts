@@ -1,6 +1,8 @@
 import type { Kysely, Updateable } from 'kysely';
 import { actorColumns, type Actor } from '../auth/actor.js';
-import type { CasesTable, CaseState, DB, JsonObject } from '../db/tables.js';
+import type { CasesTable, CaseState } from './tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { addBusinessSeconds, businessSeconds, type Calendar } from './business-time.js';

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { CaseEventsTable, CasesTable, InteractionsTable } from '../db/tables.js';
+import type { CaseEventsTable, CasesTable, InteractionsTable } from './tables.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import { effortOf } from './effort.js';
 import type { Case, CaseEvent, Interaction } from './schemas.js';

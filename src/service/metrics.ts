@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { invalid } from '../errors.js';
 import { quantileOf } from './histogram.js';
 import { COUNTERS, MONTH_GRAIN, type Counter, type Dimension } from './rollups.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { LAST_BUCKET } from './histogram.js';
 import { MONTH_GRAIN } from './rollups.js';
 

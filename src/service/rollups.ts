@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { isOneTouch } from './effort.js';
 import { bucketOf } from './histogram.js';
 import type { CaseRow, InteractionRow } from './mappers.js';

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { CasePriority, Channel, DB, SlaPoliciesTable, SlaTarget } from '../db/tables.js';
+import type { CasePriority, Channel, SlaPoliciesTable, SlaTarget } from './tables.js';
+import type { DB } from '../db/schema.js';
 import { notFound, throwIssues, type FieldIssue } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';

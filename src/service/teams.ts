@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { invalid } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';

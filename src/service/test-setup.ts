@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import type { Role } from '../db/tables.js';
+import type { Role } from '../workspaces/tables.js';
 import type { TestTenant } from '../test/app.js';
 
 // Helpers the service tests share: people, customers and calls through the API.

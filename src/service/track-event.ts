@@ -1,4 +1,5 @@
-import type { Channel, Direction, JsonValue } from '../db/tables.js';
+import type { Channel, Direction } from './tables.js';
+import type { JsonValue } from '../db/columns.js';
 import { throwIssues, type FieldIssue } from '../errors.js';
 import { CHANNELS } from './schemas.js';
 import type { InteractionInput } from './schemas.js';

@@ -4,7 +4,7 @@ import { systemActor } from '../auth/actor.js';
 import { createApiKey } from '../auth/service.js';
 import { loadConfig } from '../config.js';
 import type { Database } from '../db/database.js';
-import type { Role } from '../db/tables.js';
+import type { Role } from '../workspaces/tables.js';
 import { addMember, createWorkspace, type Workspace } from '../workspaces/service.js';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';

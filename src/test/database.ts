@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a

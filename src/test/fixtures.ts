@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 
 /**

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { systemActor } from '../auth/actor.js';
 import { recordConsent } from '../customers/consent.js';
-import type { ConsentChannel, ConsentPurpose, DB, MessagePurpose } from '../db/tables.js';
+import type { ConsentChannel, ConsentPurpose } from '../customers/tables.js';
+import type { DB } from '../db/schema.js';
+import type { MessagePurpose } from '../messages/tables.js';
 import { newId } from '../ids.js';
 import { createTemplate } from '../messages/templates.js';
 

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
 import { actorColumns, type Actor } from '../auth/actor.js';
-import type { DB, JsonObject } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../db/columns.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 

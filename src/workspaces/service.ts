@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { hashPassword } from '../auth/secrets.js';
-import type { DB, Role } from '../db/tables.js';
+import type { DB } from '../db/schema.js';
+import type { Role } from './tables.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { normalizeEmail } from '../customers/normalize.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/tables.js';
+import type { DB } from '../../db/schema.js';
 import { MONTH_GRAIN } from '../../service/rollups.js';
 
 // The feedback rollups recounted from survey_responses in set-based SQL: the repair tool,

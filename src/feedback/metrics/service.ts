@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB, SurveyKind } from '../../db/tables.js';
+import type { DB } from '../../db/schema.js';
+import type { SurveyKind } from '../tables.js';
 import { invalid } from '../../errors.js';
 import { labels, periodRows } from '../../service/metrics.js';
 import { COUNTERS, emptySums, figuresOf, sumsOf } from './figures.js';

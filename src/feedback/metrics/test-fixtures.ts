@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DB, SurveyKind } from '../../db/tables.js';
+import type { DB } from '../../db/schema.js';
+import type { SurveyKind } from '../tables.js';
 import { newId } from '../../ids.js';
 
 // Responses written straight into survey_responses, for tests and the e2e page whose

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/tables.js';
+import type { DB } from '../../db/schema.js';
 import { periodRows } from '../../service/metrics.js';
 import { checkPeriod } from './service.js';
 import type { FeedbackDimension, FeedbackThemes, FeedbackThemesQuery } from './schemas.js';

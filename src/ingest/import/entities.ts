@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
-import type { DB, HoldingStatus, IdentityKind, JsonObject, TransactionKind } from '../../db/tables.js';
+import type { DB } from '../../db/schema.js';
+import type { HoldingStatus, TransactionKind } from '../../holdings/tables.js';
+import type { IdentityKind } from '../../customers/tables.js';
+import type { JsonObject } from '../../db/columns.js';
 import { invalid } from '../../errors.js';
 import { attachIdentity, findIdentityOwner, type IdentityKey } from '../../customers/identities.js';
 import { resolveCustomer } from '../../customers/lookup.js';

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DB, JsonObject, JsonValue } from '../../db/tables.js';
+import type { DB } from '../../db/schema.js';
+import type { JsonObject, JsonValue } from '../../db/columns.js';
 import { AppError, invalid } from '../../errors.js';
 import { FREE_JSON_LIMITS, findInputIssue, freeJsonProblem } from '../../http/input-guard.js';
 import { findIdentityOwner, normalizeIdentity, type IdentityKey } from '../../customers/identities.js';

@@ -1,4 +1,4 @@
-import type { MessageChannel, MessagePurpose } from '../../db/tables.js';
+import type { MessageChannel, MessagePurpose } from '../tables.js';
 
 /** What a channel adapter needs to send one message; rendered and addressed at enqueue. */
 export interface OutgoingMessage {

@@ -19,7 +19,8 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
-export type ApiKeyKind = 'write' | 'secret';
+export const API_KEY_KINDS = ['write', 'secret'] as const;
+export type ApiKeyKind = (typeof API_KEY_KINDS)[number];
 
 export interface ApiKeysTable {
   workspace_id: string;

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Money, Nullable } from '../http/schemas.js';
+import { DateTime, Money, Nullable, OneOf } from '../http/schemas.js';
+import { BILLING_PERIODS, PRODUCT_KINDS } from './tables.js';
 
 // Request and response shapes of the catalog API. The plan shape is reused by the
 // customer 360 and by holdings, so it is exported with its mapper (mappers.ts).
@@ -17,13 +18,8 @@ export const MoneyInput = Type.Object(
   { additionalProperties: false },
 );
 
-export const ProductKindSchema = Type.Union([Type.Literal('subscription'), Type.Literal('one_off'), Type.Literal('account')]);
-export const BillingPeriodSchema = Type.Union([
-  Type.Literal('month'),
-  Type.Literal('quarter'),
-  Type.Literal('year'),
-  Type.Literal('one_off'),
-]);
+export const ProductKindSchema = OneOf(PRODUCT_KINDS);
+export const BillingPeriodSchema = OneOf(BILLING_PERIODS);
 
 export const ProductLineSchema = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), createdAt: DateTime });
 export type ProductLine = Static<typeof ProductLineSchema>;

@@ -12,7 +12,8 @@ export interface ProductLinesTable {
   created_at: CreatedAt;
 }
 
-export type ProductKind = 'subscription' | 'one_off' | 'account';
+export const PRODUCT_KINDS = ['subscription', 'one_off', 'account'] as const;
+export type ProductKind = (typeof PRODUCT_KINDS)[number];
 
 export interface ProductsTable {
   workspace_id: string;
@@ -24,7 +25,8 @@ export interface ProductsTable {
   created_at: CreatedAt;
 }
 
-export type BillingPeriod = 'month' | 'quarter' | 'year' | 'one_off';
+export const BILLING_PERIODS = ['month', 'quarter', 'year', 'one_off'] as const;
+export type BillingPeriod = (typeof BILLING_PERIODS)[number];
 
 export interface PlansTable {
   workspace_id: string;

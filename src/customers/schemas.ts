@@ -1,31 +1,13 @@
 import { Type, type Static } from 'typebox';
 import { PlanSchema } from '../catalog/schemas.js';
-import { DateTime, FreeJson, Money, Nullable } from '../http/schemas.js';
+import { DateTime, FreeJson, Money, Nullable, OneOf } from '../http/schemas.js';
+import { CONSENT_CHANNELS, CONSENT_PURPOSES, CONSENT_STATUSES, HOUSEHOLD_KINDS, HOUSEHOLD_ROLES, IDENTITY_KINDS } from './tables.js';
 
-export const IdentityKindSchema = Type.Union([
-  Type.Literal('email'),
-  Type.Literal('phone'),
-  Type.Literal('user_id'),
-  Type.Literal('anonymous_id'),
-  Type.Literal('external'),
-]);
+export const IdentityKindSchema = OneOf(IDENTITY_KINDS);
 
-export const ChannelSchema = Type.Union([
-  Type.Literal('email'),
-  Type.Literal('sms'),
-  Type.Literal('phone'),
-  Type.Literal('post'),
-  Type.Literal('push'),
-  Type.Literal('in_app'),
-  Type.Literal('whatsapp'),
-]);
+export const ChannelSchema = OneOf(CONSENT_CHANNELS);
 
-export const PurposeSchema = Type.Union([
-  Type.Literal('service'),
-  Type.Literal('marketing'),
-  Type.Literal('surveys'),
-  Type.Literal('profiling'),
-]);
+export const PurposeSchema = OneOf(CONSENT_PURPOSES);
 
 export const IdentityInput = Type.Object(
   {
@@ -99,7 +81,7 @@ export const ConsentInput = Type.Object(
   {
     purpose: PurposeSchema,
     channel: ChannelSchema,
-    status: Type.Union([Type.Literal('granted'), Type.Literal('withdrawn')]),
+    status: OneOf(CONSENT_STATUSES),
     source: Type.String({ minLength: 1, maxLength: 100, description: 'Where the consent was given: web-form, call, paper…' }),
     evidence: Type.Optional(FreeJson({ description: 'What proves it: form URL, recording id, IP…' })),
     recordedAt: Type.Optional(DateTime),
@@ -151,8 +133,8 @@ export const MergeSchema = Type.Object({
   occurredAt: DateTime,
 });
 
-export const HouseholdRoleSchema = Type.Union([Type.Literal('owner'), Type.Literal('payer'), Type.Literal('member')]);
-export const HouseholdKindSchema = Type.Union([Type.Literal('household'), Type.Literal('family_plan'), Type.Literal('business_account')]);
+export const HouseholdRoleSchema = OneOf(HOUSEHOLD_ROLES);
+export const HouseholdKindSchema = OneOf(HOUSEHOLD_KINDS);
 
 export const HouseholdSchema = Type.Object({
   id: Type.String(),

@@ -23,7 +23,8 @@ export interface CustomersTable {
   updated_at: CreatedAt;
 }
 
-export type IdentityKind = 'email' | 'phone' | 'user_id' | 'anonymous_id' | 'external';
+export const IDENTITY_KINDS = ['email', 'phone', 'user_id', 'anonymous_id', 'external'] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
 export interface CustomerIdentitiesTable {
   workspace_id: string;
@@ -48,9 +49,11 @@ export interface CustomerMergesTable {
   occurred_at: CreatedAt;
 }
 
-export type HouseholdKind = 'household' | 'family_plan' | 'business_account';
+export const HOUSEHOLD_KINDS = ['household', 'family_plan', 'business_account'] as const;
+export type HouseholdKind = (typeof HOUSEHOLD_KINDS)[number];
 
-export type HouseholdRole = 'owner' | 'payer' | 'member';
+export const HOUSEHOLD_ROLES = ['owner', 'payer', 'member'] as const;
+export type HouseholdRole = (typeof HOUSEHOLD_ROLES)[number];
 
 export interface HouseholdsTable {
   workspace_id: string;
@@ -69,11 +72,14 @@ export interface HouseholdMembersTable {
   joined_at: CreatedAt;
 }
 
-export type ConsentPurpose = 'service' | 'marketing' | 'surveys' | 'profiling';
+export const CONSENT_PURPOSES = ['service', 'marketing', 'surveys', 'profiling'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
-export type ConsentChannel = 'email' | 'sms' | 'phone' | 'post' | 'push' | 'in_app' | 'whatsapp';
+export const CONSENT_CHANNELS = ['email', 'sms', 'phone', 'post', 'push', 'in_app', 'whatsapp'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
-export type ConsentStatus = 'granted' | 'withdrawn';
+export const CONSENT_STATUSES = ['granted', 'withdrawn'] as const;
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 export interface ConsentEventsTable {
   workspace_id: string;
@@ -90,11 +96,14 @@ export interface ConsentEventsTable {
   actor_id: string | null;
 }
 
+export const DSR_KINDS = ['export', 'erase'] as const;
+export type DsrKind = (typeof DSR_KINDS)[number];
+
 export interface DsrRequestsTable {
   workspace_id: string;
   id: string;
   customer_id: string;
-  kind: 'export' | 'erase';
+  kind: DsrKind;
   reason: string | null;
   requested_by_kind: ActorKind;
   requested_by_id: string | null;

@@ -4,7 +4,7 @@ import type { FeedbackConfig } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
 import { actOnCase, openCase } from '../service/cases.js';
-import { CHANNELS } from '../service/schemas.js';
+import { CHANNELS } from '../service/tables.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import { inviteCustomer, type InviteConfig } from './invitations.js';
 import type { ResponseRow } from './responses.js';

@@ -4,13 +4,17 @@ import type { Timestamp, CreatedAt, JsonWithDefault } from '../db/columns.js';
 // Row types for the tables the feedback capability owns (see migrations/). Only this capability
 // writes them; a column added to the SQL is added here in the same change.
 
-export type SurveyKind = 'interaction' | 'relationship';
+export const SURVEY_KINDS = ['interaction', 'relationship'] as const;
+export type SurveyKind = (typeof SURVEY_KINDS)[number];
 
-export type SurveyStatus = 'draft' | 'active' | 'paused' | 'archived';
+export const SURVEY_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
+export type SurveyStatus = (typeof SURVEY_STATUSES)[number];
 
-export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+export const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
+export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
 
-export type ResponseStatus = 'partial' | 'complete';
+export const RESPONSE_STATUSES = ['partial', 'complete'] as const;
+export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
 
 export interface SurveysTable {
   workspace_id: string;
@@ -59,7 +63,8 @@ export interface SurveyResponsesTable {
   invitation_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export type InvitationStatus = 'sent' | 'suppressed' | 'skipped';
+export const INVITATION_STATUSES = ['sent', 'suppressed', 'skipped'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 export interface SurveyInvitationsTable {
   workspace_id: string;

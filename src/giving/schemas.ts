@@ -1,20 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, FreeJson, Limit, Money, Nullable } from '../http/schemas.js';
+import { DateTime, FreeJson, Limit, Money, Nullable, OneOf } from '../http/schemas.js';
+import { GIFT_STATUSES, GIVING_RULE_KINDS } from './tables.js';
 
 // Request and response shapes of gifts, giving rules, runs and the giving ledger.
 
-export const RuleKindSchema = Type.Union([
-  Type.Literal('best_tariff'),
-  Type.Literal('fee_waiver'),
-  Type.Literal('service_recovery'),
-  Type.Literal('thank_you'),
-]);
-export const GiftStatusSchema = Type.Union([
-  Type.Literal('offered'),
-  Type.Literal('accepted'),
-  Type.Literal('declined'),
-  Type.Literal('expired'),
-]);
+export const RuleKindSchema = OneOf(GIVING_RULE_KINDS);
+export const GiftStatusSchema = OneOf(GIFT_STATUSES);
 
 const JsonObjectSchema = Type.Record(Type.String(), Type.Unknown());
 

@@ -5,9 +5,11 @@ import type { ActorKind } from '../workspaces/tables.js';
 // Row types for the tables the giving capability owns (see migrations/). Only this capability
 // writes them; a column added to the SQL is added here in the same change.
 
-export type GivingRuleKind = 'best_tariff' | 'fee_waiver' | 'service_recovery' | 'thank_you';
+export const GIVING_RULE_KINDS = ['best_tariff', 'fee_waiver', 'service_recovery', 'thank_you'] as const;
+export type GivingRuleKind = (typeof GIVING_RULE_KINDS)[number];
 
-export type GiftStatus = 'offered' | 'accepted' | 'declined' | 'expired';
+export const GIFT_STATUSES = ['offered', 'accepted', 'declined', 'expired'] as const;
+export type GiftStatus = (typeof GIFT_STATUSES)[number];
 
 export interface GivingRulesTable {
   workspace_id: string;

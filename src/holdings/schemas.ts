@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { MinorUnits, MoneyInput } from '../catalog/schemas.js';
-import { DateTime, Limit, Money, Nullable } from '../http/schemas.js';
+import { DateTime, Limit, Money, Nullable, OneOf } from '../http/schemas.js';
+import { HOLDING_STATUSES, TRANSACTION_KINDS } from './tables.js';
 
 // Request and response shapes of holdings, usage and transactions. HoldingSchema,
 // UsagePeriodSchema and TransactionSchema are reused by the customer 360.
@@ -12,20 +13,8 @@ const OptionalText = (maxLength: number) => Type.Optional(Nullable(Type.String({
 export const DateOnly = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD' });
 const Count = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
 
-export const HoldingStatusSchema = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('active'),
-  Type.Literal('suspended'),
-  Type.Literal('cancelled'),
-]);
-export const TransactionKindSchema = Type.Union([
-  Type.Literal('purchase'),
-  Type.Literal('charge'),
-  Type.Literal('payment'),
-  Type.Literal('refund'),
-  Type.Literal('fee'),
-  Type.Literal('credit'),
-]);
+export const HoldingStatusSchema = OneOf(HOLDING_STATUSES);
+export const TransactionKindSchema = OneOf(TRANSACTION_KINDS);
 
 export const HoldingSchema = Type.Object({
   id: Type.String(),

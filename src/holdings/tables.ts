@@ -4,7 +4,8 @@ import type { Timestamp, CreatedAt } from '../db/columns.js';
 // Row types for the tables the holdings capability owns (see migrations/). Only this capability
 // writes them; a column added to the SQL is added here in the same change.
 
-export type HoldingStatus = 'pending' | 'active' | 'suspended' | 'cancelled';
+export const HOLDING_STATUSES = ['pending', 'active', 'suspended', 'cancelled'] as const;
+export type HoldingStatus = (typeof HOLDING_STATUSES)[number];
 
 export interface HoldingsTable {
   workspace_id: string;
@@ -36,7 +37,8 @@ export interface UsageRecordsTable {
   texts: ColumnType<number, number | undefined, number>;
 }
 
-export type TransactionKind = 'purchase' | 'charge' | 'payment' | 'refund' | 'fee' | 'credit';
+export const TRANSACTION_KINDS = ['purchase', 'charge', 'payment', 'refund', 'fee', 'credit'] as const;
+export type TransactionKind = (typeof TRANSACTION_KINDS)[number];
 
 export interface TransactionsTable {
   workspace_id: string;

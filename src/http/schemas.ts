@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TLiteral, type TSchema, type TSchemaOptions, type TUnion } from 'typebox';
 import { FREE_JSON_LIMITS, JSON_LIMITS_KEYWORD } from './input-guard.js';
 
 /** `{ error: { code, message, issues? } }`: the body of every error answer. */
@@ -24,6 +24,20 @@ export const errorResponses = {
   404: ErrorBody,
   409: ErrorBody,
 } as const;
+
+type LiteralsOf<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+
+/**
+ * One of the values of an enumeration declared once, beside its table (e.g. `CHANNELS` in
+ * src/service/tables.ts), so that the row type, the route schema, the web app and the SQL
+ * CHECK constraint (checked by src/db/enumerations.test.ts) cannot drift apart.
+ */
+export function OneOf<const T extends readonly string[]>(values: T, options?: TSchemaOptions): TUnion<LiteralsOf<T>> {
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    options,
+  ) as unknown as TUnion<LiteralsOf<T>>;
+}
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

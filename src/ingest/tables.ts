@@ -4,7 +4,8 @@ import type { Timestamp, CreatedAt, Json, JsonWithDefault } from '../db/columns.
 // Row types for the tables the ingest capability owns (see migrations/). Only this capability
 // writes them; a column added to the SQL is added here in the same change.
 
-export type EventType = 'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias' | 'system';
+export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias', 'system'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface CustomerEventsTable {
   workspace_id: string;
@@ -20,9 +21,11 @@ export interface CustomerEventsTable {
   message_id: string | null;
 }
 
-export type IngestEventType = 'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias';
+export const INGEST_EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
+export type IngestEventType = (typeof INGEST_EVENT_TYPES)[number];
 
-export type IngestStatus = 'pending' | 'done' | 'failed';
+export const INGEST_STATUSES = ['pending', 'done', 'failed'] as const;
+export type IngestStatus = (typeof INGEST_STATUSES)[number];
 
 export interface IngestEventsTable {
   workspace_id: string;

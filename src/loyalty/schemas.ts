@@ -1,18 +1,14 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Limit, Money, Nullable } from '../http/schemas.js';
+import { DateTime, Limit, Money, Nullable, OneOf } from '../http/schemas.js';
+import { EARNING_RULE_KINDS, LOYALTY_ENTRY_KINDS } from './tables.js';
 
 // Request and response shapes of the loyalty ledger, earning rules, tiers and rewards.
 
 const Ref = Type.String({ minLength: 1, maxLength: 64 });
 const Points = Type.Integer({ minimum: 1, maximum: 1_000_000_000 });
 
-export const EntryKindSchema = Type.Union([Type.Literal('earn'), Type.Literal('redeem'), Type.Literal('expire'), Type.Literal('adjust')]);
-export const EarningKindSchema = Type.Union([
-  Type.Literal('purchase'),
-  Type.Literal('tenure'),
-  Type.Literal('survey'),
-  Type.Literal('referral'),
-]);
+export const EntryKindSchema = OneOf(LOYALTY_ENTRY_KINDS);
+export const EarningKindSchema = OneOf(EARNING_RULE_KINDS);
 
 export const EntrySchema = Type.Object({
   id: Type.String(),

@@ -4,9 +4,11 @@ import type { Timestamp, CreatedAt } from '../db/columns.js';
 // Row types for the tables the loyalty capability owns (see migrations/). Only this capability
 // writes them; a column added to the SQL is added here in the same change.
 
-export type LoyaltyEntryKind = 'earn' | 'redeem' | 'expire' | 'adjust';
+export const LOYALTY_ENTRY_KINDS = ['earn', 'redeem', 'expire', 'adjust'] as const;
+export type LoyaltyEntryKind = (typeof LOYALTY_ENTRY_KINDS)[number];
 
-export type EarningRuleKind = 'purchase' | 'tenure' | 'survey' | 'referral';
+export const EARNING_RULE_KINDS = ['purchase', 'tenure', 'survey', 'referral'] as const;
+export type EarningRuleKind = (typeof EARNING_RULE_KINDS)[number];
 
 export interface LoyaltySettingsTable {
   workspace_id: string;

@@ -1,26 +1,10 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, FreeJson, Limit, Nullable } from '../http/schemas.js';
+import { DateTime, FreeJson, Limit, Nullable, OneOf } from '../http/schemas.js';
+import { MESSAGE_CHANNELS, MESSAGE_PURPOSES, MESSAGE_STATUSES } from './tables.js';
 
-export const MessagePurposeSchema = Type.Union([
-  Type.Literal('service'),
-  Type.Literal('survey'),
-  Type.Literal('marketing'),
-  Type.Literal('gift'),
-]);
-export const MessageChannelSchema = Type.Union([
-  Type.Literal('email'),
-  Type.Literal('sms'),
-  Type.Literal('webhook'),
-  Type.Literal('letter'),
-]);
-export const MessageStatusSchema = Type.Union([
-  Type.Literal('queued'),
-  Type.Literal('sending'),
-  Type.Literal('sent'),
-  Type.Literal('delivered'),
-  Type.Literal('failed'),
-  Type.Literal('suppressed'),
-]);
+export const MessagePurposeSchema = OneOf(MESSAGE_PURPOSES);
+export const MessageChannelSchema = OneOf(MESSAGE_CHANNELS);
+export const MessageStatusSchema = OneOf(MESSAGE_STATUSES);
 
 const Language = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35, description: 'BCP 47 tag: en, en-GB, cy' });
 const TemplateKey = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64, description: 'A stable name: survey_invite, gift_credit…' });

@@ -4,13 +4,17 @@ import type { Timestamp, CreatedAt, JsonWithDefault } from '../db/columns.js';
 // Row types for the tables the messages capability owns (see migrations/). Only this capability
 // writes them; a column added to the SQL is added here in the same change.
 
-export type MessagePurpose = 'service' | 'survey' | 'marketing' | 'gift';
+export const MESSAGE_PURPOSES = ['service', 'survey', 'marketing', 'gift'] as const;
+export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
 
-export type MessageChannel = 'email' | 'sms' | 'webhook' | 'letter';
+export const MESSAGE_CHANNELS = ['email', 'sms', 'webhook', 'letter'] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'suppressed';
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed', 'suppressed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-export type MessageEventKind = 'retry' | 'failed' | 'delivered' | 'bounced' | 'reply' | 'unsubscribed' | 'outcome_unknown';
+export const MESSAGE_EVENT_KINDS = ['retry', 'failed', 'delivered', 'bounced', 'reply', 'unsubscribed', 'outcome_unknown'] as const;
+export type MessageEventKind = (typeof MESSAGE_EVENT_KINDS)[number];
 
 export interface MessageSettingsTable {
   workspace_id: string;

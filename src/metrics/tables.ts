@@ -27,12 +27,15 @@ export interface ServiceRollupsTable extends RollupCounters {
   value: string;
 }
 
+export const ROLLUP_METRICS = ['response', 'resolution'] as const;
+export type RollupMetric = (typeof ROLLUP_METRICS)[number];
+
 export interface ServiceRollupBucketsTable {
   workspace_id: string;
   day: string;
   dimension: string;
   value: string;
-  metric: 'response' | 'resolution';
+  metric: RollupMetric;
   bucket: number;
   n: number;
 }

@@ -1,44 +1,16 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Limit, Nullable } from '../http/schemas.js';
+import { DateTime, Limit, Nullable, OneOf } from '../http/schemas.js';
+import { CASE_PRIORITIES, CASE_STATES, CHANNELS, DIRECTIONS } from './tables.js';
 
 // Request and response shapes of interactions and cases.
 
-export const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'store', 'paper', 'video', 'sms', 'app'] as const;
-export const CASE_STATES = ['open', 'assigned', 'responded', 'pending', 'resolved', 'reopened', 'closed'] as const;
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const CASE_ACTIONS = ['assign', 'respond', 'pending', 'resolve', 'reopen', 'close'] as const;
 
-export const ChannelSchema = Type.Union([
-  Type.Literal('phone'),
-  Type.Literal('email'),
-  Type.Literal('chat'),
-  Type.Literal('web'),
-  Type.Literal('social'),
-  Type.Literal('store'),
-  Type.Literal('paper'),
-  Type.Literal('video'),
-  Type.Literal('sms'),
-  Type.Literal('app'),
-]);
-export const DirectionSchema = Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]);
-export const CaseStateSchema = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('assigned'),
-  Type.Literal('responded'),
-  Type.Literal('pending'),
-  Type.Literal('resolved'),
-  Type.Literal('reopened'),
-  Type.Literal('closed'),
-]);
-export const PrioritySchema = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
-export const CaseActionSchema = Type.Union([
-  Type.Literal('assign'),
-  Type.Literal('respond'),
-  Type.Literal('pending'),
-  Type.Literal('resolve'),
-  Type.Literal('reopen'),
-  Type.Literal('close'),
-]);
+export const ChannelSchema = OneOf(CHANNELS);
+export const DirectionSchema = OneOf(DIRECTIONS);
+export const CaseStateSchema = OneOf(CASE_STATES);
+export const PrioritySchema = OneOf(CASE_PRIORITIES);
+export const CaseActionSchema = OneOf(CASE_ACTIONS);
 
 const Ref = Type.String({ minLength: 1, maxLength: 64 });
 const OptionalRef = Type.Optional(Nullable(Ref));

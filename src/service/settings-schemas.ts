@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Money, Nullable } from '../http/schemas.js';
+import { DateTime, Money, Nullable, OneOf } from '../http/schemas.js';
 import { ChannelSchema, PrioritySchema } from './schemas.js';
+import { GESTURE_KINDS, GESTURE_STATUSES } from './tables.js';
 
 // Request and response shapes of teams, jobs, SLA policies and goodwill.
 
@@ -89,7 +90,7 @@ export const SlaPolicyInput = Type.Object(
 export type SlaPolicyInput = Static<typeof SlaPolicyInput>;
 export const SlaPolicyList = Type.Object({ data: Type.Array(SlaPolicySchema) });
 
-export const GestureKindSchema = Type.Union([Type.Literal('credit'), Type.Literal('waived_fee'), Type.Literal('free_replacement')]);
+export const GestureKindSchema = OneOf(GESTURE_KINDS);
 export const GestureSchema = Type.Object({
   id: Type.String(),
   customerId: Type.String(),
@@ -97,7 +98,7 @@ export const GestureSchema = Type.Object({
   kind: GestureKindSchema,
   value: Money,
   reason: Type.String(),
-  status: Type.Union([Type.Literal('granted'), Type.Literal('pending_approval'), Type.Literal('rejected')]),
+  status: OneOf(GESTURE_STATUSES),
   requestedByKind: Type.String(),
   requestedById: Nullable(Type.String()),
   requestedAt: DateTime,
@@ -123,7 +124,7 @@ export const GestureDecision = Type.Object(
 );
 export const GestureQuery = Type.Object({
   customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  status: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('pending_approval'), Type.Literal('rejected')])),
+  status: Type.Optional(OneOf(GESTURE_STATUSES)),
 });
 export const GestureList = Type.Object({ data: Type.Array(GestureSchema) });
 export const BudgetInput = Type.Object(

@@ -5,17 +5,23 @@ import type { Role, ActorKind } from '../workspaces/tables.js';
 // Row types for the tables the service capability owns (see migrations/). Only this capability
 // writes them; a column added to the SQL is added here in the same change.
 
-export type Channel = 'phone' | 'email' | 'chat' | 'web' | 'social' | 'store' | 'paper' | 'video' | 'sms' | 'app';
+export const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'store', 'paper', 'video', 'sms', 'app'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
-export type Direction = 'inbound' | 'outbound';
+export const DIRECTIONS = ['inbound', 'outbound'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
 
-export type CaseState = 'open' | 'assigned' | 'responded' | 'pending' | 'resolved' | 'reopened' | 'closed';
+export const CASE_STATES = ['open', 'assigned', 'responded', 'pending', 'resolved', 'reopened', 'closed'] as const;
+export type CaseState = (typeof CASE_STATES)[number];
 
-export type CasePriority = 'low' | 'normal' | 'high' | 'urgent';
+export const CASE_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type CasePriority = (typeof CASE_PRIORITIES)[number];
 
-export type GestureKind = 'credit' | 'waived_fee' | 'free_replacement';
+export const GESTURE_KINDS = ['credit', 'waived_fee', 'free_replacement'] as const;
+export type GestureKind = (typeof GESTURE_KINDS)[number];
 
-export type GestureStatus = 'granted' | 'pending_approval' | 'rejected';
+export const GESTURE_STATUSES = ['granted', 'pending_approval', 'rejected'] as const;
+export type GestureStatus = (typeof GESTURE_STATUSES)[number];
 
 export interface WorkingHours {
   /** ISO weekday, Monday = 1 */

@@ -1,7 +1,7 @@
 import type { Channel, Direction } from './tables.js';
 import type { JsonValue } from '../db/columns.js';
 import { throwIssues, type FieldIssue } from '../errors.js';
-import { CHANNELS } from './schemas.js';
+import { CHANNELS } from './tables.js';
 import type { InteractionInput } from './schemas.js';
 
 /** The track event name that records an interaction. */

@@ -3,11 +3,13 @@ import { Type } from 'typebox';
 import { canManageAccess, canReadAuditLog, canReadWorkspace } from '../auth/permissions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/service.js';
 import { actorOf, requires } from '../http/authenticate.js';
-import { DateTime, errorResponses, IdParams, Limit, Nullable } from '../http/schemas.js';
+import { DateTime, errorResponses, IdParams, Limit, Nullable, OneOf } from '../http/schemas.js';
 import { listAuditEntries } from './audit.js';
 import { addMember, changeMemberRole, getWorkspace, listMembers } from './service.js';
+import { ROLES } from './tables.js';
+import { API_KEY_KINDS } from '../auth/tables.js';
 
-const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('lead'), Type.Literal('analyst'), Type.Literal('agent')]);
+const RoleSchema = OneOf(ROLES);
 const WorkspaceSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -25,7 +27,7 @@ const MemberSchema = Type.Object({
 });
 const ApiKeySchema = Type.Object({
   id: Type.String(),
-  kind: Type.Union([Type.Literal('write'), Type.Literal('secret')]),
+  kind: OneOf(API_KEY_KINDS),
   name: Type.String(),
   prefix: Type.String(),
   createdAt: DateTime,
@@ -134,7 +136,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['workspace'],
         summary: 'Create a key; the key itself is in this answer only',
         body: Type.Object(
-          { kind: Type.Union([Type.Literal('write'), Type.Literal('secret')]), name: Type.String({ minLength: 1, maxLength: 200 }) },
+          { kind: OneOf(API_KEY_KINDS), name: Type.String({ minLength: 1, maxLength: 200 }) },
           { additionalProperties: false },
         ),
         response: { 201: Type.Object({ key: Type.String(), apiKey: ApiKeySchema }), ...errorResponses },

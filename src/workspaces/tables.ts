@@ -13,7 +13,8 @@ export interface WorkspacesTable {
   created_at: CreatedAt;
 }
 
-export type Role = 'admin' | 'lead' | 'analyst' | 'agent';
+export const ROLES = ['admin', 'lead', 'analyst', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface MembershipsTable {
   workspace_id: string;
@@ -22,7 +23,8 @@ export interface MembershipsTable {
   created_at: CreatedAt;
 }
 
-export type ActorKind = 'user' | 'api_key' | 'system';
+export const ACTOR_KINDS = ['user', 'api_key', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 export interface AuditLogTable {
   workspace_id: string;

@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import { CONSENT_CHANNELS } from '../../../src/customers/tables.js';
 import type { Customer360 } from '../api-types';
 import { Badge } from '../components/badge';
 import { formatDateTime, humanize, phrase } from '../components/format';
@@ -97,13 +98,12 @@ export function PreferencesPanel({ data }: Props) {
 }
 
 const PURPOSES = ['service', 'marketing', 'surveys', 'profiling'];
-const CHANNELS = ['email', 'sms', 'phone', 'post', 'push', 'in_app', 'whatsapp'];
 
 /** Current consent per purpose (rows) and channel (columns); no entry means no consent. */
 export function ConsentPanel({ data }: Props) {
   const current = new Map(data.consent.map((entry) => [`${entry.purpose}:${entry.channel}`, entry]));
   // Channels with any entry first; the rest are folded into one note to keep the grid narrow.
-  const channels = CHANNELS.filter((channel) => data.consent.some((entry) => entry.channel === channel));
+  const channels = CONSENT_CHANNELS.filter((channel) => data.consent.some((entry) => entry.channel === channel));
   return (
     <Section title="Consent">
       {channels.length === 0 ? (
@@ -143,10 +143,10 @@ export function ConsentPanel({ data }: Props) {
           </table>
         </div>
       )}
-      {channels.length > 0 && channels.length < CHANNELS.length && (
+      {channels.length > 0 && channels.length < CONSENT_CHANNELS.length && (
         <p className="muted small">
           No consent by{' '}
-          {CHANNELS.filter((c) => !channels.includes(c))
+          {CONSENT_CHANNELS.filter((c) => !channels.includes(c))
             .map((c) => phrase(c))
             .join(', ')}
           .

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, type FieldIssue } from '../api';
+import { CHANNELS } from '../../../src/service/tables.js';
 import type { Survey, SurveyPreview } from '../api-types';
 import { Badge } from '../components/badge';
 import { humanize } from '../components/format';
@@ -10,7 +11,6 @@ import { useResource } from '../components/use-resource';
 import { listSurveys, previewSurvey, saveSurvey, type SurveyDraft } from './api';
 import { QuestionEditor, type QuestionDraft } from './question-editor';
 
-const CHANNELS = ['phone', 'email', 'chat', 'web', 'social', 'store', 'paper', 'video', 'sms', 'app'] as const;
 const STATUSES: Survey['status'][] = ['draft', 'active', 'paused', 'archived'];
 const PREVIEW_DELAY_MS = 350;
 

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { canEditCustomers, canEraseCustomers, canExportCustomerData, canReadCustomers } from '../auth/permissions.js';
 import { transactionWithRetry } from '../db/retry.js';
 import { actorOf, requires } from '../http/authenticate.js';
-import { errorResponses, IdParams, Limit } from '../http/schemas.js';
+import { errorResponses, IdParams, Limit, PageBefore } from '../http/schemas.js';
 import { eraseCustomer, exportCustomerData } from './data-subject.js';
 import { householdRoutes } from './household-routes.js';
 import { identityRoutes } from './identity-routes.js';
@@ -82,7 +82,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
             kinds: Type.Optional(
               Type.Array(Type.String(), { description: 'Only these kinds (repeat the parameter or separate with commas)' }),
             ),
-            before: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
+            before: PageBefore,
             limit: Limit(200, 50),
           },
           { additionalProperties: false },

@@ -51,3 +51,28 @@ export function nextCursor<T extends { cursorAt: string; id: string }>(rows: T[]
   const last = rows[rows.length - 1];
   return rows.length === limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null;
 }
+
+/**
+ * A position in a list ordered by several keys (e.g. the case inbox: most urgent due time
+ * first, then oldest): the exact values of the last row's keys, each an exact time or null.
+ */
+export function encodeKeyCursor(keys: (string | null)[], id: string): string {
+  return Buffer.from(JSON.stringify([...keys, id])).toString('base64url');
+}
+
+/** Reads a cursor made by `encodeKeyCursor` with `arity` keys; `path` names the parameter in the error. */
+export function decodeKeyCursor(text: string, path: string, arity: number): { keys: (string | null)[]; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === arity + 1) {
+      const keys = value.slice(0, arity) as unknown[];
+      const id = value[arity] as unknown;
+      if (typeof id === 'string' && keys.every((k) => k === null || (typeof k === 'string' && EXACT_TIME.test(k)))) {
+        return { keys: keys as (string | null)[], id };
+      }
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid(path, 'is not a cursor from a previous page');
+}

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MinorUnits, MoneyInput } from '../catalog/schemas.js';
-import { DateTime, Limit, Money, Nullable, OneOf } from '../http/schemas.js';
+import { DateTime, Limit, Money, Nullable, OneOf, PageBefore, PageOf } from '../http/schemas.js';
 import { HOLDING_STATUSES, TRANSACTION_KINDS } from './tables.js';
 
 // Request and response shapes of holdings, usage and transactions. HoldingSchema,
@@ -156,8 +156,8 @@ export const TransactionInput = Type.Object(
 export type TransactionInput = Static<typeof TransactionInput>;
 
 export const TransactionQuery = Type.Object(
-  { customerId: Ref, before: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })), limit: Limit(200, 50) },
+  { customerId: Ref, before: PageBefore, limit: Limit(200, 50) },
   { additionalProperties: false },
 );
 export type TransactionQuery = Static<typeof TransactionQuery>;
-export const TransactionList = Type.Object({ data: Type.Array(TransactionSchema), nextCursor: Nullable(Type.String()) });
+export const TransactionList = PageOf(TransactionSchema);

@@ -53,6 +53,15 @@ export const Money = Type.Object({
 export const Limit = (max = 100, def = 20) => Type.Integer({ minimum: 1, maximum: max, default: def });
 
 /**
+ * Paging, the same on every list that grows: ask with `limit`, get `{ data, nextCursor }`, and
+ * pass `nextCursor` back as `before` for the next page; `nextCursor` is null on the last page.
+ */
+export const PageBefore = Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' }));
+
+/** One page of a list: see `PageBefore`. */
+export const PageOf = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+/**
  * A free-form JSON object a tenant supplies (traits, evidence, message data, rule configs,
  * event properties): any keys and values, within the depth and size limits of FREE_JSON_LIMITS.
  */

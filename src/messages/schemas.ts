@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, FreeJson, Limit, Nullable, OneOf } from '../http/schemas.js';
+import { DateTime, FreeJson, Limit, Nullable, OneOf, PageBefore, PageOf } from '../http/schemas.js';
 import { MESSAGE_CHANNELS, MESSAGE_PURPOSES, MESSAGE_STATUSES } from './tables.js';
 
 export const MessagePurposeSchema = OneOf(MESSAGE_PURPOSES);
@@ -104,10 +104,10 @@ export const MessageDetail = Type.Intersect([MessageSchema, Type.Object({ events
 export const MessageQuery = Type.Object({
   status: Type.Optional(MessageStatusSchema),
   customerId: Type.Optional(Type.String({ maxLength: 64 })),
-  before: Type.Optional(Type.String({ maxLength: 200, description: 'Cursor from nextCursor' })),
+  before: PageBefore,
   limit: Type.Optional(Limit(200, 50)),
 });
-export const MessageList = Type.Object({ data: Type.Array(MessageSchema), nextCursor: Nullable(Type.String()) });
+export const MessageList = PageOf(MessageSchema);
 
 export const SettingsSchema = Type.Object({
   defaultLanguage: Language,

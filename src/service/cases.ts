@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
+import { decodeKeyCursor, encodeKeyCursor, exactTime } from '../db/cursor.js';
 import type { DB } from '../db/schema.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
@@ -136,16 +137,33 @@ const LIVE = ['open', 'assigned', 'responded', 'pending', 'reopened'] as const;
  * Cases for an inbox: mine, my teams', those breaching within `withinMinutes` (or already
  * breached), or all; live cases only unless a state is asked for. Soonest due first.
  */
-export async function listCases(db: Kysely<DB>, actor: Actor, query: CaseQuery, now = new Date()): Promise<Case[]> {
+/** What the inbox sorts by: the nearest deadline still running (none last), then the oldest case. */
+const DUE = sql<Date | null>`least(case when first_responded_at is null then first_response_due_at end, resolution_due_at)`;
+
+/**
+ * The case inbox, most urgent first; `before` is the `nextCursor` of the previous page.
+ * The cursor carries the exact due time and opening time of the last case shown.
+ */
+export async function listCases(
+  db: Kysely<DB>,
+  actor: Actor,
+  query: CaseQuery,
+  now = new Date(),
+): Promise<{ data: Case[]; nextCursor: string | null }> {
   const ws = actor.workspaceId;
-  let q = db.selectFrom('cases').selectAll().where('workspace_id', '=', ws);
+  const cursor = query.before === undefined ? null : decodeKeyCursor(query.before, '/before', 2);
+  let q = db
+    .selectFrom('cases')
+    .selectAll()
+    .select([exactTime(DUE).as('cursor_due'), exactTime(sql`opened_at`).as('cursor_opened')])
+    .where('workspace_id', '=', ws);
   const view = query.view ?? 'all';
   if (view === 'mine' || view === 'team') {
     if (actor.kind !== 'user') throw invalid('/view', `"${view}" needs a signed-in user`);
     if (view === 'mine') q = q.where('agent_user_id', '=', actor.userId);
     else {
       const teams = await teamsOf(db, ws, actor.userId);
-      if (teams.length === 0) return [];
+      if (teams.length === 0) return { data: [], nextCursor: null };
       q = q.where('team_id', 'in', teams);
     }
   }
@@ -162,10 +180,23 @@ export async function listCases(db: Kysely<DB>, actor: Actor, query: CaseQuery, 
   if (query.agentId) q = q.where('agent_user_id', '=', query.agentId);
   if (query.teamId) q = q.where('team_id', '=', query.teamId);
   q = query.state ? q.where('state', '=', query.state) : q.where('state', 'in', [...LIVE]);
+  if (cursor) q = q.where(afterInInbox(cursor.keys[0] ?? null, cursor.keys[1] ?? '', cursor.id));
   const rows = await q
-    .orderBy(sql`least(case when first_responded_at is null then first_response_due_at end, resolution_due_at)`, sql`asc nulls last`)
+    .orderBy(DUE, sql`asc nulls last`)
     .orderBy('opened_at')
+    .orderBy('id')
     .limit(query.limit)
     .execute();
-  return rows.map(toCase);
+  const last = rows[rows.length - 1];
+  return {
+    data: rows.map(toCase),
+    nextCursor: rows.length === query.limit && last ? encodeKeyCursor([last.cursor_due, last.cursor_opened], last.id) : null,
+  };
+}
+
+/** The cases after (due, opened, id) in inbox order: due ascending with no due time last, then opened, then id. */
+function afterInInbox(due: string | null, opened: string, id: string) {
+  const rest = sql<boolean>`(opened_at, id) > (${opened}::timestamptz, ${id})`;
+  if (due === null) return sql<boolean>`(${DUE} is null and ${rest})`;
+  return sql<boolean>`(${DUE} is null or ${DUE} > ${due}::timestamptz or (${DUE} = ${due}::timestamptz and ${rest}))`;
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { systemActor, type Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import type { Channel } from './tables.js';
+import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
 import type { DB } from '../db/schema.js';
 import { AppError, collectIssue, invalid, notFound, throwIssues, type FieldIssue } from '../errors.js';
 import { newId } from '../ids.js';
@@ -186,16 +187,28 @@ export async function getInteraction(db: Kysely<DB>, workspaceId: string, id: st
 export async function listInteractions(
   db: Kysely<DB>,
   workspaceId: string,
-  query: { customerId?: string | undefined; caseId?: string | undefined; limit: number },
-): Promise<Interaction[]> {
+  query: { customerId?: string | undefined; caseId?: string | undefined; before?: string | undefined; limit: number },
+): Promise<{ data: Interaction[]; nextCursor: string | null }> {
   if (!query.customerId && !query.caseId) throw invalid('/customerId', 'give a customerId or a caseId');
-  let q = db.selectFrom('interactions').selectAll().where('workspace_id', '=', workspaceId);
+  const cursor = query.before === undefined ? null : decodeCursor(query.before, '/before');
+  let q = db
+    .selectFrom('interactions')
+    .selectAll()
+    .select(exactTime(sql`started_at`).as('cursor_at'))
+    .where('workspace_id', '=', workspaceId);
   if (query.customerId) q = q.where('customer_id', '=', (await resolveCustomer(db, workspaceId, query.customerId)).id);
   if (query.caseId) q = q.where('case_id', '=', query.caseId);
+  if (cursor) q = q.where(olderThan(sql`started_at`, sql`id`, cursor));
   const rows = await q
     .orderBy(sql`started_at`, 'desc')
     .orderBy('id', 'desc')
     .limit(query.limit)
     .execute();
-  return rows.map(toInteraction);
+  return {
+    data: rows.map(toInteraction),
+    nextCursor: nextCursor(
+      rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
+      query.limit,
+    ),
+  };
 }

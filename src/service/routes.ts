@@ -87,7 +87,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<ServiceRouteOptions> = asy
         response: { 200: InteractionList, ...errorResponses },
       },
     },
-    async (request) => ({ data: await listInteractions(db(), actorOf(request).workspaceId, request.query) }),
+    async (request) => listInteractions(db(), actorOf(request).workspaceId, request.query),
   );
 
   app.get(
@@ -129,7 +129,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<ServiceRouteOptions> = asy
         response: { 200: CaseList, ...errorResponses },
       },
     },
-    async (request) => ({ data: await listCases(db(), actorOf(request), request.query) }),
+    async (request) => listCases(db(), actorOf(request), request.query),
   );
 
   app.get(

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Limit, Nullable, OneOf } from '../http/schemas.js';
+import { DateTime, Limit, Nullable, OneOf, PageBefore, PageOf } from '../http/schemas.js';
 import { CASE_PRIORITIES, CASE_STATES, CHANNELS, DIRECTIONS } from './tables.js';
 
 // Request and response shapes of interactions and cases.
@@ -82,9 +82,10 @@ export const InteractionBulkResult = Type.Object({
 export const InteractionQuery = Type.Object({
   customerId: Type.Optional(Ref),
   caseId: Type.Optional(Ref),
+  before: PageBefore,
   limit: Limit(200, 50),
 });
-export const InteractionList = Type.Object({ data: Type.Array(InteractionSchema) });
+export const InteractionList = PageOf(InteractionSchema);
 
 export const EffortSchema = Type.Object({
   score: Type.Number({ description: 'See the README: 0 is a one-touch resolution' }),
@@ -190,7 +191,8 @@ export const CaseQuery = Type.Object({
   teamId: Type.Optional(Ref),
   state: Type.Optional(CaseStateSchema),
   withinMinutes: Type.Integer({ minimum: 1, maximum: 10080, default: 60 }),
+  before: PageBefore,
   limit: Limit(200, 50),
 });
 export type CaseQuery = Static<typeof CaseQuery>;
-export const CaseList = Type.Object({ data: Type.Array(CaseSchema) });
+export const CaseList = PageOf(CaseSchema);

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { canManageAccess, canReadAuditLog, canReadWorkspace } from '../auth/permissions.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/service.js';
 import { actorOf, requires } from '../http/authenticate.js';
-import { DateTime, errorResponses, IdParams, Limit, Nullable, OneOf } from '../http/schemas.js';
+import { DateTime, errorResponses, IdParams, Limit, Nullable, OneOf, PageBefore, PageOf } from '../http/schemas.js';
 import { listAuditEntries } from './audit.js';
 import { addMember, changeMemberRole, getWorkspace, listMembers } from './service.js';
 import { ROLES } from './tables.js';
@@ -173,12 +173,12 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             entityType: Type.Optional(Type.String()),
             entityId: Type.Optional(Type.String()),
-            before: Type.Optional(Type.String({ description: 'nextCursor of the previous page' })),
+            before: PageBefore,
             limit: Limit(200, 50),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ data: Type.Array(AuditSchema), nextCursor: Nullable(Type.String()) }), ...errorResponses },
+        response: { 200: PageOf(AuditSchema), ...errorResponses },
       },
     },
     async (request) => {

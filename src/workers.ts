@@ -16,20 +16,26 @@ export interface WorkerSelection {
   outreach: boolean;
 }
 
+/** The background workers, each in the capability that owns the tables it claims from. */
+export type WorkerName = 'ingest' | 'breaches' | 'messages' | 'surveys' | 'giving';
+
 export interface RunningWorkers {
+  /** The workers that run, in the order they started. */
+  names: WorkerName[];
   /** Asks the ingest processor to look for events now (a batch was just stored); nothing when it does not run. */
   wakeIngest(): void;
   /** Lets every worker finish its current round; resolves when all have stopped. */
   stop(): Promise<void>;
 }
 
-interface Stoppable {
-  stop(): Promise<void>;
+interface Started {
+  name: WorkerName;
+  worker: { stop(): Promise<void> };
 }
 
-async function stopAll(workers: Stoppable[]): Promise<void> {
+async function stopAll(running: Started[]): Promise<void> {
   // All are asked at once, and all are waited for even when one fails, so none outlives the database.
-  const results = await Promise.allSettled(workers.map((worker) => worker.stop()));
+  const results = await Promise.allSettled(running.map(({ worker }) => worker.stop()));
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
 }
@@ -46,7 +52,7 @@ export async function startWorkers(
   selection: WorkerSelection,
 ): Promise<RunningWorkers> {
   const { db, pacing } = database;
-  const running: Stoppable[] = [];
+  const running: Started[] = [];
   const ingest = config.ingestWorker
     ? startIngestWorker(db, {
         ...(pacing ? { pacing } : {}),
@@ -54,31 +60,42 @@ export async function startWorkers(
         onError: (error) => log.error({ err: error }, 'ingest processor failed'),
       })
     : undefined;
-  if (ingest) running.push(ingest);
-  running.push(startBreachSweeper(db, { intervalMs: BREACH_SWEEP_MS }, (error) => log.error({ err: error }, 'breach sweep failed')));
+  if (ingest) running.push({ name: 'ingest', worker: ingest });
+  running.push({
+    name: 'breaches',
+    worker: startBreachSweeper(db, { intervalMs: BREACH_SWEEP_MS }, (error) => log.error({ err: error }, 'breach sweep failed')),
+  });
   try {
     // Loaded on demand: the channel adapters (SMTP, PDF) are heavy for a process that only prints help.
     if (selection.outreach && config.messages.workerInProcess) {
       const { startMessageWorker } = await import('./messages/background.js');
-      running.push(startMessageWorker(db, config, (error) => log.error({ err: error }, 'message worker round failed')));
+      running.push({
+        name: 'messages',
+        worker: startMessageWorker(db, config, (error) => log.error({ err: error }, 'message worker round failed')),
+      });
     }
     if (selection.outreach && config.feedback.workerInProcess) {
       const { startSurveySweeper } = await import('./feedback/background.js');
-      running.push(startSurveySweeper(db, config, (error) => log.error({ err: error }, 'survey sweep failed'), pacing));
+      running.push({
+        name: 'surveys',
+        worker: startSurveySweeper(db, config, (error) => log.error({ err: error }, 'survey sweep failed'), pacing),
+      });
     }
     if (selection.outreach && config.givingIntervalMinutes > 0) {
       const { startGivingScheduler } = await import('./giving/background.js');
-      running.push(
-        startGivingScheduler(db, { intervalMinutes: config.givingIntervalMinutes, pacing }, (error) =>
+      running.push({
+        name: 'giving',
+        worker: startGivingScheduler(db, { intervalMinutes: config.givingIntervalMinutes, pacing }, (error) =>
           log.error({ err: error }, 'giving run failed'),
         ),
-      );
+      });
     }
   } catch (error) {
     await stopAll(running);
     throw error;
   }
   return {
+    names: running.map(({ name }) => name),
     wakeIngest: () => ingest?.wake(),
     stop: () => stopAll(running),
   };

@@ -100,7 +100,7 @@ async function processWithRetry(db: Kysely<DB>, limit: number, budgetMs?: number
 
 /**
  * Applies pending events until none are left, including those another worker holds
- * (it waits for them). For tests, the CLI and benchmarks; the server runs `startIngestWorker`.
+ * (it waits for them). For tests, the CLI and benchmarks; the server runs `startIngestWorker` (src/workers.ts).
  */
 export async function drainIngestQueue(db: Kysely<DB>, limit = 200): Promise<ProcessResult> {
   const total: ProcessResult = { claimed: 0, done: 0, failed: 0 };

@@ -14,7 +14,6 @@ import { givingRoutes } from './giving/routes.js';
 import { holdingRoutes } from './holdings/routes.js';
 import { importRoutes } from './ingest/import/routes.js';
 import { ingestRoutes } from './ingest/routes.js';
-
 import { loyaltyRoutes } from './loyalty/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { findTemplateRuleBreaks } from './messages/template-check.js';
@@ -33,6 +32,7 @@ import { feedbackMetricsRoutes } from './feedback/metrics/routes.js';
 import { ErrorBody } from './http/schemas.js';
 import { registerWebApp } from './http/web-app.js';
 import { workspaceRoutes } from './workspaces/routes.js';
+import { registerWorkers } from './workers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,6 +48,8 @@ export interface BuildOptions {
   webDir?: string;
   /** Where log lines go; stdout by default (tests capture them). */
   logStream?: DestinationStream;
+  /** Run the workers that reach customers too (src/workers.ts); `rapport serve` does, tests and benches do not. */
+  outreach?: boolean;
 }
 
 const API_DESCRIPTION = `Rapport's HTTP API. Authenticate with a secret key (\`Authorization: Bearer rk_secret_…\`)
@@ -74,6 +76,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   registerErrorHandling(app);
   registerShutdownAnswer(app);
+  const workers = registerWorkers(app, { outreach: options.outreach ?? false });
   registerValidation(app);
   authenticateFirst(app);
   registerInputGuard(app);
@@ -106,9 +109,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(catalogRoutes, { prefix: '/api/v1' });
   await app.register(holdingRoutes, { prefix: '/api/v1' });
   await app.register(serviceRoutes, { prefix: '/api/v1' });
-  await app.register(ingestRoutes);
+  await app.register(ingestRoutes, { onStored: workers.wakeIngest });
   await app.register(importRoutes, { prefix: '/api/v1' });
-
   await app.register(messageRoutes, { prefix: '/api/v1' });
   await app.register(unsubscribeRoutes);
   await app.register(feedbackRoutes, { prefix: '/api/v1' });

@@ -104,6 +104,18 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
   return isConnectionError((error as { cause?: unknown }).cause, depth + 1);
 }
 
+const LOST_RACE_CODES = new Set(['23505', '40001', '40P01']);
+
+/**
+ * Whether a statement lost a race with a concurrent transaction: another one inserted the
+ * same unique key first (23505: two first sightings of one new email), or the two could not
+ * be serialised (40001) or deadlocked (40P01). Run again, the work sees the winner's rows and
+ * goes through; see retryLostRaces (db/retry.ts).
+ */
+export function isLostRace(error: unknown): boolean {
+  return isPostgresError(error) && LOST_RACE_CODES.has(error.code);
+}
+
 /**
  * Maps PostgreSQL error codes (the same from PGlite and node-postgres) to AppError.
  * The one place where database errors are interpreted; by message text only for the

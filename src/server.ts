@@ -14,7 +14,8 @@ export interface StartOptions {
 
 /** Builds the app, optionally seeds the demo, listens, and closes gracefully on SIGINT/SIGTERM. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<FastifyInstance> {
-  const app = await buildApp(config);
+  // The server runs every worker the configuration turns on (src/workers.ts); they start as it listens.
+  const app = await buildApp(config, { outreach: true });
   let seeded: SeedResult | undefined;
   if (options.demo && options.seedDemo) {
     const existing = await app.database.db.selectFrom('workspaces').select('id').where('slug', '=', 'demo').executeTakeFirst();
@@ -32,31 +33,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.addHook('onClose', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeListener(signal, shutDown);
   });
-  if (config.messages.workerInProcess) {
-    // Loaded on demand: the channel adapters (SMTP, PDF) are heavy for a process that only prints help.
-    const { startMessageWorker } = await import('./messages/background.js');
-    const worker = startMessageWorker(app.database.db, config, (error) => app.log.error({ err: error }, 'message worker round failed'));
-    app.addHook('preClose', () => worker.stop());
-  }
-  if (config.feedback.workerInProcess) {
-    const { startSurveySweeper } = await import('./feedback/background.js');
-    const sweeper = startSurveySweeper(
-      app.database.db,
-      config,
-      (error) => app.log.error({ err: error }, 'survey sweep failed'),
-      app.database.pacing,
-    );
-    app.addHook('preClose', () => sweeper.stop());
-  }
-  if (config.givingIntervalMinutes > 0) {
-    const { startGivingScheduler } = await import('./giving/background.js');
-    const giving = startGivingScheduler(
-      app.database.db,
-      { intervalMinutes: config.givingIntervalMinutes, pacing: app.database.pacing },
-      (error) => app.log.error({ err: error }, 'giving run failed'),
-    );
-    app.addHook('preClose', () => giving.stop());
-  }
   await app.listen({ port: config.port, host: config.host });
   options.onListening?.(seeded);
   return app;

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { CustomersTable } from './tables.js';
 import type { DB } from '../db/schema.js';
@@ -13,6 +13,7 @@ import { toCustomer, type Customer } from './mappers.js';
 import { mergeCustomers, type MergeResult } from './merge.js';
 import { normalizeLanguage, normalizeTimeZone, parseClockTime } from './normalize.js';
 import type { CreateCustomerBody, PreferencesInput, UpdateCustomerBody } from './schemas.js';
+import { patchTraits } from './traits.js';
 
 /** Preferences from the API to columns; only the fields given are changed. */
 export function preferenceColumns(input: PreferencesInput, path = '/preferences'): Updateable<CustomersTable> {
@@ -42,19 +43,6 @@ export function preferenceColumns(input: PreferencesInput, path = '/preferences'
   }
   throwIssues(issues);
   return columns;
-}
-
-/**
- * A trait patch applied inside the UPDATE (given keys replace, null removes), so that
- * concurrent patches of one profile each keep their keys instead of the last read-modify-
- * write winning.
- */
-function patchTraits(patch: Record<string, unknown>): RawBuilder<JsonObject> {
-  const set = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null));
-  const removed = Object.entries(patch)
-    .filter(([, value]) => value === null)
-    .map(([key]) => key);
-  return sql<JsonObject>`(traits || ${JSON.stringify(set)}::jsonb) - ${removed}::text[]`;
 }
 
 export interface IdentifyResult {

@@ -1,29 +1,27 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from './schema.js';
+import { isLostRace } from '../errors.js';
 
-const RETRYABLE = new Set([
-  '23505', // unique violation: a concurrent transaction created the same identity first
-  '40001', // serialization failure
-  '40P01', // deadlock detected
-]);
-
-function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && RETRYABLE.has(code);
+/**
+ * Runs `work` again (up to `attempts` times in all) while it fails by losing a race with a
+ * concurrent transaction (isLostRace). `attempt` counts from 1, so later attempts may ask for
+ * less. Work must be idempotent across attempts, which a transaction that rolled back guarantees.
+ */
+export async function retryLostRaces<T>(work: (attempt: number) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work(attempt);
+    } catch (error) {
+      if (attempt >= attempts || !isLostRace(error)) throw error;
+    }
+  }
 }
 
 /**
  * Runs work in a transaction, and runs it again (up to `attempts` times) when it lost a
  * race with a concurrent one: two first sightings of the same new email, or two merges
- * crossing. The retry sees the winner's rows and resolves to them. Work must be
- * idempotent across attempts, which a transaction that rolled back guarantees.
+ * crossing. The retry sees the winner's rows and resolves to them.
  */
 export async function transactionWithRetry<T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(work);
-    } catch (error) {
-      if (attempt >= attempts || !isRetryable(error)) throw error;
-    }
-  }
+  return retryLostRaces(() => db.transaction().execute(work), attempts);
 }

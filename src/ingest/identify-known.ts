@@ -4,6 +4,7 @@ import { normalizeIdentity, workspaceCountry } from '../customers/identities.js'
 import type { IdentityInput } from '../customers/schemas.js';
 import type { DB } from '../db/schema.js';
 import type { JsonObject } from '../db/columns.js';
+import { patchTraits } from '../customers/traits.js';
 import { recordAudit } from '../workspaces/audit.js';
 
 /**
@@ -29,13 +30,12 @@ export async function identifyKnownCustomer(
   const distinct = new Set(owners.rows.map((row) => row.customer_id));
   const [customerId] = distinct;
   if (owners.rows.length !== keys.length || distinct.size !== 1 || !customerId) return undefined;
-  const patch = JSON.stringify(input.traits);
+  const traits = patchTraits(input.traits);
   const name = input.displayName ?? null;
   const changed = await sql`
-    update customers set traits = traits || ${patch}::jsonb, display_name = coalesce(${name}::text, display_name), updated_at = now()
+    update customers set traits = ${traits}, display_name = coalesce(${name}::text, display_name), updated_at = now()
     where workspace_id = ${actor.workspaceId} and id = ${customerId}
-      and (exists (select 1 from jsonb_each(${patch}::jsonb) p where traits -> p.key is distinct from p.value)
-        or (${name}::text is not null and display_name is distinct from ${name}::text))
+      and (${traits} is distinct from traits or (${name}::text is not null and display_name is distinct from ${name}::text))
     returning id`.execute(db);
   if (changed.rows.length) {
     await recordAudit(db, actor, {

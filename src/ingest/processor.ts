@@ -3,19 +3,14 @@ import { systemActor } from '../auth/actor.js';
 import type { Pacing } from '../db/database.js';
 import { backoffMs } from '../db/outage.js';
 import type { DB } from '../db/schema.js';
+import { retryLostRaces } from '../db/retry.js';
+import { inSavepoint } from '../db/savepoint.js';
 import { AppError } from '../errors.js';
 import { applyEvent, type IngestRow } from './apply.js';
 import { applyKnownTimelineEvents } from './apply-known.js';
 import { DEDUP_RETENTION_DAYS, sweepProcessedEvents } from './retention.js';
 
 const TIMELINE_TYPES = new Set(['track', 'page', 'screen']);
-
-const RETRYABLE = new Set(['23505', '40001', '40P01']);
-
-function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && RETRYABLE.has(code);
-}
 
 function reasonOf(error: unknown): string {
   if (error instanceof AppError) return error.message;
@@ -50,22 +45,18 @@ export async function processPendingEvents(db: Kysely<DB>, limit = 200, options:
     const done: string[][] = [];
     let failed = 0;
     const applyOne = async (row: IngestRow) => {
-      await sql`savepoint ingest_event`.execute(trx);
-      try {
-        await applyEvent(trx, systemActor(row.workspace_id, 'ingest'), row);
-        await sql`release savepoint ingest_event`.execute(trx);
+      const applied = await inSavepoint(trx, () => applyEvent(trx, systemActor(row.workspace_id, 'ingest'), row));
+      if ('value' in applied) {
         done.push([row.workspace_id, row.message_id]);
-      } catch (error) {
-        if (isRetryable(error)) throw error;
-        await sql`rollback to savepoint ingest_event`.execute(trx);
-        await trx
-          .updateTable('ingest_events')
-          .set({ status: 'failed', error: reasonOf(error), processed_at: new Date() })
-          .where('workspace_id', '=', row.workspace_id)
-          .where('message_id', '=', row.message_id)
-          .execute();
-        failed++;
+        return;
       }
+      await trx
+        .updateTable('ingest_events')
+        .set({ status: 'failed', error: reasonOf(applied.error), processed_at: new Date() })
+        .where('workspace_id', '=', row.workspace_id)
+        .where('message_id', '=', row.message_id)
+        .execute();
+      failed++;
     };
     // In arrival order, so that what an event means never depends on how a claim was cut;
     // consecutive timeline events of known people go in one statement, the rest one by one.
@@ -104,18 +95,12 @@ export async function processPendingEvents(db: Kysely<DB>, limit = 200, options:
 
 /** Claims again after a lost race, a few times, before giving the error to the caller. */
 async function processWithRetry(db: Kysely<DB>, limit: number, budgetMs?: number): Promise<ProcessResult> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await processPendingEvents(db, attempt > 3 ? 1 : limit, budgetMs === undefined ? {} : { budgetMs });
-    } catch (error) {
-      if (!isRetryable(error) || attempt >= 6) throw error;
-    }
-  }
+  return retryLostRaces((attempt) => processPendingEvents(db, attempt > 3 ? 1 : limit, budgetMs === undefined ? {} : { budgetMs }), 6);
 }
 
 /**
  * Applies pending events until none are left, including those another worker holds
- * (it waits for them). For tests, the CLI and benchmarks; the server runs `startIngestWorker`.
+ * (it waits for them). For tests, the CLI and benchmarks; the server runs `startIngestWorker` (src/workers.ts).
  */
 export async function drainIngestQueue(db: Kysely<DB>, limit = 200): Promise<ProcessResult> {
   const total: ProcessResult = { claimed: 0, done: 0, failed: 0 };

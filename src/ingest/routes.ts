@@ -7,7 +7,6 @@ import { FREE_JSON_LIMITS, findInputIssue } from '../http/input-guard.js';
 import { ErrorBody } from '../http/schemas.js';
 import { BATCH_LIMIT_BYTES, EVENT_LIMIT_BYTES, parseIngestBody, type BodyLimit } from './body.js';
 import { fromPostHog, isObject, readMessages, TYPE_BY_LETTER, type ReadBatch, type RequestFacts } from './messages.js';
-import { startIngestWorker, type IngestWorker } from './processor.js';
 import { scanBatch, scanEvent } from './scan.js';
 import { storeEvents, type IngestSource } from './store.js';
 import { createWriteKeyCache } from './write-keys.js';
@@ -89,21 +88,15 @@ function factsOf(request: FastifyRequest, sentAt?: unknown, context?: unknown): 
   return { receivedAt: new Date(), ip: request.ip, userAgent: request.headers['user-agent'], batchSentAt: sentAt, batchContext: context };
 }
 
+export interface IngestRouteOptions {
+  /** Called once events are stored: wakes the processor (src/workers.ts) so it need not wait for its next poll. */
+  onStored?: () => void;
+}
+
 /** Event collection in the dialects of the clients companies already run: Segment, RudderStack, analytics.js, PostHog, Jitsu. */
-export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const ingestRoutes: FastifyPluginAsyncTypebox<IngestRouteOptions> = async (app, options) => {
   const db = () => app.database.db;
   const resolveWriteKey = createWriteKeyCache();
-  let worker: IngestWorker | undefined;
-  if (app.config.ingestWorker) {
-    app.addHook('onReady', async () => {
-      worker = startIngestWorker(db(), {
-        ...(app.database.pacing ? { pacing: app.database.pacing } : {}),
-        dedupDays: app.config.ingestDedupDays,
-        onError: (error) => app.log.error({ err: error }, 'ingest processor failed'),
-      });
-    });
-    app.addHook('onClose', async () => worker?.stop());
-  }
 
   // Only these routes take any content type and compressed bodies, within Segment's limits.
   app.decorateRequest('ingestText', null);
@@ -165,7 +158,7 @@ export const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const workspaceId = request.actor?.workspaceId as string;
     await storeEvents(app.database, workspaceId, source, read.events, facts);
-    worker?.wake();
+    options.onStored?.();
     return reply.send({ success: true, accepted: read.events.length, rejected: read.rejected });
   }
 

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { FastifyBaseLogger } from 'fastify';
 import type { DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -69,25 +68,27 @@ export async function sweepBreaches(db: Kysely<DB>, now: Date = new Date(), limi
   }
 }
 
-/** Runs the sweep every `intervalMs` until the returned stop function is called. */
+/**
+ * Runs the sweep every `intervalMs` until stopped; a failed round is reported and the next
+ * one comes at the next interval. `stop` waits for the current round.
+ */
 export function startBreachSweeper(
   db: Kysely<DB>,
-  options: { intervalMs: number; clock?: () => Date; log?: FastifyBaseLogger },
-): () => Promise<void> {
+  options: { intervalMs: number },
+  onError: (error: unknown) => void,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const timer = setInterval(() => {
     if (stopped) return;
-    running = running.then(() =>
-      sweepBreaches(db, options.clock?.() ?? new Date()).catch((error: unknown) =>
-        options.log?.error({ err: error }, 'breach sweep failed'),
-      ),
-    );
+    running = running.then(() => sweepBreaches(db).catch(onError));
   }, options.intervalMs);
   timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
   };
 }

@@ -3,7 +3,6 @@ import { Type } from 'typebox';
 import { canReadService, canWorkCases } from '../auth/permissions.js';
 import { actorOf, requires } from '../http/authenticate.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
-import { startBreachSweeper } from './breaches.js';
 import { actOnCase, getCaseDetail, listCases, openCase, setComplaint } from './cases.js';
 import { getInteraction, listInteractions, recordInteraction, recordInteractions } from './interactions.js';
 import { toCase } from './mappers.js';
@@ -26,21 +25,8 @@ import {
 import { settingsRoutes } from './settings-routes.js';
 import { goodwillRoutes } from './goodwill-routes.js';
 
-export interface ServiceRouteOptions {
-  /** How often the breach sweep runs; 0 turns it off. */
-  breachSweepMs?: number;
-}
-
-export const serviceRoutes: FastifyPluginAsyncTypebox<ServiceRouteOptions> = async (app, options) => {
+export const serviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = () => app.database.db;
-  const sweepMs = options.breachSweepMs ?? 30_000;
-  if (sweepMs > 0) {
-    let stop: (() => Promise<void>) | undefined;
-    app.addHook('onReady', async () => {
-      stop = startBreachSweeper(app.database.db, { intervalMs: sweepMs, log: app.log });
-    });
-    app.addHook('onClose', async () => stop?.());
-  }
   await app.register(settingsRoutes);
   await app.register(goodwillRoutes);
 

@@ -1,12 +1,14 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { workspaceCountry } from '../../customers/identities.js';
 import { retryWhileUnavailable } from '../../db/outage.js';
 import type { DB } from '../../db/schema.js';
 import type { JsonValue } from '../../db/columns.js';
+import { transactionWithRetry } from '../../db/retry.js';
+import { inSavepoint } from '../../db/savepoint.js';
 import { AppError, fromDatabaseError } from '../../errors.js';
 import { FREE_JSON_LIMITS, findInputIssue } from '../../http/input-guard.js';
 import { IMPORTERS, type ImportType, type RowImporter, type RowOutcome } from './entities.js';
@@ -42,8 +44,6 @@ export interface ImportOptions {
 }
 
 type Item = { row: number; record: ImportRow } | RejectedRow;
-
-const RETRYABLE = new Set(['23505', '40001', '40P01']);
 
 /** Why a row was refused; anything else (a lost connection, a bug) stops the import. */
 function reasonOf(error: unknown): string {
@@ -114,30 +114,16 @@ async function importBatch(
   importer: RowImporter,
   batch: Array<{ row: number; record: ImportRow }>,
 ): Promise<{ outcomes: RowOutcome[]; rejected: RejectedRow[] }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(async (trx) => {
-        const outcomes: RowOutcome[] = [];
-        const rejected: RejectedRow[] = [];
-        for (const item of batch) {
-          await sql`savepoint import_row`.execute(trx);
-          try {
-            outcomes.push(await importer(trx, actor, country, item.record));
-            await sql`release savepoint import_row`.execute(trx);
-          } catch (error) {
-            const code = (error as { code?: unknown } | null)?.code;
-            if (typeof code === 'string' && RETRYABLE.has(code)) throw error;
-            await sql`rollback to savepoint import_row`.execute(trx);
-            rejected.push({ row: item.row, reason: reasonOf(error) });
-          }
-        }
-        return { outcomes, rejected };
-      });
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (attempt >= 5 || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+  return transactionWithRetry(db, async (trx) => {
+    const outcomes: RowOutcome[] = [];
+    const rejected: RejectedRow[] = [];
+    for (const item of batch) {
+      const imported = await inSavepoint(trx, () => importer(trx, actor, country, item.record));
+      if ('value' in imported) outcomes.push(imported.value);
+      else rejected.push({ row: item.row, reason: reasonOf(imported.error) });
     }
-  }
+    return { outcomes, rejected };
+  });
 }
 
 /**

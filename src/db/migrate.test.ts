@@ -134,12 +134,15 @@ describe('migrate', () => {
       database.db,
     );
     const old = ['foundation', 'ingest', 'service', 'messages', 'feedback', 'feedback_metrics', 'loyalty_giving', 'message_handover'];
-    for (const [i, name] of old.entries()) await sql`insert into schema_migrations (version, name) values (${i + 1}, ${name})`.execute(database.db);
+    for (const [i, name] of old.entries())
+      await sql`insert into schema_migrations (version, name) values (${i + 1}, ${name})`.execute(database.db);
 
     const error = await refusal(migrate(database));
     expect(error.message).toContain('This database was set up by an unreleased Rapport from before migrations/0001_baseline.sql');
     expect(error.message).toContain('Nothing was changed. There is no upgrade from those versions: recreate the database');
-    expect(error.message).toContain(database.kind === 'pglite' ? 'delete its PGlite data directory' : 'drop and create the PostgreSQL database');
+    expect(error.message).toContain(
+      database.kind === 'pglite' ? 'delete its PGlite data directory' : 'drop and create the PostgreSQL database',
+    );
     expect(error.details).toMatchObject({ reason: 'migrations_predate_baseline' });
     expect(await exists(database, 'workspaces')).toBe(false);
   });
@@ -154,7 +157,11 @@ describe('rapport serve and rapport migrate on a changed migration', () => {
     const database = await openDatabase(options);
     try {
       await migrate(database);
-      await database.db.updateTable('schema_migrations').set({ checksum: 'f'.repeat(64) }).where('version', '=', 1).execute();
+      await database.db
+        .updateTable('schema_migrations')
+        .set({ checksum: 'f'.repeat(64) })
+        .where('version', '=', 1)
+        .execute();
     } finally {
       await database.close();
     }
@@ -164,7 +171,7 @@ describe('rapport serve and rapport migrate on a changed migration', () => {
       url.searchParams.set('options', `-c search_path=${options.searchPath}`);
       env.DATABASE_URL = url.toString();
     }
-        for (const command of [['migrate'], ['serve', '--port', String(await freePort())]]) {
+    for (const command of [['migrate'], ['serve', '--port', String(await freePort())]]) {
       const outcome = await run(process.execPath, ['--import', 'tsx', CLI, ...command], { env, timeout: 60_000 }).then(
         () => ({ code: 0, stderr: '' }),
         (error: { code: number; stderr: string }) => error,

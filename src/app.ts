@@ -58,7 +58,13 @@ or the session cookie set by \`POST /api/v1/auth/sign-in\`. Errors are \`{ "erro
 /** Builds the Fastify app: plugins, then the capability routes. Applies migrations first. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const database = options.database ?? (await openConfiguredDatabase(config));
-  await migrate(database);
+  try {
+    await migrate(database);
+  } catch (error) {
+    // A refused start (a changed migration) leaves the database as it found it, lock released.
+    if (!options.database) await database.close();
+    throw error;
+  }
 
   const app = Fastify({
     trustProxy: config.trustProxy,

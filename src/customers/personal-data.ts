@@ -129,7 +129,7 @@ export const PERSONAL_DATA: readonly TableEntry[] = [
     rows: null,
     columns: { ...kept('workspace_id', 'id', 'kind', 'name', 'created_by'), key_hash: credential(), key_prefix: credential() },
   }),
-  entry('schema_migrations', { rows: null, columns: kept('name') }),
+  entry('schema_migrations', { rows: null, columns: kept('name', 'checksum') }),
 
   // ─── Customers ───
   entry('customers', {

@@ -39,11 +39,11 @@ export interface Database {
   kind: DatabaseKind;
   db: Kysely<DB>;
   /**
-   * Applies one migration script in its own transaction unless it is already recorded.
-   * Concurrent callers (several API nodes starting at once) serialise on an advisory lock.
-   * Returns whether this call applied it.
+   * Applies one migration script in its own transaction unless it is already recorded, and
+   * records it with its checksum. Concurrent callers (several API nodes starting at once)
+   * serialise on an advisory lock. Returns whether this call applied it.
    */
-  applyMigration(migration: { version: number; name: string; script: string }): Promise<boolean>;
+  applyMigration(migration: { version: number; name: string; script: string; checksum: string }): Promise<boolean>;
   /**
    * Runs a compiled query as a named prepared statement, so PostgreSQL plans it once per
    * connection instead of on every call. For hot, constant-shaped reads (the customer 360);
@@ -66,11 +66,18 @@ export interface OpenDatabaseOptions {
 }
 
 const MIGRATION_LOCK = 727_627_768;
-const MIGRATIONS_TABLE = `create table if not exists schema_migrations (
-  version integer primary key,
-  name text not null,
-  applied_at timestamptz not null default now()
-)`;
+// Looked for in current_schema(), where the baseline creates it (a test's private schema on PostgreSQL).
+const HISTORY_EXISTS = `select 1 from pg_catalog.pg_tables where schemaname = current_schema() and tablename = 'schema_migrations'`;
+const IS_RECORDED = 'select 1 from schema_migrations where version = $1';
+const RECORD = 'insert into schema_migrations (version, name, checksum) values ($1, $2, $3)';
+
+type Query = (text: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
+
+/** Whether a migration is recorded; never before the baseline, which creates schema_migrations. */
+async function isRecorded(query: Query, version: number): Promise<boolean> {
+  if ((await query(HISTORY_EXISTS)).rows.length === 0) return false;
+  return (await query(IS_RECORDED, [version])).rows.length > 0;
+}
 
 const OID_INT8 = 20;
 const OID_NUMERIC = 1700;
@@ -117,19 +124,17 @@ function openPostgres(options: OpenDatabaseOptions & { databaseUrl: string }): D
   return {
     kind: 'postgres',
     db,
-    async applyMigration({ version, name, script }) {
+    async applyMigration({ version, name, script, checksum }) {
       const client = await pool.connect();
       try {
         await client.query('begin');
         await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-        await client.query(MIGRATIONS_TABLE);
-        const done = await client.query('select 1 from schema_migrations where version = $1', [version]);
-        if (done.rowCount) {
+        if (await isRecorded((text, params) => client.query(text, params), version)) {
           await client.query('commit');
           return false;
         }
         await client.query(script);
-        await client.query('insert into schema_migrations (version, name) values ($1, $2)', [version, name]);
+        await client.query(RECORD, [version, name, checksum]);
         await client.query('commit');
         return true;
       } catch (error) {
@@ -169,15 +174,13 @@ async function openPglite(options: OpenDatabaseOptions): Promise<Database> {
     kind: 'pglite',
     db,
     pacing: { unitMs: PGLITE_UNIT_MS, beforeUnit: () => traffic.quiet(PGLITE_QUIET_MS, PGLITE_UNIT_MS) },
-    async applyMigration({ version, name, script }) {
+    async applyMigration({ version, name, script, checksum }) {
       // Through Kysely's connection so the script waits its turn on the single connection.
       return db.connection().execute(() =>
         pglite.transaction(async (tx) => {
-          await tx.exec(MIGRATIONS_TABLE);
-          const done = await tx.query('select 1 from schema_migrations where version = $1', [version]);
-          if (done.rows.length > 0) return false;
+          if (await isRecorded((text, params) => tx.query(text, params), version)) return false;
           await tx.exec(script);
-          await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [version, name]);
+          await tx.query(RECORD, [version, name, checksum]);
           return true;
         }),
       );

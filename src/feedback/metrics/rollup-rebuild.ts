@@ -3,8 +3,9 @@ import type { DB } from '../../db/schema.js';
 import { MONTH_GRAIN } from '../../service/rollups.js';
 
 // The feedback rollups recounted from survey_responses in set-based SQL: the repair tool,
-// the loader for bulk-generated data (the benchmark), and a second implementation,
-// written apart from the trigger in 0006, that the trigger's bookkeeping is tested against.
+// the loader for bulk-generated data (the benchmark), and a second implementation, written
+// apart from the trigger (feedback_rollups_apply in migrations/0001_baseline.sql), that the
+// trigger's bookkeeping is tested against.
 // Day rows are counted one dimension at a time; month rows are summed from the day rows.
 
 const COUNTERS = `responses, complete, nps_n, nps_promoters, nps_detractors, csat_n, csat_satisfied, ces_n, ces_agree, ces_sum,

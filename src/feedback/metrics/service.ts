@@ -6,8 +6,9 @@ import { labels, periodRows } from '../../service/metrics.js';
 import { COUNTERS, emptySums, figuresOf, sumsOf } from './figures.js';
 import type { FeedbackDimension, FeedbackMetrics, FeedbackMetricsQuery, ScorecardQuery, Scorecards } from './schemas.js';
 
-// Feedback metrics are read from the daily rollups kept by the trigger in 0006, so their
-// cost depends on days × groups, never on the number of responses.
+// Feedback metrics are read from the daily rollups kept by the trigger feedback_rollups_apply
+// (migrations/0001_baseline.sql), so their cost depends on days × groups, never on the number
+// of responses.
 
 const sumColumns = sql.join(COUNTERS.map((c) => sql`sum(${sql.ref(c)})::bigint as ${sql.ref(c)}`));
 const MAX_DAYS = 3 * 366;

@@ -35,6 +35,7 @@ create table workspaces (
   created_at timestamptz not null default now()
 );
 
+-- Owned by auth (sign-in, passwords); created here because memberships refer to it.
 -- Shared catalogue: one person may work in several workspaces.
 create table users (
   id text primary key,
@@ -946,7 +947,7 @@ create table gifts (
   workspace_id text not null,
   id text not null,
   rule_id text not null,
-  rule_kind text not null,
+  rule_kind text not null check (rule_kind in ('best_tariff', 'fee_waiver', 'service_recovery', 'thank_you')),
   customer_id text not null,
   holding_id text,
   -- what the gift is about and for which period: the same find is never made twice,

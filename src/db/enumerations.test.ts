@@ -70,6 +70,7 @@ const ENUMERATED_COLUMNS: Record<string, readonly string[]> = {
   'loyalty_entries.kind': LOYALTY_ENTRY_KINDS,
   'loyalty_earning_rules.kind': EARNING_RULE_KINDS,
   'giving_rules.kind': GIVING_RULE_KINDS,
+  'gifts.rule_kind': GIVING_RULE_KINDS,
   'gifts.status': GIFT_STATUSES,
   'gift_events.kind': GIFT_STATUSES,
   'gift_events.actor_kind': ACTOR_KINDS,

@@ -5,16 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { sql, type Selectable } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Database, DatabaseKind } from './database.js';
-import type { SchemaMigrationsTable } from './tables.js';
+import type { SchemaMigrationsTable } from './schema.js';
 
 // The column the baseline gives schema_migrations, until src/db/tables.ts (being split by
 // capability) declares it itself; then this block goes.
-declare module './tables.js' {
-  interface SchemaMigrationsTable {
-    checksum: string;
-  }
-}
-
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 

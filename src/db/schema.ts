@@ -19,6 +19,8 @@ import type { GivingTables } from '../giving/tables.js';
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
+  /** sha256 of the file as applied: an applied migration is immutable (src/db/migrate.ts). */
+  checksum: string;
   applied_at: Generated<Date>;
 }
 

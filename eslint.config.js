@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
-import pkg from './package.json' with { type: 'json' };
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 // What only tests may import: every dev dependency (vitest, playwright-core, fast-check…), the
 // shared scaffolding in src/test/ and the helpers beside the tests. The build leaves those files

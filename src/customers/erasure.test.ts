@@ -3,13 +3,13 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
-import { createSurvey, invite, pathOf, postPage } from '../feedback/test-setup.js';
+import { createSurvey, invite, pathOf, postPage } from '../feedback/feedback.test-helpers.js';
 import { offerGifts } from '../giving/gifts.js';
 import { ensureGivingRules, listGivingRules } from '../giving/rules.js';
 import { ensureGiftTemplates } from '../giving/templates.js';
 import { drainIngestQueue } from '../ingest/processor.js';
-import { basicAuth, useAppWithoutProcessor } from '../ingest/test-helpers.js';
-import { addPerson, type Person } from '../service/test-setup.js';
+import { basicAuth, useAppWithoutProcessor } from '../ingest/ingest.test-helpers.js';
+import { addPerson, type Person } from '../service/service.test-helpers.js';
 import { insertCatalog } from '../test/fixtures.js';
 
 const ctx = useTestApp();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { findHouseholdCustomer, openPage, screenshot, signIn, useSeededServer } from './harness.js';
+import { findHouseholdCustomer, openPage, screenshot, signIn, useSeededServer } from './e2e.test-helpers.js';
 
 const server = useSeededServer();
 

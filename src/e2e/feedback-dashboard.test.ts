@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { insertFeedbackWorld, insertResponse } from '../feedback/metrics/test-fixtures.js';
+import { insertFeedbackWorld, insertResponse } from '../feedback/metrics/metrics.test-helpers.js';
 import { createTenant, useTestApp } from '../test/app.js';
 import { launchBrowser } from '../test/browser.js';
-import { openPage, screenshot } from './harness.js';
+import { openPage, screenshot } from './e2e.test-helpers.js';
 
 const ctx = useTestApp();
 

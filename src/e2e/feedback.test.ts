@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createSurvey, invite, NPS_SURVEY, surveyableCustomer } from '../feedback/test-setup.js';
-import { addPerson, call } from '../service/test-setup.js';
+import { createSurvey, invite, NPS_SURVEY, surveyableCustomer } from '../feedback/feedback.test-helpers.js';
+import { addPerson, call } from '../service/service.test-helpers.js';
 import { createTenant, useTestApp } from '../test/app.js';
-import { openPage, screenshot, useBrowserOnTestApp, watchErrors } from './harness.js';
+import { openPage, screenshot, useBrowserOnTestApp, watchErrors } from './e2e.test-helpers.js';
 
 const ctx = useTestApp();
 const web = useBrowserOnTestApp(ctx);

@@ -5,7 +5,7 @@ import { enqueueMessage } from '../messages/enqueue.js';
 import { deliverBatch } from '../messages/worker.js';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
 import { insertMessageCustomer, insertTemplate } from '../test/messages.js';
-import { openPage, screenshot, useBrowserOnTestApp } from './harness.js';
+import { openPage, screenshot, useBrowserOnTestApp } from './e2e.test-helpers.js';
 
 const ctx = useTestApp();
 const web = useBrowserOnTestApp(ctx);

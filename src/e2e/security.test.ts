@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTenant, TEST_PASSWORD, useTestApp, type TestTenant } from '../test/app.js';
-import { openPage, signIn, useBrowserOnTestApp } from './harness.js';
+import { openPage, signIn, useBrowserOnTestApp } from './e2e.test-helpers.js';
 
 const ctx = useTestApp();
 const web = useBrowserOnTestApp(ctx);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
-import { addPerson, call, createCustomer } from '../service/test-setup.js';
-import { openPage, useBrowserOnTestApp } from './harness.js';
+import { addPerson, call, createCustomer } from '../service/service.test-helpers.js';
+import { openPage, useBrowserOnTestApp } from './e2e.test-helpers.js';
 
 const ctx = useTestApp();
 const web = useBrowserOnTestApp(ctx);

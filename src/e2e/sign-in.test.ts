@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openPage, signIn, useSeededServer } from './harness.js';
+import { openPage, signIn, useSeededServer } from './e2e.test-helpers.js';
 
 const server = useSeededServer(5);
 

@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { addPerson, call, type Person } from '../service/test-setup.js';
+import { addPerson, call, type Person } from '../service/service.test-helpers.js';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
-import { createSurvey, pathOf } from './test-setup.js';
+import { createSurvey, pathOf } from './feedback.test-helpers.js';
 
 // Issue 14, finding 9: an agent created a customer, recorded an interaction credited to
 // themselves, invited the customer and answered 10/5/7, and their scorecard rose. Here the

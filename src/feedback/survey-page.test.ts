@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addPerson, call } from '../service/test-setup.js';
+import { addPerson, call } from '../service/service.test-helpers.js';
 import { createTenant, useTestApp } from '../test/app.js';
 import { linkOf } from './invitations.js';
-import { createSurvey, invite, NPS_SURVEY, pathOf, postPage, surveyableCustomer } from './test-setup.js';
+import { createSurvey, invite, NPS_SURVEY, pathOf, postPage, surveyableCustomer } from './feedback.test-helpers.js';
 
 const ctx = useTestApp();
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { call } from '../service/test-setup.js';
+import { call } from '../service/service.test-helpers.js';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
 import { insertMessageCustomer } from '../test/messages.js';
 import { sampled } from './invitations.js';
 import { runSurveySweep } from './sweep.js';
-import { createSurvey, NPS_SURVEY, surveyableCustomer } from './test-setup.js';
+import { createSurvey, NPS_SURVEY, surveyableCustomer } from './feedback.test-helpers.js';
 
 const ctx = useTestApp();
 const config = loadConfig({ LOG_LEVEL: 'silent' });

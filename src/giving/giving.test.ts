@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
 import { countWorkspaceRows } from '../test/database.js';
 import { runGivingForWorkspace } from './job.js';
-import { insertBreachedCase, insertResponse, insertSimCatalog, insertSubscriber, insertSurvey, NOW } from './test-setup.js';
+import { insertBreachedCase, insertResponse, insertSimCatalog, insertSubscriber, insertSurvey, NOW } from './giving.test-helpers.js';
 import type { Gift } from './schemas.js';
 
 const ctx = useTestApp();

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { fromDatabaseError } from '../errors.js';
 import { createTenant, useTestApp } from '../test/app.js';
 import { countWorkspaceRows } from '../test/database.js';
-import { createSurvey, invite, pathOf, surveyableCustomer } from '../feedback/test-setup.js';
+import { createSurvey, invite, pathOf, surveyableCustomer } from '../feedback/feedback.test-helpers.js';
 
 const ctx = useTestApp();
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { Database } from '../db/database.js';
-import { createSurvey, invite, pathOf, surveyableCustomer } from '../feedback/test-setup.js';
+import { createSurvey, invite, pathOf, surveyableCustomer } from '../feedback/feedback.test-helpers.js';
 import { createTenant } from '../test/app.js';
 import { openTestDatabase } from '../test/database.js';
 

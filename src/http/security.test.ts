@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { createSurvey, invite, pathOf, postPage, surveyableCustomer } from '../feedback/test-setup.js';
+import { createSurvey, invite, pathOf, postPage, surveyableCustomer } from '../feedback/feedback.test-helpers.js';
 import { createTenant, TEST_PASSWORD, useTestApp, type TestTenant } from '../test/app.js';
 
 const ctx = useTestApp();

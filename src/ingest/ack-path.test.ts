@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
-import { basicAuth } from './test-helpers.js';
+import { basicAuth } from './ingest.test-helpers.js';
 
 const ctx = useTestApp();
 

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../test/browser.js';
 import { createTenant, useTestApp } from '../test/app.js';
-import { profileByIdentity } from './test-helpers.js';
+import { profileByIdentity } from './ingest.test-helpers.js';
 
 // analytics.js as sites load it: the published browser bundle of @segment/analytics-next.
 const bundleDir = join(dirname(createRequire(import.meta.url).resolve('@segment/analytics-next/package.json')), 'dist', 'umd');

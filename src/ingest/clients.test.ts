@@ -4,7 +4,7 @@ import { jitsuAnalytics } from '@jitsu/js';
 import { PostHog } from 'posthog-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
-import { profileByIdentity, timelineOf } from './test-helpers.js';
+import { profileByIdentity, timelineOf } from './ingest.test-helpers.js';
 
 const ctx = useTestApp();
 let baseUrl = '';

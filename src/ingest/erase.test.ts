@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
 import { drainIngestQueue } from './processor.js';
-import { basicAuth, useAppWithoutProcessor } from './test-helpers.js';
+import { basicAuth, useAppWithoutProcessor } from './ingest.test-helpers.js';
 
 const ctx = useTestApp();
 // The processor is drained by hand here, so an event can be left pending on purpose.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
-import { basicAuth, profileByIdentity, timelineOf } from './test-helpers.js';
+import { basicAuth, profileByIdentity, timelineOf } from './ingest.test-helpers.js';
 
 const ctx = useTestApp();
 

@@ -6,7 +6,7 @@ import { createTenant, useTestApp } from '../test/app.js';
 import { invalid } from '../errors.js';
 import { drainIngestQueue } from './processor.js';
 import { registerTrackHandler } from './track-handlers.js';
-import { basicAuth, profileByIdentity, timelineOf } from './test-helpers.js';
+import { basicAuth, profileByIdentity, timelineOf } from './ingest.test-helpers.js';
 import { countWorkspaceRows } from '../test/database.js';
 
 const ctx = useTestApp();

@@ -5,7 +5,7 @@ import { loadConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { openTestDatabase } from '../test/database.js';
 import { createTenant, type TestTenant } from '../test/app.js';
-import { basicAuth } from './test-helpers.js';
+import { basicAuth } from './ingest.test-helpers.js';
 
 // The README promises that on embedded PGlite a request waits about one unit of background
 // work (100 ms on an idle machine) behind the processor, not for the backlog. The bound

@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js';
 import { createTenant, useTestApp } from '../test/app.js';
 import { drainIngestQueue } from './processor.js';
 import { DEDUP_RETENTION_DAYS, sweepProcessedEvents } from './retention.js';
-import { basicAuth, profileByIdentity, useAppWithoutProcessor } from './test-helpers.js';
+import { basicAuth, profileByIdentity, useAppWithoutProcessor } from './ingest.test-helpers.js';
 
 const ctx = useTestApp();
 const ingest = useAppWithoutProcessor(ctx);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { systemActor } from '../auth/actor.js';
-import { insertResponse, insertSimCatalog, insertSubscriber, insertSurvey, NOW } from '../giving/test-setup.js';
+import { insertResponse, insertSimCatalog, insertSubscriber, insertSurvey, NOW } from '../giving/giving.test-helpers.js';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
 import { applyEarningRules, putEarningRule } from './earning.js';
 import { expirePoints, pointsBalance, postEntry } from './ledger.js';

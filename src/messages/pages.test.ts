@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
-import { openPage, useBrowserOnTestApp } from '../e2e/harness.js';
+import { openPage, useBrowserOnTestApp } from '../e2e/e2e.test-helpers.js';
 import { insertMessageCustomer } from '../test/messages.js';
 
 const ctx = useTestApp();

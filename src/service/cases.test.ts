@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
 import { sweepBreaches } from './breaches.js';
-import { addPerson, call, createCustomer } from './test-setup.js';
+import { addPerson, call, createCustomer } from './service.test-helpers.js';
 
 const ctx = useTestApp();
 

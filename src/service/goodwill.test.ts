@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
 import { listGoodwillGiven } from './goodwill.js';
-import { addPerson, call, createCustomer } from './test-setup.js';
+import { addPerson, call, createCustomer } from './service.test-helpers.js';
 
 const ctx = useTestApp();
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTenant } from '../test/app.js';
 import { useTestApp } from '../test/app.js';
 import { recordInteraction } from './interactions.js';
-import { addPerson, call, createCustomer } from './test-setup.js';
+import { addPerson, call, createCustomer } from './service.test-helpers.js';
 
 const ctx = useTestApp();
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { createTenant, useTestApp } from '../test/app.js';
 import { recordInteraction } from './interactions.js';
-import { createCustomer } from './test-setup.js';
+import { createCustomer } from './service.test-helpers.js';
 import { interactionFromTrackEvent } from './track-event.js';
 
 const ctx = useTestApp();

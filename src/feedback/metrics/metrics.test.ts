@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp, type TestTenant } from '../../test/app.js';
 import { npsOf } from './figures.js';
-import { insertFeedbackWorld, insertResponse, type FeedbackWorld } from './test-fixtures.js';
+import { insertFeedbackWorld, insertResponse, type FeedbackWorld } from './metrics.test-helpers.js';
 
 const ctx = useTestApp();
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTenant, useTestApp } from '../../test/app.js';
 import { rebuildFeedbackRollups } from './rollup-rebuild.js';
-import { insertFeedbackWorld, insertResponse } from './test-fixtures.js';
+import { insertFeedbackWorld, insertResponse } from './metrics.test-helpers.js';
 
 const ctx = useTestApp();
 

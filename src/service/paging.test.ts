@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp } from '../test/app.js';
-import { call, createCustomer } from './test-setup.js';
+import { call, createCustomer } from './service.test-helpers.js';
 
 // Cases and interactions page by cursor like every list that grows: `limit`, then the
 // `nextCursor` of one page as `before` for the next, until `nextCursor` is null.

@@ -112,11 +112,6 @@ export async function listProducts(
   return (await query.execute()).map(toProduct);
 }
 
-/** A workspace's product names by id, as a subquery to join (a holding on the customer's timeline names its product). */
-export function productNamesQuery(db: Kysely<DB>, workspaceId: string) {
-  return db.selectFrom('products').select(['id', 'name']).where('workspace_id', '=', workspaceId);
-}
-
 // ─── Plans ──────────────────────────────────────────────────────────────────
 
 /** The plan row in the actor's workspace; another workspace's id is not found. */

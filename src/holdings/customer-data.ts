@@ -1,11 +1,14 @@
-import { sql } from 'kysely';
-import { productNamesQuery } from '../catalog/service.js';
+import { sql, type Expression, type Kysely } from 'kysely';
+import { productNamesQuery } from '../catalog/customer-data.js';
+import type { DB } from '../db/schema.js';
 import { classify, kept, ofCustomer, personal, within, type RowFilter } from '../customers/data-classification.js';
 import { defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
 
 // What holdings hold about a customer (src/customers/define-customer-data.ts): what they hold
-// or pay for, its usage, and their transactions.
+// or pay for, its usage, and their transactions; and the queries the 360
+// (src/customers/profile.ts) nests, each correlated with the row that names the customer
+// or holding.
 
 const heldOrPaidFor: RowFilter = (s) =>
   sql<boolean>`(${within('customer_id', s.customerIds)} or ${within('payer_customer_id', s.customerIds)})`;
@@ -57,3 +60,34 @@ export const customerData = defineCustomerData({
     },
   ],
 });
+
+/** What a customer holds or pays for, as `hd`, for a read model to join what it shows with it. */
+export function heldOrPaidForQuery(db: Kysely<DB>, workspaceId: Expression<string>, customerId: Expression<string>) {
+  return db
+    .selectFrom('holdings as hd')
+    .where('hd.workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('hd.customer_id', '=', customerId), eb('hd.payer_customer_id', '=', customerId)]));
+}
+
+/** A holding's latest usage period. */
+export function latestUsageQuery(db: Kysely<DB>, workspaceId: Expression<string>, holdingId: Expression<string>) {
+  return db
+    .selectFrom('usage_records as u')
+    .select(['u.period_start', 'u.period_end', 'u.data_mb', 'u.minutes', 'u.texts'])
+    .where('u.workspace_id', '=', workspaceId)
+    .where('u.holding_id', '=', holdingId)
+    .orderBy('u.period_start', 'desc')
+    .limit(1);
+}
+
+/** A customer's latest transactions, newest first. */
+export function recentTransactionsQuery(db: Kysely<DB>, workspaceId: Expression<string>, customerId: Expression<string>, limit: number) {
+  return db
+    .selectFrom('transactions as t')
+    .select(['t.id', 't.kind', 't.amount_minor', 't.currency', 't.description', 't.holding_id', 't.occurred_at'])
+    .where('t.workspace_id', '=', workspaceId)
+    .where('t.customer_id', '=', customerId)
+    .orderBy('t.occurred_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(limit);
+}

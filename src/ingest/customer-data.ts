@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 import { classify, kept, ofCustomer, personal, within } from '../customers/data-classification.js';
 import { defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
@@ -52,3 +53,15 @@ export const customerData = defineCustomerData({
     },
   ],
 });
+
+/** A customer's latest events, newest first, correlated with the row that names them (the 360, src/customers/profile.ts). */
+export function recentEventsQuery(db: Kysely<DB>, workspaceId: Expression<string>, customerId: Expression<string>, limit: number) {
+  return db
+    .selectFrom('customer_events as e')
+    .select(['e.id', 'e.type', 'e.name', 'e.properties', 'e.occurred_at', 'e.source'])
+    .where('e.workspace_id', '=', workspaceId)
+    .where('e.customer_id', '=', customerId)
+    .orderBy('e.occurred_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(limit);
+}

@@ -1,11 +1,24 @@
-import { sql } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import { classify, kept, ofCustomer, personal, within } from './data-classification.js';
-import { defineCustomerData } from './define-customer-data.js';
-import { NO_PERSONAL_DATA } from './references.js';
+import { customerColumn, defineCustomerData } from './define-customer-data.js';
+import type { CustomersTable } from './tables.js';
 import { pageBefore } from './timeline-source.js';
 
 // What the customers capability holds about a customer (src/customers/define-customer-data.ts):
 // the profile, its identities, merges, households, consent history and data-subject requests.
+
+/** The profile columns that hold personal data, emptied: a merged profile's row and an erased one. */
+export const NO_PERSONAL_DATA = {
+  display_name: null,
+  traits: '{}',
+  preferred_channels: [],
+  language: null,
+  time_zone: null,
+  quiet_hours_start: null,
+  quiet_hours_end: null,
+  contact_cap_count: null,
+  contact_cap_days: null,
+} as const satisfies Updateable<CustomersTable>;
 export const customerData = defineCustomerData({
   tables: [
     classify('customers', {
@@ -53,6 +66,12 @@ export const customerData = defineCustomerData({
       // The record that a request was made and honoured stays; why, in someone's words, goes.
       columns: { ...kept('workspace_id', 'id', 'customer_id', 'kind', 'requested_by_kind', 'requested_by_id'), reason: personal(null) },
     }),
+  ],
+  references: [
+    customerColumn('customer_identities', 'customer_id'),
+    customerColumn('household_members', 'customer_id'),
+    customerColumn('consent_events', 'customer_id'),
+    customerColumn('dsr_requests', 'customer_id'),
   ],
   timeline: [
     {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { classify, credential, kept, ofCustomer, personal } from '../customers/data-classification.js';
-import { defineCustomerData } from '../customers/define-customer-data.js';
+import { customerColumn, defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
 
 // What feedback holds about a customer (src/customers/define-customer-data.ts): the surveys
@@ -37,6 +37,11 @@ export const customerData = defineCustomerData({
       },
     }),
     classify('feedback_server_secrets', { rows: null, columns: { ...kept('name'), value: credential() } }),
+  ],
+  references: [
+    customerColumn('survey_responses', 'customer_id'),
+    customerColumn('survey_invitations', 'customer_id'),
+    customerColumn('survey_followups', 'customer_id'),
   ],
   timeline: [
     {

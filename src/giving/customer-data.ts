@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { classify, kept, ofCustomer, personal, within } from '../customers/data-classification.js';
-import { defineCustomerData } from '../customers/define-customer-data.js';
+import { customerColumn, defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
 
 // What giving holds about a customer (src/customers/define-customer-data.ts): the gifts offered
@@ -27,6 +27,7 @@ export const customerData = defineCustomerData({
     classify('giving_runs', { rows: null, columns: kept('workspace_id', 'id', 'worker', 'by_rule') }),
     classify('giving_chunks', { rows: null, columns: kept('workspace_id', 'leased_by') }),
   ],
+  references: [customerColumn('gifts', 'customer_id')],
   timeline: [
     {
       // Gifts appear when offered; their state (accepted, declined, expired) is the action.

@@ -2,7 +2,7 @@ import { sql, type Expression, type Kysely } from 'kysely';
 import { productNamesQuery } from '../catalog/customer-data.js';
 import type { DB } from '../db/schema.js';
 import { classify, kept, ofCustomer, personal, within, type RowFilter } from '../customers/data-classification.js';
-import { defineCustomerData } from '../customers/define-customer-data.js';
+import { customerColumn, defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
 
 // What holdings hold about a customer (src/customers/define-customer-data.ts): what they hold
@@ -38,6 +38,11 @@ export const customerData = defineCustomerData({
         description: personal(null),
       },
     }),
+  ],
+  references: [
+    customerColumn('holdings', 'customer_id'),
+    customerColumn('holdings', 'payer_customer_id'),
+    customerColumn('transactions', 'customer_id'),
   ],
   timeline: [
     {

@@ -1,7 +1,7 @@
 import { sql, type Expression, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { classify, kept, ofCustomer, personal, within } from '../customers/data-classification.js';
-import { defineCustomerData } from '../customers/define-customer-data.js';
+import { customerColumn, defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
 import { erasedIngestEventState, ingestEventsOf } from './erase.js';
 
@@ -43,6 +43,7 @@ export const customerData = defineCustomerData({
       columns: { ...kept('workspace_id', 'household_id'), group_id: personal() },
     }),
   ],
+  references: [customerColumn('customer_events', 'customer_id')],
   timeline: [
     {
       kind: 'event',

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { classify, kept, ofCustomer, personal } from '../customers/data-classification.js';
-import { defineCustomerData } from '../customers/define-customer-data.js';
+import { customerColumn, defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
 
 // What loyalty holds about a customer (src/customers/define-customer-data.ts): their points
@@ -21,6 +21,7 @@ export const customerData = defineCustomerData({
       columns: kept('workspace_id', 'id', 'customer_id', 'reward_id', 'entry_id', 'idempotency_key'),
     }),
   ],
+  references: [customerColumn('loyalty_entries', 'customer_id'), customerColumn('loyalty_redemptions', 'customer_id')],
   timeline: [
     {
       kind: 'points',

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { JsonObject } from '../db/columns.js';
 import { classify, credential, eraseTables, kept, ofCustomer, personal } from '../customers/data-classification.js';
-import { defineCustomerData } from '../customers/define-customer-data.js';
+import { customerColumn, defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
 import { forStaff } from './withheld.js';
 
@@ -35,6 +35,7 @@ const TABLES = [
 
 export const customerData = defineCustomerData({
   tables: TABLES,
+  references: [customerColumn('messages', 'customer_id'), customerColumn('message_events', 'customer_id')],
   timeline: [
     {
       // Messages sent, and unsubscribes from them; receipts and replies are interactions (src/messages/inbound.ts).

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { classify, kept, ofCustomer, personal, within } from '../customers/data-classification.js';
-import { defineCustomerData } from '../customers/define-customer-data.js';
+import { customerColumn, defineCustomerData } from '../customers/define-customer-data.js';
 import { pageBefore } from '../customers/timeline-source.js';
 
 // What customer service holds about a customer (src/customers/define-customer-data.ts): their
@@ -70,6 +70,11 @@ export const customerData = defineCustomerData({
         decision_note: personal(null),
       },
     }),
+  ],
+  references: [
+    customerColumn('interactions', 'customer_id'),
+    customerColumn('cases', 'customer_id'),
+    customerColumn('goodwill_gestures', 'customer_id'),
   ],
   timeline: [
     {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { actorColumns, type Actor } from '../auth/actor.js';
 import type { DB } from '../db/schema.js';
 import type { JsonObject, JsonValue } from '../db/columns.js';
@@ -6,7 +6,8 @@ import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { resolveCustomer } from './lookup.js';
-import { emptyValue, PERSONAL_DATA, within, type DataSubject } from './personal-data.js';
+import { CUSTOMER_DATA } from './customer-data-registry.js';
+import { within, type DataSubject } from './data-classification.js';
 
 /**
  * A customer as export and erasure see them: the profile and every profile merged into it
@@ -95,10 +96,11 @@ function redact(value: JsonValue, secrets: readonly string[]): JsonValue {
 }
 
 /**
- * Everything held about one customer, as JSON: every row the personal-data registry places
- * with them (src/customers/personal-data.ts), for the profile and every profile merged into
- * it, as stored, except credentials: credential columns are left out and their values, and
- * survey link tokens, are redacted wherever they were copied. The request is recorded.
+ * Everything held about one customer, as JSON: each capability's export section (the rows
+ * its classification places with them; src/customers/customer-data-registry.ts), for the
+ * profile and every profile merged into it, as stored, except credentials: credential columns
+ * are left out and their values, and survey link tokens, are redacted wherever they were
+ * copied. The request is recorded.
  */
 export async function exportCustomerData(
   db: Kysely<DB>,
@@ -110,21 +112,10 @@ export async function exportCustomerData(
   const subject = await gatherSubject(db, actor.workspaceId, customer.id);
   const secrets = new Set<string>();
   const tables: Record<string, JsonObject[]> = {};
-  for (const entry of PERSONAL_DATA) {
-    if (!entry.rows) continue;
-    const result = await sql<Record<string, unknown>>`select * from ${sql.table(entry.table)}
-      where workspace_id = ${subject.workspaceId} and ${entry.rows(subject)}`.execute(db);
-    const credentials = Object.keys(entry.columns).filter((column) => entry.columns[column]?.class === 'credential');
-    tables[entry.table] = result.rows.map((row) => {
-      for (const column of credentials) {
-        const secret = row[column];
-        // A short value could match ordinary text; every credential is far longer.
-        if (typeof secret === 'string' && secret.length >= 8) secrets.add(secret);
-        delete row[column];
-      }
-      const json = JSON.parse(JSON.stringify(row)) as JsonObject;
-      return entry.exportView ? entry.exportView(json) : json;
-    });
+  for (const part of CUSTOMER_DATA) {
+    const section = await part.exportSection(db, subject);
+    Object.assign(tables, section.tables);
+    for (const secret of section.credentials) secrets.add(secret);
   }
   const data = redact(tables, [...secrets]) as Record<string, JsonObject[]>;
   const now = new Date();
@@ -134,9 +125,10 @@ export async function exportCustomerData(
 }
 
 /**
- * Erases a customer's personal data, for the profile and every profile merged into it: every
- * column the personal-data registry marks personal is emptied (or its rows deleted) in every
- * row it places with them, pending ingested events included. What aggregates need stays:
+ * Erases a customer's personal data, for the profile and every profile merged into it: each
+ * capability's erase step, in registry order, empties every column its classification marks
+ * personal (or deletes the rows) in every row it places with them, pending ingested events
+ * included, and stops what is still on its way to them. What aggregates need stays:
  * holdings, usage, amounts, scores and counts, pointing at a profile with no personal data.
  * The request is recorded with who asked and when.
  */
@@ -150,32 +142,7 @@ export async function eraseCustomer(
   const customer = await resolveCustomer(db, workspaceId, customerId);
   const subject = await gatherSubject(db, workspaceId, customer.id);
   const ids = subject.customerIds;
-
-  // A message still waiting for an erased customer is never sent.
-  await db
-    .updateTable('messages')
-    .set({ status: 'suppressed', reason: 'erased', updated_at: new Date() })
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', 'in', ids)
-    .where('status', '=', 'queued')
-    .execute();
-  for (const entry of PERSONAL_DATA) {
-    const rows = entry.eraseRows ?? entry.rows;
-    if (!rows) continue;
-    const where = sql`workspace_id = ${workspaceId} and ${rows(subject)}`;
-    if (entry.erase === 'delete') {
-      await sql`delete from ${sql.table(entry.table)} where ${where}`.execute(db);
-      continue;
-    }
-    const values = new Map<string, RawBuilder<unknown>>();
-    for (const [column, kind] of Object.entries(entry.columns)) {
-      if (kind.class !== 'kept' && kind.empty !== undefined) values.set(column, emptyValue(column, kind.empty));
-    }
-    for (const [column, value] of Object.entries(entry.alsoSet ?? {})) values.set(column, value);
-    if (!values.size) continue;
-    const sets = [...values].map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
-    await sql`update ${sql.table(entry.table)} set ${sql.join(sets)} where ${where}`.execute(db);
-  }
+  for (const part of CUSTOMER_DATA) await part.eraseStep(db, subject);
   const erasedAt = new Date();
   await db
     .updateTable('customers')

@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.js';
 import type { IdentityKind } from './tables.js';
 import { invalid, notFound } from '../errors.js';
 import { recordAudit } from '../workspaces/audit.js';
+import { getWorkspace } from '../workspaces/service.js';
 import { requireCustomer, resolveCustomer } from './lookup.js';
 import type { Merge } from './mappers.js';
 import { getMerge, mergeCustomers, type MergeResult } from './merge.js';
@@ -37,9 +38,9 @@ export function normalizeIdentity(input: IdentityInput, path: string, defaultCou
   return { kind: input.kind, namespace: input.system ?? '', value };
 }
 
+/** The country a phone number without one is read in: the workspace's default. */
 export async function workspaceCountry(db: Kysely<DB>, workspaceId: string): Promise<string> {
-  const row = await db.selectFrom('workspaces').select('default_country').where('id', '=', workspaceId).executeTakeFirstOrThrow();
-  return row.default_country;
+  return (await getWorkspace(db, workspaceId)).defaultCountry;
 }
 
 /** The customer an identity belongs to, if any. */

@@ -9,7 +9,8 @@ import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { requireCustomer, resolveCustomer } from './lookup.js';
 import { toMerge, type Merge } from './mappers.js';
-import { CUSTOMER_REFERENCES, NO_PERSONAL_DATA } from './references.js';
+import { NO_PERSONAL_DATA } from './customer-data.js';
+import { CUSTOMER_REFERENCES } from './references.js';
 
 /**
  * The survivor of a merge is chosen deterministically: the profile created first,

@@ -1,11 +1,14 @@
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { planQuery } from '../catalog/customer-data.js';
 import { toPlan, type Plan } from '../catalog/mappers.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { compileTemplate } from '../db/query-template.js';
 import type { DB } from '../db/schema.js';
 import type { EventType } from '../ingest/tables.js';
+import { heldOrPaidForQuery, latestUsageQuery, recentTransactionsQuery } from '../holdings/customer-data.js';
 import type { HoldingStatus, TransactionKind } from '../holdings/tables.js';
+import { recentEventsQuery } from '../ingest/customer-data.js';
 import type { HouseholdKind, HouseholdRole } from './tables.js';
 import type { JsonObject } from '../db/columns.js';
 import type { ProductKind } from '../catalog/tables.js';
@@ -138,8 +141,7 @@ const customer360Query = (db: Kysely<DB>) =>
             .orderBy('ce.seq', 'desc'),
         ).as('consent'),
         jsonArrayFrom(
-          eb
-            .selectFrom('holdings as hd')
+          heldOrPaidForQuery(db, eb.ref('c.workspace_id'), eb.ref('c.id'))
             .innerJoin('products as p', (join) => join.onRef('p.workspace_id', '=', 'hd.workspace_id').onRef('p.id', '=', 'hd.product_id'))
             .innerJoin('product_lines as pl', (join) =>
               join.onRef('pl.workspace_id', '=', 'p.workspace_id').onRef('pl.id', '=', 'p.product_line_id'),
@@ -171,48 +173,14 @@ const customer360Query = (db: Kysely<DB>) =>
               'pl.id as line_id',
               'pl.code as line_code',
               'pl.name as line_name',
-              jsonObjectFrom(
-                eb2
-                  .selectFrom('plans as pn')
-                  .selectAll('pn')
-                  .whereRef('pn.workspace_id', '=', 'hd.workspace_id')
-                  .whereRef('pn.id', '=', 'hd.plan_id'),
-              ).as('plan'),
-              jsonObjectFrom(
-                eb2
-                  .selectFrom('usage_records as u')
-                  .select(['u.period_start', 'u.period_end', 'u.data_mb', 'u.minutes', 'u.texts'])
-                  .whereRef('u.workspace_id', '=', 'hd.workspace_id')
-                  .whereRef('u.holding_id', '=', 'hd.id')
-                  .orderBy('u.period_start', 'desc')
-                  .limit(1),
-              ).as('latest_usage'),
+              jsonObjectFrom(planQuery(db, eb2.ref('hd.workspace_id'), eb2.ref('hd.plan_id'))).as('plan'),
+              jsonObjectFrom(latestUsageQuery(db, eb2.ref('hd.workspace_id'), eb2.ref('hd.id'))).as('latest_usage'),
             ])
-            .whereRef('hd.workspace_id', '=', 'c.workspace_id')
-            .where((eb2) => eb2.or([eb2('hd.customer_id', '=', eb2.ref('c.id')), eb2('hd.payer_customer_id', '=', eb2.ref('c.id'))]))
             .orderBy('pl.name')
             .orderBy('hd.started_at'),
         ).as('holdings'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('transactions as t')
-            .select(['t.id', 't.kind', 't.amount_minor', 't.currency', 't.description', 't.holding_id', 't.occurred_at'])
-            .whereRef('t.workspace_id', '=', 'c.workspace_id')
-            .whereRef('t.customer_id', '=', 'c.id')
-            .orderBy('t.occurred_at', 'desc')
-            .orderBy('t.id', 'desc')
-            .limit(RECENT_LIMIT),
-        ).as('transactions'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('customer_events as e')
-            .select(['e.id', 'e.type', 'e.name', 'e.properties', 'e.occurred_at', 'e.source'])
-            .whereRef('e.workspace_id', '=', 'c.workspace_id')
-            .whereRef('e.customer_id', '=', 'c.id')
-            .orderBy('e.occurred_at', 'desc')
-            .orderBy('e.id', 'desc')
-            .limit(RECENT_LIMIT),
-        ).as('events'),
+        jsonArrayFrom(recentTransactionsQuery(db, eb.ref('c.workspace_id'), eb.ref('c.id'), RECENT_LIMIT)).as('transactions'),
+        jsonArrayFrom(recentEventsQuery(db, eb.ref('c.workspace_id'), eb.ref('c.id'), RECENT_LIMIT)).as('events'),
         jsonArrayFrom(
           eb
             .selectFrom('customers as mc')

@@ -4,9 +4,9 @@ import { sql, type RawBuilder } from 'kysely';
  * Erasure of ingested events: events carry the person's user and anonymous ids (and, until
  * applied, what they sent), keyed by those ids rather than by profile, so a person's events
  * are those naming one of their ids, or their email or phone in traits (an identify not yet
- * applied may name them only so), failed ones included. The customers registry
- * (src/customers/personal-data.ts) empties their personal columns; the rows themselves stay,
- * so a client's retry of an old messageId is still a no-op.
+ * applied may name them only so), failed ones included. Erasure empties their personal
+ * columns (classified in src/ingest/customer-data.ts); the rows themselves stay, so a
+ * client's retry of an old messageId is still a no-op.
  */
 export function ingestEventsOf(person: {
   userIds: string[];

@@ -7,9 +7,9 @@ import type { IconName } from '../components/icons';
 
 /**
  * How each kind of timeline entry looks: its name, icon, colour and a one-line summary of
- * the entry's `data`. A capability that adds a TimelineSource on the server
- * (src/customers/timeline.ts) adds its kind here; a kind missing here still shows, through
- * the generic fallback at the bottom.
+ * the entry's `data`. A capability that adds a TimelineSource on the server (`timeline` in
+ * its src/<capability>/customer-data.ts) adds its kind here; a kind missing here still
+ * shows, through the generic fallback at the bottom.
  */
 export interface TimelineKind {
   /** Plural, for the filter: "Transactions". */

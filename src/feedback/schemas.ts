@@ -190,9 +190,10 @@ export type SurveyResponse = Static<typeof ResponseSchema>;
 export const ResponseQuery = Type.Object({
   surveyId: Type.Optional(Type.String({ maxLength: 64 })),
   customerId: Type.Optional(Type.String({ maxLength: 64 })),
+  before: Type.Optional(Type.String({ maxLength: 200, description: 'Cursor from nextCursor' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 });
-export const ResponseList = Type.Object({ data: Type.Array(ResponseSchema) });
+export const ResponseList = Type.Object({ data: Type.Array(ResponseSchema), nextCursor: Nullable(Type.String()) });
 
 const Scores = Type.Object({ nps: Nullable(Type.Integer()), csat: Nullable(Type.Integer()), sentimentScore: Nullable(Type.Number()) });
 export const FollowUpSchema = Type.Object({

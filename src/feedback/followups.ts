@@ -1,16 +1,16 @@
 import type { Kysely } from 'kysely';
 import { systemActor, type Actor } from '../auth/actor.js';
+import { userProfilesQuery } from '../auth/users.js';
 import type { FeedbackConfig } from '../config.js';
 import type { DB } from '../db/schema.js';
-import { AppError, notFound } from '../errors.js';
-import { userProfilesQuery } from '../auth/users.js';
 import { customerNamesQuery } from '../customers/lookup.js';
+import { AppError, notFound } from '../errors.js';
 import { actOnCase, caseHeadlinesQuery, openCase, requireCaseRow } from '../service/cases.js';
-import { firstTeamLeadOf, teamLead } from '../service/teams.js';
 import { CHANNELS } from '../service/schemas.js';
+import { firstTeamLeadOf, teamLead } from '../service/teams.js';
 import { toIso, toIsoOrNull } from '../time.js';
-import { inviteCustomer, type InviteConfig } from './invitations.js';
 import type { FormFields } from './answers.js';
+import { inviteCustomer, type InviteConfig } from './invitations.js';
 import { saveAnswers, type ResponseRow, type SaveResult, type SurveySession } from './responses.js';
 import type { FollowUp, FollowUpResolveInput } from './schemas.js';
 

@@ -94,12 +94,8 @@ async function ensureInviteTemplate(db: Kysely<DB>, workspaceId: string): Promis
  * do not answer surveys about their own work, so such a customer is not invited.
  */
 async function reachesStaff(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<boolean> {
-  const emails = await listIdentities(db, workspaceId, customerId, ['email']);
-  return hasMemberWithEmail(
-    db,
-    workspaceId,
-    emails.map((e) => e.value),
-  );
+  const emails = (await listIdentities(db, workspaceId, customerId, ['email'])).map((identity) => identity.value);
+  return hasMemberWithEmail(db, workspaceId, emails);
 }
 
 /** Whether the customer had a survey invitation in the last `days` days, from any survey. */

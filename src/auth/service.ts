@@ -5,8 +5,10 @@ import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
+import { findMembership, memberRolesQuery } from '../workspaces/service.js';
 import type { Actor } from './actor.js';
 import { hashToken, newToken, verifyPassword } from './secrets.js';
+import { findUserByEmail } from './users.js';
 
 export const SESSION_COOKIE = 'rapport_session';
 
@@ -29,20 +31,10 @@ export async function signIn(
   input: { email: string; password: string; workspace?: string | undefined; ttlHours: number },
 ): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
-  const user = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  const user = await findUserByEmail(db, email);
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !ok) throw new AppError('unauthenticated', 'The email or password is wrong');
-  let membershipQuery = db
-    .selectFrom('memberships')
-    .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
-    .select(['memberships.workspace_id', 'memberships.role'])
-    .where('memberships.user_id', '=', user.id)
-    .orderBy('memberships.created_at');
-  if (input.workspace) {
-    const wanted = input.workspace;
-    membershipQuery = membershipQuery.where((eb) => eb.or([eb('workspaces.id', '=', wanted), eb('workspaces.slug', '=', wanted)]));
-  }
-  const membership = await membershipQuery.executeTakeFirst();
+  const membership = await findMembership(db, user.id, input.workspace);
   if (!membership) throw new AppError('forbidden', 'This account is not a member of that workspace');
   // Expired sessions of this person go as a new one starts, so the table does not grow forever.
   await db.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<=', new Date()).execute();
@@ -50,14 +42,14 @@ export async function signIn(
   const expiresAt = new Date(Date.now() + input.ttlHours * 3600_000);
   await db
     .insertInto('sessions')
-    .values({ token_hash: hashToken(token), user_id: user.id, workspace_id: membership.workspace_id, expires_at: expiresAt })
+    .values({ token_hash: hashToken(token), user_id: user.id, workspace_id: membership.workspaceId, expires_at: expiresAt })
     .execute();
   return {
     token,
     expiresAt,
     actor: {
       kind: 'user',
-      workspaceId: membership.workspace_id,
+      workspaceId: membership.workspaceId,
       userId: user.id,
       role: membership.role,
       name: user.name,
@@ -74,7 +66,7 @@ export async function signOut(db: Kysely<DB>, token: string): Promise<void> {
 export async function resolveSession(db: Kysely<DB>, token: string): Promise<Actor | undefined> {
   const row = await db
     .selectFrom('sessions')
-    .innerJoin('memberships', (join) =>
+    .innerJoin(memberRolesQuery(db).as('memberships'), (join) =>
       join.onRef('memberships.user_id', '=', 'sessions.user_id').onRef('memberships.workspace_id', '=', 'sessions.workspace_id'),
     )
     .innerJoin('users', 'users.id', 'sessions.user_id')

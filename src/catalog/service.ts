@@ -73,6 +73,17 @@ export async function requireProductRow(db: Kysely<DB>, workspaceId: string, id:
   return row;
 }
 
+/**
+ * Products named with their product line, as a subquery to join: what a customer holds is
+ * described by these names in the same query (a message template's `holdings`).
+ */
+export function productNamesQuery(db: Kysely<DB>) {
+  return db
+    .selectFrom('products as p')
+    .innerJoin('product_lines as l', (join) => join.onRef('l.workspace_id', '=', 'p.workspace_id').onRef('l.id', '=', 'p.product_line_id'))
+    .select(['p.workspace_id', 'p.id', 'p.name', 'l.name as product_line']);
+}
+
 export async function createProduct(db: Kysely<DB>, actor: Actor, input: ProductInput): Promise<Product> {
   const name = requireText(input.name, '/name');
   await getProductLine(db, actor.workspaceId, input.productLineId);
@@ -119,6 +130,11 @@ export async function requirePlanRow(db: Kysely<DB>, workspaceId: string, id: st
   const row = await db.selectFrom('plans').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Plan', id);
   return row;
+}
+
+/** Plans' names, as a subquery to join (see `productNamesQuery`). */
+export function planNamesQuery(db: Kysely<DB>) {
+  return db.selectFrom('plans').select(['workspace_id', 'id', 'name']);
 }
 
 export async function createPlan(db: Kysely<DB>, actor: Actor, input: PlanInput): Promise<Plan> {

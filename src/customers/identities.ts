@@ -56,6 +56,23 @@ export async function findIdentityOwner(db: Kysely<DB>, workspaceId: string, key
   return row?.customer_id;
 }
 
+/** A customer's identities of some kinds (their email addresses, phone numbers), newest first. */
+export async function listIdentities(
+  db: Kysely<DB>,
+  workspaceId: string,
+  customerId: string,
+  kinds: readonly IdentityKind[],
+): Promise<Array<{ kind: IdentityKind; value: string }>> {
+  return db
+    .selectFrom('customer_identities')
+    .select(['kind', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+    .where('kind', 'in', kinds)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
 export interface AttachResult {
   /** The profile that holds the identity now: the survivor when a merge happened. */
   customerId: string;

@@ -19,17 +19,43 @@ export class MergedCustomerError extends AppError {
 }
 
 /**
+ * The customer row for an id as stored, erased or merged ones included (a survey link names
+ * the customer it was sent to, and tells an erased one apart from an unknown one).
+ */
+export async function findCustomerRow(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', customerId).executeTakeFirst();
+}
+
+/** The ids of the profiles merged into a customer, as a subquery (`id in …`). */
+export function mergedIdsQuery(db: Kysely<DB>, workspaceId: string, customerId: string) {
+  return db.selectFrom('customers').select('id').where('workspace_id', '=', workspaceId).where('merged_into', '=', customerId);
+}
+
+/**
+ * A workspace's live profiles (not merged into another, not erased) as `c`, a query to narrow
+ * and page: the relationship survey sweep asks each of them once per period.
+ */
+export function liveCustomersQuery(db: Kysely<DB>, workspaceId: string) {
+  return db
+    .selectFrom('customers as c')
+    .select('c.id')
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.merged_into', 'is', null)
+    .where('c.erased_at', 'is', null);
+}
+
+/** Customers' display names, as a subquery to join: a list of follow-ups names each customer in the same query. */
+export function customerNamesQuery(db: Kysely<DB>) {
+  return db.selectFrom('customers').select(['workspace_id', 'id', 'display_name']);
+}
+
+/**
  * The live customer row for an id in a workspace. A merged id throws MergedCustomerError
  * naming the survivor (callers that accept the redirect use `resolveCustomer`); an
  * unknown id, another workspace's id or an erased customer is not found.
  */
 export async function requireCustomer(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<CustomerRow> {
-  const row = await db
-    .selectFrom('customers')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', customerId)
-    .executeTakeFirst();
+  const row = await findCustomerRow(db, workspaceId, customerId);
   if (!row || row.erased_at) throw notFound('Customer', customerId);
   if (row.merged_into) throw new MergedCustomerError(customerId, row.merged_into);
   return row;

@@ -17,6 +17,15 @@ export function exactTime(column: RawBuilder<unknown>): RawBuilder<string> {
 }
 
 const EXACT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+/** Rapport's ids are short printable ASCII: anything else in a cursor was not made by us. */
+const CURSOR_ID = /^[\x21-\x7e]{1,100}$/;
+
+/** An exact time a cursor may carry: the right shape and a real instant (no 31 February). */
+function isExactTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !EXACT_TIME.test(value)) return false;
+  const parsed = new Date(value.slice(0, 23) + 'Z');
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === value.slice(0, 19);
+}
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
@@ -26,13 +35,7 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(text: string, path: string): Cursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      EXACT_TIME.test(value[0])
-    ) {
+    if (Array.isArray(value) && value.length === 2 && isExactTime(value[0]) && typeof value[1] === 'string' && CURSOR_ID.test(value[1])) {
       return { at: value[0], id: value[1] };
     }
   } catch {
@@ -67,7 +70,7 @@ export function decodeKeyCursor(text: string, path: string, arity: number): { ke
     if (Array.isArray(value) && value.length === arity + 1) {
       const keys = value.slice(0, arity) as unknown[];
       const id = value[arity] as unknown;
-      if (typeof id === 'string' && keys.every((k) => k === null || (typeof k === 'string' && EXACT_TIME.test(k)))) {
+      if (typeof id === 'string' && CURSOR_ID.test(id) && keys.every((k) => k === null || isExactTime(k))) {
         return { keys: keys as (string | null)[], id };
       }
     }

@@ -60,6 +60,28 @@ export function readPageAnswers(
   return { answers, errors };
 }
 
+/**
+ * What the customer entered on a page, to show it again beside the errors so nothing has to
+ * be typed twice: over the earlier answers, each answer that reads well as read, and each
+ * refused one as it was sent. A question whose field was not sent keeps its earlier answer.
+ */
+export function enteredAnswers(
+  questions: Question[],
+  fields: FormFields,
+  language: string,
+  definition: Definition,
+  before: JsonObject,
+): JsonObject {
+  const { answers } = readPageAnswers(questions, fields, language, definition);
+  const entered: JsonObject = { ...before };
+  for (const question of questions) {
+    const sent = fields[fieldName(question)];
+    if (!sent) continue;
+    entered[question.id] = answers[question.id] ?? (sent.length > 1 ? sent : (sent[0] ?? null));
+  }
+  return entered;
+}
+
 /** Answers merged over the earlier ones; an `undefined` removes one. */
 export function mergeAnswers(before: JsonObject, page: Record<string, JsonValue | undefined>): JsonObject {
   const merged: JsonObject = { ...before };

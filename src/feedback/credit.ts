@@ -1,5 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import { mergedIdsQuery } from '../customers/lookup.js';
 import type { DB } from '../db/schema.js';
+import { auditLogQuery } from '../workspaces/audit.js';
 
 // Agent scorecards decide pay, so an agent must not be able to score themselves. Staff never
 // see survey links (they go out through the outbox only, withheld from every staff view) and
@@ -11,13 +13,24 @@ import type { DB } from '../db/schema.js';
 
 /** Whether `userId` supplied a contact point of the customer, by the audit log. */
 export async function suppliedContactPoint(db: Kysely<DB>, workspaceId: string, customerId: string, userId: string): Promise<boolean> {
-  const result = await sql<{ found: number }>`select 1 as found from audit_log a
-    where a.workspace_id = ${workspaceId} and a.actor_kind = 'user' and a.actor_id = ${userId} and a.entity_type = 'customer'
-      and (a.entity_id = ${customerId} or a.entity_id in (
-        select c.id from customers c where c.workspace_id = ${workspaceId} and c.merged_into = ${customerId}))
-      and (a.action = 'customer.created'
-        or (a.action = 'identity.attached' and a.changes->>'kind' in ('email', 'phone'))
-        or (a.action = 'customer.updated' and jsonb_typeof(a.changes->'traits') = 'object' and (a.changes->'traits') ? 'address'))
-    limit 1`.execute(db);
-  return result.rows.length > 0;
+  const row = await auditLogQuery(db, workspaceId)
+    .select('id')
+    .where('actor_kind', '=', 'user')
+    .where('actor_id', '=', userId)
+    .where('entity_type', '=', 'customer')
+    .where((eb) => eb.or([eb('entity_id', '=', customerId), eb('entity_id', 'in', mergedIdsQuery(db, workspaceId, customerId))]))
+    .where((eb) => {
+      const changes = eb.ref('changes');
+      return eb.or([
+        eb('action', '=', 'customer.created'),
+        eb.and([eb('action', '=', 'identity.attached'), sql<SqlBool>`${changes}->>'kind' in ('email', 'phone')`]),
+        eb.and([
+          eb('action', '=', 'customer.updated'),
+          sql<SqlBool>`jsonb_typeof(${changes}->'traits') = 'object' and (${changes}->'traits') ? 'address'`,
+        ]),
+      ]);
+    })
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
 }

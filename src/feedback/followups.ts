@@ -1,13 +1,17 @@
 import type { Kysely } from 'kysely';
 import { systemActor, type Actor } from '../auth/actor.js';
+import { userProfilesQuery } from '../auth/users.js';
 import type { FeedbackConfig } from '../config.js';
 import type { DB } from '../db/schema.js';
+import { customerNamesQuery } from '../customers/lookup.js';
 import { AppError, notFound } from '../errors.js';
-import { actOnCase, openCase } from '../service/cases.js';
+import { actOnCase, caseHeadlinesQuery, openCase, requireCaseRow } from '../service/cases.js';
 import { CHANNELS } from '../service/tables.js';
+import { firstTeamLeadOf, teamLead } from '../service/teams.js';
 import { toIso, toIsoOrNull } from '../time.js';
+import type { FormFields } from './answers.js';
 import { inviteCustomer, type InviteConfig } from './invitations.js';
-import type { ResponseRow } from './responses.js';
+import { saveAnswers, type ResponseRow, type SaveResult, type SurveySession } from './responses.js';
 import type { FollowUp, FollowUpResolveInput } from './schemas.js';
 
 /** Why a response needs a person to follow up; empty when it does not. */
@@ -26,28 +30,9 @@ export function followUpReasons(response: Pick<ResponseRow, 'nps' | 'csat' | 'se
  */
 async function ownerOf(db: Kysely<DB>, response: ResponseRow): Promise<string | null> {
   const ws = response.workspace_id;
-  if (response.team_id) {
-    const team = await db
-      .selectFrom('service_teams')
-      .select('lead_user_id')
-      .where('workspace_id', '=', ws)
-      .where('id', '=', response.team_id)
-      .executeTakeFirst();
-    if (team?.lead_user_id) return team.lead_user_id;
-  }
-  if (response.agent_user_id) {
-    const lead = await db
-      .selectFrom('service_team_members as m')
-      .innerJoin('service_teams as t', (j) => j.onRef('t.workspace_id', '=', 'm.workspace_id').onRef('t.id', '=', 'm.team_id'))
-      .select('t.lead_user_id')
-      .where('m.workspace_id', '=', ws)
-      .where('m.user_id', '=', response.agent_user_id)
-      .where('t.lead_user_id', 'is not', null)
-      .orderBy('t.created_at')
-      .executeTakeFirst();
-    if (lead?.lead_user_id) return lead.lead_user_id;
-  }
-  return null;
+  const lead = response.team_id ? await teamLead(db, ws, response.team_id) : null;
+  if (lead) return lead;
+  return response.agent_user_id ? firstTeamLeadOf(db, ws, response.agent_user_id) : null;
 }
 
 /**
@@ -112,6 +97,22 @@ export async function openFollowUpIfNeeded(
   return caseRow.id;
 }
 
+/**
+ * Saves one page of a customer's answers and, once they are saved without problems, opens
+ * the follow-up they call for; both in the caller's transaction.
+ */
+export async function answerSurveyPage(
+  db: Kysely<DB>,
+  config: Pick<FeedbackConfig, 'negativeThreshold' | 'followUpHours'>,
+  session: SurveySession,
+  page: number,
+  fields: FormFields,
+): Promise<SaveResult> {
+  const saved = await saveAnswers(db, session, page, fields);
+  if (saved.response && !Object.keys(saved.errors).length) await openFollowUpIfNeeded(db, config, saved.response);
+  return saved;
+}
+
 /** Records what was done (as the case's resolution note) and asks the customer again. */
 export async function resolveFollowUp(
   db: Kysely<DB>,
@@ -132,12 +133,7 @@ export async function resolveFollowUp(
   if (!followUp) throw notFound('Follow-up', caseId);
   if (followUp.resolved_at)
     throw new AppError('conflict', 'This follow-up is already resolved', { resolvedAt: toIso(followUp.resolved_at) });
-  const caseRow = await db
-    .selectFrom('cases')
-    .select('state')
-    .where('workspace_id', '=', ws)
-    .where('id', '=', caseId)
-    .executeTakeFirstOrThrow();
+  const caseRow = await requireCaseRow(db, ws, caseId);
   if (caseRow.state !== 'resolved' && caseRow.state !== 'closed')
     await actOnCase(db, actor, caseId, 'resolve', { note: input.outcome }, now);
   let resurveyId: string | null = null;
@@ -201,9 +197,11 @@ export async function listFollowUps(
     .selectFrom('survey_followups as f')
     .innerJoin('survey_responses as r', (j) => j.onRef('r.workspace_id', '=', 'f.workspace_id').onRef('r.id', '=', 'f.response_id'))
     .innerJoin('surveys as s', (j) => j.onRef('s.workspace_id', '=', 'r.workspace_id').onRef('s.id', '=', 'r.survey_id'))
-    .innerJoin('cases as c', (j) => j.onRef('c.workspace_id', '=', 'f.workspace_id').onRef('c.id', '=', 'f.case_id'))
-    .innerJoin('customers as cu', (j) => j.onRef('cu.workspace_id', '=', 'r.workspace_id').onRef('cu.id', '=', 'r.customer_id'))
-    .leftJoin('users as u', 'u.id', 'f.owner_user_id')
+    .innerJoin(caseHeadlinesQuery(db).as('c'), (j) => j.onRef('c.workspace_id', '=', 'f.workspace_id').onRef('c.id', '=', 'f.case_id'))
+    .innerJoin(customerNamesQuery(db).as('cu'), (j) =>
+      j.onRef('cu.workspace_id', '=', 'r.workspace_id').onRef('cu.id', '=', 'r.customer_id'),
+    )
+    .leftJoin(userProfilesQuery(db).as('u'), 'u.id', 'f.owner_user_id')
     .leftJoin('survey_invitations as i', (j) =>
       j.onRef('i.workspace_id', '=', 'f.workspace_id').onRef('i.id', '=', 'f.resurvey_invitation_id'),
     )

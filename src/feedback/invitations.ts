@@ -2,18 +2,22 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { FeedbackConfig } from '../config.js';
+import { listIdentities } from '../customers/identities.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import type { DB } from '../db/schema.js';
 import type { SurveyInvitationsTable } from './tables.js';
 import { AppError, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { enqueueMessage } from '../messages/enqueue.js';
-import { createTemplate } from '../messages/templates.js';
+import { createTemplate, hasTemplate } from '../messages/templates.js';
+import { findCaseRow } from '../service/cases.js';
+import { findInteractionRow } from '../service/interactions.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
+import { getWorkspace, hasMemberWithEmail } from '../workspaces/service.js';
 import { linkSecret, newNonce, signLinkToken, surveyLink } from './links.js';
-import type { Invitation, RevealedLink } from './schemas.js';
-import type { SurveyRow } from './surveys.js';
+import type { Invitation, InvitationInput, RevealedLink } from './schemas.js';
+import { requireSurvey, type SurveyRow } from './surveys.js';
 
 export type InvitationRow = Selectable<SurveyInvitationsTable>;
 
@@ -75,13 +79,7 @@ export function toInvitation(row: InvitationRow): Invitation {
 
 /** A workspace without its own invitation text gets a plain English one, so surveys work out of the box. */
 async function ensureInviteTemplate(db: Kysely<DB>, workspaceId: string): Promise<void> {
-  const existing = await db
-    .selectFrom('message_templates')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('key', '=', INVITE_TEMPLATE)
-    .executeTakeFirst();
-  if (existing) return;
+  if (await hasTemplate(db, workspaceId, INVITE_TEMPLATE)) return;
   await createTemplate(db, workspaceId, {
     key: INVITE_TEMPLATE,
     purpose: 'survey',
@@ -96,17 +94,8 @@ async function ensureInviteTemplate(db: Kysely<DB>, workspaceId: string): Promis
  * do not answer surveys about their own work, so such a customer is not invited.
  */
 async function reachesStaff(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('customer_identities as i')
-    .innerJoin('users as u', 'u.email', 'i.value')
-    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 'u.id').on('m.workspace_id', '=', workspaceId))
-    .select('i.value')
-    .where('i.workspace_id', '=', workspaceId)
-    .where('i.customer_id', '=', customerId)
-    .where('i.kind', '=', 'email')
-    .limit(1)
-    .executeTakeFirst();
-  return Boolean(row);
+  const emails = (await listIdentities(db, workspaceId, customerId, ['email'])).map((identity) => identity.value);
+  return hasMemberWithEmail(db, workspaceId, emails);
 }
 
 /** Whether the customer had a survey invitation in the last `days` days, from any survey. */
@@ -183,7 +172,7 @@ export async function inviteCustomer(
   if (skip) return row;
 
   await ensureInviteTemplate(db, ws);
-  const workspace = await db.selectFrom('workspaces').select('name').where('id', '=', ws).executeTakeFirstOrThrow();
+  const workspace = await getWorkspace(db, ws);
   const message = await enqueueMessage(
     db,
     ws,
@@ -208,21 +197,30 @@ export async function inviteCustomer(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Invites one customer to a survey now, as a person asks (sampling does not apply; consent
+ * and the contact-frequency rule do), about an interaction, a case, or nothing in particular.
+ */
+export async function inviteToSurvey(
+  db: Kysely<DB>,
+  config: InviteConfig,
+  workspaceId: string,
+  surveyId: string,
+  input: InvitationInput,
+): Promise<Invitation> {
+  const survey = await requireSurvey(db, workspaceId, surveyId);
+  if (survey.status === 'archived') throw new AppError('conflict', 'An archived survey sends no invitations');
+  const { customerId, interactionId, caseId } = input;
+  const key = interactionId ? `int:${interactionId}` : caseId ? `case:${caseId}` : `manual:${customerId}:${Date.now()}`;
+  return toInvitation(await inviteCustomer(db, config, survey, customerId, { key, interactionId, caseId }));
+}
+
 /** The agent of the interaction or case an invitation is about, if any. */
 async function handledBy(db: Kysely<DB>, row: InvitationRow): Promise<string | null> {
   const ws = row.workspace_id;
   const [interaction, kase] = await Promise.all([
-    row.interaction_id
-      ? db
-          .selectFrom('interactions')
-          .select('agent_user_id')
-          .where('workspace_id', '=', ws)
-          .where('id', '=', row.interaction_id)
-          .executeTakeFirst()
-      : undefined,
-    row.case_id
-      ? db.selectFrom('cases').select('agent_user_id').where('workspace_id', '=', ws).where('id', '=', row.case_id).executeTakeFirst()
-      : undefined,
+    row.interaction_id ? findInteractionRow(db, ws, row.interaction_id) : undefined,
+    row.case_id ? findCaseRow(db, ws, row.case_id) : undefined,
   ]);
   return interaction?.agent_user_id ?? kase?.agent_user_id ?? null;
 }

@@ -3,11 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { resolveSession, SESSION_COOKIE } from '../auth/service.js';
 import { Type } from 'typebox';
 import type { JsonObject } from '../db/columns.js';
-import { moodOf, parseForm } from './answers.js';
-import { usedPageCount } from './definition.js';
-import { openFollowUpIfNeeded } from './followups.js';
+import { enteredAnswers, moodOf, parseForm } from './answers.js';
+import { questionsOnPage, usedPageCount } from './definition.js';
+import { answerSurveyPage } from './followups.js';
 import { renderLinkProblem, renderSurveyPage, renderThankYou } from './page-render.js';
-import { markOpened, openSurveyLink, saveAnswers, SurveyLinkError, type SurveySession } from './responses.js';
+import { markOpened, openSurveyLink, SurveyLinkError, type SurveySession } from './responses.js';
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 const PageQuery = Type.Object({
@@ -92,18 +92,14 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const posted = Number(request.body.page?.[0] ?? request.query.page ?? 1);
       const page = Number.isInteger(posted) && posted >= 1 ? Math.min(posted, total) : 1;
       const href = `/s/${encodeURIComponent(request.params.token)}`;
-      const result = await app.database.db.transaction().execute(async (trx) => {
-        const saved = await saveAnswers(trx, session, page, request.body);
-        if (saved.response && !Object.keys(saved.errors).length) await openFollowUpIfNeeded(trx, app.config.feedback, saved.response);
-        return saved;
-      });
+      const result = await app.database.db
+        .transaction()
+        .execute((trx) => answerSurveyPage(trx, app.config.feedback, session, page, request.body));
       if (Object.keys(result.errors).length) {
         // What was typed stays on the page, beside the errors, so nothing has to be entered twice.
         // A 200, like any page a person is meant to read and correct (GOV.UK's pattern).
-        const typed: JsonObject = { ...((session.response?.answers as JsonObject) ?? {}) };
-        for (const [key, values] of Object.entries(request.body))
-          if (key.startsWith('q_'))
-            typed[key.slice(2)] = values.length > 1 ? values : /^\d{1,2}$/.test(values[0] ?? '') ? Number(values[0]) : (values[0] ?? null);
+        const before = (session.response?.answers as JsonObject | undefined) ?? {};
+        const typed = enteredAnswers(questionsOnPage(definition, page), request.body, language, definition, before);
         return html(
           reply,
           200,

@@ -1,12 +1,17 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { findCustomerRow } from '../customers/lookup.js';
 import type { CustomerRow } from '../customers/tables.js';
+import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
 import type { DB } from '../db/schema.js';
 import type { JsonObject } from '../db/columns.js';
 import type { SurveyResponsesTable } from './tables.js';
 import { systemActor } from '../auth/actor.js';
 import { newId } from '../ids.js';
+import { findCaseRow } from '../service/cases.js';
+import { findInteractionRow } from '../service/interactions.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
+import { getWorkspace } from '../workspaces/service.js';
 import { analyseComment } from './analytics.js';
 import { suppliedContactPoint } from './credit.js';
 import { mergeAnswers, readPageAnswers, standardScores, type FormFields } from './answers.js';
@@ -97,13 +102,8 @@ export async function openSurveyLink(
   const ws = invitation.workspace_id;
   const [survey, customer, workspace, response] = await Promise.all([
     db.selectFrom('surveys').selectAll().where('workspace_id', '=', ws).where('id', '=', invitation.survey_id).executeTakeFirstOrThrow(),
-    db
-      .selectFrom('customers')
-      .selectAll()
-      .where('workspace_id', '=', ws)
-      .where('id', '=', invitation.customer_id)
-      .executeTakeFirstOrThrow(),
-    db.selectFrom('workspaces').select('name').where('id', '=', ws).executeTakeFirstOrThrow(),
+    findCustomerRow(db, ws, invitation.customer_id),
+    getWorkspace(db, ws),
     db
       .selectFrom('survey_responses')
       .selectAll()
@@ -111,6 +111,7 @@ export async function openSurveyLink(
       .where('invitation_id', '=', invitation.id)
       .executeTakeFirst(),
   ]);
+  if (!customer) throw new SurveyLinkError('invalid');
   if (survey.status === 'archived' || customer.erased_at) throw new SurveyLinkError('closed');
   const definition = survey.definition as unknown as Definition;
   return {
@@ -139,12 +140,7 @@ export async function markOpened(db: Kysely<DB>, invitation: InvitationRow, now 
 async function subjectOf(db: Kysely<DB>, invitation: InvitationRow) {
   const ws = invitation.workspace_id;
   if (invitation.interaction_id) {
-    const i = await db
-      .selectFrom('interactions')
-      .selectAll()
-      .where('workspace_id', '=', ws)
-      .where('id', '=', invitation.interaction_id)
-      .executeTakeFirst();
+    const i = await findInteractionRow(db, ws, invitation.interaction_id);
     if (i)
       return {
         interaction_id: i.id,
@@ -157,12 +153,7 @@ async function subjectOf(db: Kysely<DB>, invitation: InvitationRow) {
       };
   }
   if (invitation.case_id) {
-    const c = await db
-      .selectFrom('cases')
-      .selectAll()
-      .where('workspace_id', '=', ws)
-      .where('id', '=', invitation.case_id)
-      .executeTakeFirst();
+    const c = await findCaseRow(db, ws, invitation.case_id);
     if (c)
       return {
         interaction_id: null,
@@ -281,18 +272,28 @@ export async function saveAnswers(
   return { response, errors };
 }
 
+/** Responses, latest answered first, by survey and customer, paged by cursor (`before` is the previous page's `nextCursor`). */
 export async function listResponses(
   db: Kysely<DB>,
   workspaceId: string,
-  query: { surveyId?: string; customerId?: string; limit?: number },
-): Promise<SurveyResponse[]> {
-  let q = db.selectFrom('survey_responses').selectAll().where('workspace_id', '=', workspaceId);
+  query: { surveyId?: string | undefined; customerId?: string | undefined; before?: string | undefined; limit?: number | undefined },
+): Promise<{ data: SurveyResponse[]; nextCursor: string | null }> {
+  const limit = query.limit ?? 50;
+  const before = query.before ? decodeCursor(query.before, '/before') : null;
+  let q = db
+    .selectFrom('survey_responses')
+    .selectAll()
+    .select(exactTime(sql`answered_at`).as('cursor_at'))
+    .where('workspace_id', '=', workspaceId);
   if (query.surveyId) q = q.where('survey_id', '=', query.surveyId);
   if (query.customerId) q = q.where('customer_id', '=', query.customerId);
-  const rows = await q
-    .orderBy('answered_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(query.limit ?? 50)
-    .execute();
-  return rows.map(toResponse);
+  if (before) q = q.where(olderThan(sql`answered_at`, sql`id`, before));
+  const rows = await q.orderBy('answered_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return {
+    data: rows.map(toResponse),
+    nextCursor: nextCursor(
+      rows.map((r) => ({ id: r.id, cursorAt: r.cursor_at })),
+      limit,
+    ),
+  };
 }

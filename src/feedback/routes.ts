@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { canManageSurveys, canReadCustomers, canRevealSurveyLinks, canSendMessages, canWorkCases } from '../auth/permissions.js';
-import { AppError } from '../errors.js';
 import { actorOf, requires } from '../http/authenticate.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
-import { pickLanguage, usedPageCount, validateDefinition } from './definition.js';
 import { getFollowUp, listFollowUps, resolveFollowUp } from './followups.js';
-import { inviteCustomer, revealInvitationLink, toInvitation } from './invitations.js';
-import { renderSurveyPage } from './page-render.js';
+import { inviteToSurvey, revealInvitationLink } from './invitations.js';
 import { listResponses } from './responses.js';
 import {
   CaseIdParams,
@@ -26,7 +23,7 @@ import {
   SurveyList,
   SurveySchema,
 } from './schemas.js';
-import { createSurvey, listSurveys, requireSurvey, toSurvey, updateSurvey } from './surveys.js';
+import { createSurvey, listSurveys, previewSurvey, requireSurvey, toSurvey, updateSurvey } from './surveys.js';
 
 const tags = ['feedback'];
 
@@ -69,15 +66,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: PreviewSchema, ...errorResponses },
       },
     },
-    async (request) => {
-      const { definition } = request.body;
-      validateDefinition(definition);
-      const language = pickLanguage(definition, request.body.language);
-      const workspace = await db().selectFrom('workspaces').select('name').where('id', '=', ws(request)).executeTakeFirstOrThrow();
-      const pages = usedPageCount(definition);
-      const page = Math.min(request.body.page ?? 1, pages);
-      return { language, pages, html: renderSurveyPage({ definition, language, companyName: workspace.name, page, answers: {} }) };
-    },
+    async (request) => previewSurvey(db(), ws(request), request.body),
   );
 
   app.get(
@@ -120,13 +109,7 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const invitation = await db()
         .transaction()
-        .execute(async (trx) => {
-          const survey = await requireSurvey(trx, ws(request), request.params.id);
-          if (survey.status === 'archived') throw new AppError('conflict', 'An archived survey sends no invitations');
-          const { customerId, interactionId, caseId } = request.body;
-          const key = interactionId ? `int:${interactionId}` : caseId ? `case:${caseId}` : `manual:${customerId}:${Date.now()}`;
-          return toInvitation(await inviteCustomer(trx, app.config, survey, customerId, { key, interactionId, caseId }));
-        });
+        .execute((trx) => inviteToSurvey(trx, app.config, ws(request), request.params.id, request.body));
       return reply.status(201).send(invitation);
     },
   );
@@ -154,12 +137,12 @@ export const feedbackRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: requires(canReadCustomers),
       schema: {
         tags,
-        summary: 'Survey responses, latest answered first',
+        summary: 'Survey responses, latest answered first, paged by cursor',
         querystring: ResponseQuery,
         response: { 200: ResponseList, ...errorResponses },
       },
     },
-    async (request) => ({ data: await listResponses(db(), ws(request), request.query) }),
+    async (request) => listResponses(db(), ws(request), request.query),
   );
 
   app.get(

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, Nullable } from '../http/schemas.js';
+import { DateTime, Limit, Nullable, PageBefore, PageOf, OneOf } from '../http/schemas.js';
 import { ChannelSchema } from '../service/schemas.js';
+import { INVITATION_STATUSES, RESPONSE_STATUSES, SURVEY_KINDS, SURVEY_STATUSES } from './tables.js';
 
 export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'feelings', 'text', 'single', 'multiple'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
@@ -78,8 +79,8 @@ export const TriggerSchema = Type.Object(
 );
 export type Trigger = Static<typeof TriggerSchema>;
 
-const SurveyStatusSchema = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('paused'), Type.Literal('archived')]);
-const SurveyKindSchema = Type.Union([Type.Literal('interaction'), Type.Literal('relationship')]);
+const SurveyStatusSchema = OneOf(SURVEY_STATUSES);
+const SurveyKindSchema = OneOf(SURVEY_KINDS);
 const SamplingRate = Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Share of eligible subjects asked, e.g. 0.25' });
 
 export const SurveyInput = Type.Object(
@@ -142,7 +143,7 @@ export const InvitationSchema = Type.Object({
   interactionId: Nullable(Type.String()),
   caseId: Nullable(Type.String()),
   followUpCaseId: Nullable(Type.String()),
-  status: Type.Union([Type.Literal('sent'), Type.Literal('suppressed'), Type.Literal('skipped')]),
+  status: OneOf(INVITATION_STATUSES),
   reason: Nullable(Type.String()),
   messageId: Nullable(Type.String()),
   expiresAt: DateTime,
@@ -182,7 +183,7 @@ export const ResponseSchema = Type.Object({
   sentimentLabel: Nullable(Type.String()),
   themes: Type.Array(Type.String()),
   answers: Type.Record(Type.String(), Type.Unknown()),
-  status: Type.Union([Type.Literal('partial'), Type.Literal('complete')]),
+  status: OneOf(RESPONSE_STATUSES),
   startedAt: DateTime,
   answeredAt: DateTime,
 });
@@ -190,9 +191,10 @@ export type SurveyResponse = Static<typeof ResponseSchema>;
 export const ResponseQuery = Type.Object({
   surveyId: Type.Optional(Type.String({ maxLength: 64 })),
   customerId: Type.Optional(Type.String({ maxLength: 64 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  before: PageBefore,
+  limit: Type.Optional(Limit(200, 50)),
 });
-export const ResponseList = Type.Object({ data: Type.Array(ResponseSchema) });
+export const ResponseList = PageOf(ResponseSchema);
 
 const Scores = Type.Object({ nps: Nullable(Type.Integer()), csat: Nullable(Type.Integer()), sentimentScore: Nullable(Type.Number()) });
 export const FollowUpSchema = Type.Object({

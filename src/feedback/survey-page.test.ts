@@ -118,6 +118,27 @@ describe('the survey page', () => {
     expect(after.data[0]?.themes).toContain('billing error');
   });
 
+  it('shows what was typed again beside the errors, each answer as its question reads it', async () => {
+    const tenant = await createTenant(ctx.app);
+    const survey = await createSurvey(tenant);
+    const invitation = await invite(tenant, survey.id, { customerId: await surveyableCustomer(ctx.app, tenant, 'Ida Ware') });
+    const path = pathOf(invitation.link);
+    const page1 = await postPage(ctx.app, path, [
+      ['page', '1'],
+      ['q_feel', 'safe'],
+    ]);
+    expect(page1.body).toContain('href="#q_nps"');
+    expect(page1.body).toContain('name="q_feel" value="safe" checked');
+    // A comment that is only a number is still a comment, kept in its box.
+    const page2 = await postPage(ctx.app, path, [
+      ['page', '2'],
+      ['q_why', '42'],
+      ['q_topic', 'no such topic'],
+    ]);
+    expect(page2.body).toContain('Choose from the options shown.');
+    expect(page2.body).toMatch(/<textarea id="q_why-input"[^>]*>42<\/textarea>/);
+  });
+
   it('refuses tampered, cross-workspace and expired links with a clear page', async () => {
     const tenant = await createTenant(ctx.app);
     const other = await createTenant(ctx.app);

@@ -6,8 +6,10 @@ import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { requireJob } from '../service/teams.js';
 import { toIsoOrNull, toIso } from '../time.js';
-import { surveyLanguages, validateDefinition } from './definition.js';
-import type { Definition, Survey, SurveyChanges, SurveyInput, Trigger } from './schemas.js';
+import { getWorkspace } from '../workspaces/service.js';
+import { pickLanguage, surveyLanguages, usedPageCount, validateDefinition } from './definition.js';
+import { renderSurveyPage } from './page-render.js';
+import type { Definition, PreviewInput, Survey, SurveyChanges, SurveyInput, Trigger } from './schemas.js';
 
 export type SurveyRow = Selectable<SurveysTable>;
 
@@ -91,6 +93,21 @@ export async function listSurveys(db: Kysely<DB>, workspaceId: string): Promise<
     .orderBy('id')
     .execute();
   return rows.map(toSurvey);
+}
+
+/** The survey page exactly as a customer would see it, for a draft definition (checked first). */
+export async function previewSurvey(
+  db: Kysely<DB>,
+  workspaceId: string,
+  input: PreviewInput,
+): Promise<{ language: string; pages: number; html: string }> {
+  const { definition } = input;
+  validateDefinition(definition);
+  const language = pickLanguage(definition, input.language);
+  const workspace = await getWorkspace(db, workspaceId);
+  const pages = usedPageCount(definition);
+  const page = Math.min(input.page ?? 1, pages);
+  return { language, pages, html: renderSurveyPage({ definition, language, companyName: workspace.name, page, answers: {} }) };
 }
 
 export async function updateSurvey(

@@ -1,7 +1,10 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Pacing } from '../db/database.js';
 import type { DB } from '../db/schema.js';
+import { liveCustomersQuery } from '../customers/lookup.js';
 import { AppError } from '../errors.js';
+import { casesResolvedBetween } from '../service/cases.js';
+import { interactionsStartedBetween } from '../service/interactions.js';
 import { inviteCustomer, type InviteConfig, type Subject } from './invitations.js';
 import type { Trigger } from './schemas.js';
 import type { SurveyRow } from './surveys.js';
@@ -60,42 +63,28 @@ async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: n
     if (!trigger.cadenceDays) return [];
     // Periods count from when the survey went live: each customer is asked once per period.
     const period = Math.floor((now.getTime() - since.getTime()) / (trigger.cadenceDays * DAY_MS));
-    const rows = await db
-      .selectFrom('customers as c')
-      .select('c.id')
-      .where('c.workspace_id', '=', ws)
-      .where('c.merged_into', 'is', null)
-      .where('c.erased_at', 'is', null)
-      .where(notInvited(survey, sql<string>`${`period:${period}:`} || c.id`))
+    const rows = await liveCustomersQuery(db, ws)
+      .where((eb) => notInvited(survey, sql<string>`${`period:${period}:`} || ${eb.ref('c.id')}`))
       .orderBy('c.id')
       .limit(batch)
       .execute();
     return rows.map((r) => ({ customerId: r.id, subject: { key: `period:${period}:${r.id}` } }));
   }
   const events = trigger.events ?? [];
+  const filter = { channels: trigger.channels, jobIds: trigger.jobIds };
   if (events.includes('interaction')) {
-    let q = db
-      .selectFrom('interactions as x')
-      .select(['x.id', 'x.customer_id', 'x.case_id'])
-      .where('x.workspace_id', '=', ws)
-      .where('x.started_at', '>=', since)
-      .where('x.started_at', '<=', now)
-      .where(notInvited(survey, sql<string>`'int:' || x.id`));
-    if (trigger.channels?.length) q = q.where('x.channel', 'in', trigger.channels);
-    if (trigger.jobIds?.length) q = q.where('x.job_id', 'in', trigger.jobIds);
-    const rows = await q.orderBy('x.started_at').orderBy('x.id').limit(batch).execute();
+    const rows = await interactionsStartedBetween(db, ws, since, now, filter)
+      .where((eb) => notInvited(survey, sql<string>`'int:' || ${eb.ref('x.id')}`))
+      .orderBy('x.started_at')
+      .orderBy('x.id')
+      .limit(batch)
+      .execute();
     found.push(
       ...rows.map((r) => ({ customerId: r.customer_id, subject: { key: `int:${r.id}`, interactionId: r.id, caseId: r.case_id } })),
     );
   }
   if (events.includes('case_resolved')) {
-    let q = db
-      .selectFrom('cases as c')
-      .select(['c.id', 'c.customer_id'])
-      .where('c.workspace_id', '=', ws)
-      .where('c.resolved_at', '>=', since)
-      .where('c.resolved_at', '<=', now)
-      .where('c.state', 'in', ['resolved', 'closed'])
+    const rows = await casesResolvedBetween(db, ws, since, now, filter)
       // A follow-up case gets its own re-survey; surveying it again would ask twice.
       .where(({ not, exists, selectFrom }) =>
         not(
@@ -107,10 +96,11 @@ async function candidates(db: Kysely<DB>, survey: SurveyRow, now: Date, batch: n
           ),
         ),
       )
-      .where(notInvited(survey, sql<string>`'case:' || c.id`));
-    if (trigger.channels?.length) q = q.where('c.channel', 'in', trigger.channels);
-    if (trigger.jobIds?.length) q = q.where('c.job_id', 'in', trigger.jobIds);
-    const rows = await q.orderBy('c.resolved_at').orderBy('c.id').limit(batch).execute();
+      .where((eb) => notInvited(survey, sql<string>`'case:' || ${eb.ref('c.id')}`))
+      .orderBy('c.resolved_at')
+      .orderBy('c.id')
+      .limit(batch)
+      .execute();
     found.push(...rows.map((r) => ({ customerId: r.customer_id, subject: { key: `case:${r.id}`, caseId: r.id } })));
   }
   return found;

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { requirePlanRow, requireProductRow } from '../catalog/service.js';
+import { planNamesQuery, productNamesQuery, requirePlanRow, requireProductRow } from '../catalog/service.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import { normalizeCurrency } from '../customers/normalize.js';
 import type { DB } from '../db/schema.js';
@@ -118,6 +118,26 @@ export async function listHoldingsByCustomer(db: Kysely<DB>, workspaceId: string
     .orderBy('id', 'desc')
     .execute();
   return rows.map(toHolding);
+}
+
+/** What a customer holds now, oldest first, named by product, plan and product line. */
+export async function listActiveHoldingNames(
+  db: Kysely<DB>,
+  workspaceId: string,
+  customerId: string,
+): Promise<Array<{ product: string; plan: string | null; product_line: string; started_at: Date; price_minor: number; currency: string }>> {
+  return db
+    .selectFrom('holdings as h')
+    .innerJoin(productNamesQuery(db).as('p'), (join) =>
+      join.onRef('p.workspace_id', '=', 'h.workspace_id').onRef('p.id', '=', 'h.product_id'),
+    )
+    .leftJoin(planNamesQuery(db).as('pl'), (join) => join.onRef('pl.workspace_id', '=', 'h.workspace_id').onRef('pl.id', '=', 'h.plan_id'))
+    .select(['p.name as product', 'pl.name as plan', 'p.product_line', 'h.started_at', 'h.price_minor', 'h.currency'])
+    .where('h.workspace_id', '=', workspaceId)
+    .where('h.customer_id', '=', customerId)
+    .where('h.status', '=', 'active')
+    .orderBy('h.started_at')
+    .execute();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { listCurrentConsent } from '../customers/consent.js';
+import { listIdentities } from '../customers/identities.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import type { ConsentChannel, CustomerRow } from '../customers/tables.js';
 import type { DB } from '../db/schema.js';
@@ -27,14 +28,7 @@ export interface EnqueueOptions {
 }
 
 async function addresses(db: Kysely<DB>, customer: CustomerRow): Promise<Partial<Record<MessageChannel, string>>> {
-  const identities = await db
-    .selectFrom('customer_identities')
-    .select(['kind', 'value'])
-    .where('workspace_id', '=', customer.workspace_id)
-    .where('customer_id', '=', customer.id)
-    .where('kind', 'in', ['email', 'phone'])
-    .orderBy('created_at', 'desc')
-    .execute();
+  const identities = await listIdentities(db, customer.workspace_id, customer.id, ['email', 'phone']);
   const found: Partial<Record<MessageChannel, string>> = { webhook: customer.id };
   const email = identities.find((i) => i.kind === 'email');
   const phone = identities.find((i) => i.kind === 'phone');

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { CustomerRow } from '../customers/tables.js';
 import type { DB } from '../db/schema.js';
 import { invalid } from '../errors.js';
+import { listActiveHoldingNames } from '../holdings/service.js';
+import { getWorkspace } from '../workspaces/service.js';
 import {
   describeTemplateError,
   parseTemplateText,
@@ -86,20 +88,8 @@ export async function buildContext(
   options: { language: string; data: Record<string, unknown> },
 ): Promise<TemplateContext> {
   const [workspace, holdings] = await Promise.all([
-    db.selectFrom('workspaces').select('name').where('id', '=', customer.workspace_id).executeTakeFirstOrThrow(),
-    db
-      .selectFrom('holdings as h')
-      .innerJoin('products as p', (join) => join.onRef('p.workspace_id', '=', 'h.workspace_id').onRef('p.id', '=', 'h.product_id'))
-      .innerJoin('product_lines as l', (join) =>
-        join.onRef('l.workspace_id', '=', 'p.workspace_id').onRef('l.id', '=', 'p.product_line_id'),
-      )
-      .leftJoin('plans as pl', (join) => join.onRef('pl.workspace_id', '=', 'h.workspace_id').onRef('pl.id', '=', 'h.plan_id'))
-      .select(['p.name as product', 'pl.name as plan', 'l.name as product_line', 'h.started_at', 'h.price_minor', 'h.currency'])
-      .where('h.workspace_id', '=', customer.workspace_id)
-      .where('h.customer_id', '=', customer.id)
-      .where('h.status', '=', 'active')
-      .orderBy('h.started_at')
-      .execute(),
+    getWorkspace(db, customer.workspace_id),
+    listActiveHoldingNames(db, customer.workspace_id, customer.id),
   ]);
   const traits = customer.traits;
   const firstName = text(traits.firstName) ?? text(customer.display_name?.split(' ')[0]);

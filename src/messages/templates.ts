@@ -88,6 +88,17 @@ export function languageFallbacks(customerLanguage: string | null, defaultLangua
   return [...new Set(chain.map((tag) => tag.toLowerCase()))];
 }
 
+/** Whether the workspace has a template for a key, in any language. */
+export async function hasTemplate(db: Kysely<DB>, workspaceId: string, key: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('message_templates')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
 /** The best template version for a key and a customer's language; not found names the key and languages tried. */
 export async function findTemplate(
   db: Kysely<DB>,

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import { decodeKeyCursor, encodeKeyCursor, exactTime } from '../db/cursor.js';
 import type { DB } from '../db/schema.js';
+import type { Channel } from './tables.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { addBusinessSeconds } from './business-time.js';
@@ -61,10 +62,44 @@ export async function openCase(db: Kysely<DB>, actor: Actor, input: CaseInput, n
   return row;
 }
 
+/** The case row with this id in the workspace, if any. */
+export async function findCaseRow(db: Kysely<DB>, workspaceId: string, id: string): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
 export async function requireCaseRow(db: Kysely<DB>, workspaceId: string, id: string): Promise<CaseRow> {
-  const row = await db.selectFrom('cases').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  const row = await findCaseRow(db, workspaceId, id);
   if (!row) throw notFound('Case', id);
   return row;
+}
+
+/** Cases' subject and state, as a subquery to join: the follow-up inbox shows them beside each follow-up. */
+export function caseHeadlinesQuery(db: Kysely<DB>) {
+  return db.selectFrom('cases').select(['workspace_id', 'id', 'subject', 'state']);
+}
+
+/**
+ * Cases resolved in [from, to] and not reopened since, only on some channels or about some
+ * jobs when asked, as `c`: a query to narrow and page (feedback's survey sweep finds those it
+ * has not asked about yet).
+ */
+export function casesResolvedBetween(
+  db: Kysely<DB>,
+  workspaceId: string,
+  from: Date,
+  to: Date,
+  filter: { channels?: readonly Channel[] | undefined; jobIds?: readonly string[] | undefined } = {},
+) {
+  let q = db
+    .selectFrom('cases as c')
+    .select(['c.id', 'c.customer_id'])
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.resolved_at', '>=', from)
+    .where('c.resolved_at', '<=', to)
+    .where('c.state', 'in', ['resolved', 'closed']);
+  if (filter.channels?.length) q = q.where('c.channel', 'in', filter.channels);
+  if (filter.jobIds?.length) q = q.where('c.job_id', 'in', filter.jobIds);
+  return q;
 }
 
 /** A case with its interactions (oldest first) and its full event history. */

@@ -172,15 +172,38 @@ export async function recordInteractions(db: Kysely<DB>, actor: Actor, inputs: I
   return { recorded: results.length - failed, failed, results };
 }
 
+/** The interaction row with this id in the workspace, if any. */
+export async function findInteractionRow(db: Kysely<DB>, workspaceId: string, id: string): Promise<InteractionRow | undefined> {
+  return db.selectFrom('interactions').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
 export async function getInteraction(db: Kysely<DB>, workspaceId: string, id: string): Promise<Interaction> {
-  const row = await db
-    .selectFrom('interactions')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await findInteractionRow(db, workspaceId, id);
   if (!row) throw notFound('Interaction', id);
   return toInteraction(row);
+}
+
+/**
+ * Interactions that started in [from, to], only on some channels or about some jobs when
+ * asked, as `x`: a query to narrow and page (feedback's survey sweep finds those it has not
+ * asked about yet).
+ */
+export function interactionsStartedBetween(
+  db: Kysely<DB>,
+  workspaceId: string,
+  from: Date,
+  to: Date,
+  filter: { channels?: readonly Channel[] | undefined; jobIds?: readonly string[] | undefined } = {},
+) {
+  let q = db
+    .selectFrom('interactions as x')
+    .select(['x.id', 'x.customer_id', 'x.case_id'])
+    .where('x.workspace_id', '=', workspaceId)
+    .where('x.started_at', '>=', from)
+    .where('x.started_at', '<=', to);
+  if (filter.channels?.length) q = q.where('x.channel', 'in', filter.channels);
+  if (filter.jobIds?.length) q = q.where('x.job_id', 'in', filter.jobIds);
+  return q;
 }
 
 /** A customer's or a case's interactions, newest first. */

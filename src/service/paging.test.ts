@@ -71,7 +71,15 @@ describe('paging by cursor', () => {
   it('answers a cursor that is not one with 400 naming the parameter', async () => {
     const tenant = await createTenant(ctx.app);
     const customer = await createCustomer(tenant, 'Cy Pher');
-    for (const url of ['/cases?before=bm9wZQ', `/interactions?customerId=${customer}&before=bm9wZQ`]) {
+    const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const notCursors = [
+      'bm9wZQ',
+      forged(['2026-02-31T10:00:00.000000Z', 'int_1']), // no 31 February
+      forged(['2026-05-04T10:00:00.000000Z', 'int_\u0000']), // a NUL in the id
+      forged([null, '2026-02-30T10:00:00.000000Z', 'cas_1']),
+    ];
+    const urls = notCursors.flatMap((c) => [`/cases?before=${c}`, `/interactions?customerId=${customer}&before=${c}`]);
+    for (const url of urls) {
       const response = await tenant.api({ method: 'GET', url: `/api/v1${url}` });
       expect(response.statusCode).toBe(400);
       expect(JSON.stringify(response.json())).toContain('/before');

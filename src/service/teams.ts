@@ -113,6 +113,31 @@ export async function teamsOf(db: Kysely<DB>, workspaceId: string, userId: strin
   return rows.map((r) => r.id);
 }
 
+/** The lead of a team, if it has one. */
+export async function teamLead(db: Kysely<DB>, workspaceId: string, teamId: string): Promise<string | null> {
+  const team = await db
+    .selectFrom('service_teams')
+    .select('lead_user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', teamId)
+    .executeTakeFirst();
+  return team?.lead_user_id ?? null;
+}
+
+/** The lead of the first team (oldest) a user is a member of that has a lead, if any. */
+export async function firstTeamLeadOf(db: Kysely<DB>, workspaceId: string, userId: string): Promise<string | null> {
+  const lead = await db
+    .selectFrom('service_team_members as m')
+    .innerJoin('service_teams as t', (j) => j.onRef('t.workspace_id', '=', 'm.workspace_id').onRef('t.id', '=', 'm.team_id'))
+    .select('t.lead_user_id')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.user_id', '=', userId)
+    .where('t.lead_user_id', 'is not', null)
+    .orderBy('t.created_at')
+    .executeTakeFirst();
+  return lead?.lead_user_id ?? null;
+}
+
 export async function createJob(db: Kysely<DB>, actor: Actor, input: { code: string; name: string }): Promise<Job> {
   const row = await db
     .insertInto('service_jobs')

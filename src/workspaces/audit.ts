@@ -29,6 +29,11 @@ export async function recordAudit(db: Kysely<DB>, actor: Actor, entry: AuditEntr
     .execute();
 }
 
+/** A workspace's audit log, as a query to narrow: a rule that turns on who did what (feedback's credit rule) reads it so. */
+export function auditLogQuery(db: Kysely<DB>, workspaceId: string) {
+  return db.selectFrom('audit_log').where('workspace_id', '=', workspaceId);
+}
+
 export interface AuditRecord {
   id: string;
   occurredAt: string;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { hashPassword } from '../auth/secrets.js';
+import { createUser, findUserByEmail, userProfilesQuery } from '../auth/users.js';
 import type { DB } from '../db/schema.js';
 import type { Role } from './tables.js';
 import { AppError, invalid, notFound } from '../errors.js';
@@ -116,7 +116,7 @@ export async function addMember(
   // A workspace admin only ever creates new accounts, so the password is checked before the
   // email is looked up: a probe without one learns nothing.
   if (actor.kind !== 'system') checkNewPassword(input.password);
-  let user = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  let user = await findUserByEmail(db, email);
   // A person with an account in another workspace joins this one only by an operator's
   // hand (the CLI): a workspace admin must not be able to pull in, or look up, people
   // from other tenants. So the refusal is the same whether the account is a member here
@@ -129,11 +129,7 @@ export async function addMember(
   }
   if (!user) {
     checkNewPassword(input.password);
-    user = await db
-      .insertInto('users')
-      .values({ id: newId('usr'), email, name, password_hash: await hashPassword(input.password) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    user = await createUser(db, { email, name, password: input.password });
   }
   const existing = await db
     .selectFrom('memberships')
@@ -159,12 +155,51 @@ export async function addMember(
 export async function listMembers(db: Kysely<DB>, workspaceId: string): Promise<Member[]> {
   const rows = await db
     .selectFrom('memberships')
-    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .innerJoin(userProfilesQuery(db).as('users'), 'users.id', 'memberships.user_id')
     .select(['users.id', 'users.email', 'users.name', 'memberships.role', 'memberships.created_at'])
     .where('memberships.workspace_id', '=', workspaceId)
     .orderBy('users.name')
     .execute();
   return rows.map((row) => ({ userId: row.id, email: row.email, name: row.name, role: row.role, createdAt: toIso(row.created_at) }));
+}
+
+/**
+ * The membership a person signs in with: in the workspace asked for (by id or slug), or
+ * else their first one; undefined when they are not a member there.
+ */
+export async function findMembership(
+  db: Kysely<DB>,
+  userId: string,
+  workspace?: string | undefined,
+): Promise<{ workspaceId: string; role: Role } | undefined> {
+  let query = db
+    .selectFrom('memberships')
+    .innerJoin('workspaces', 'workspaces.id', 'memberships.workspace_id')
+    .select(['memberships.workspace_id', 'memberships.role'])
+    .where('memberships.user_id', '=', userId)
+    .orderBy('memberships.created_at');
+  if (workspace) query = query.where((eb) => eb.or([eb('workspaces.id', '=', workspace), eb('workspaces.slug', '=', workspace)]));
+  const row = await query.executeTakeFirst();
+  return row && { workspaceId: row.workspace_id, role: row.role };
+}
+
+/** Every member's role by workspace and user, as a subquery to join: a session is only as good as its membership. */
+export function memberRolesQuery(db: Kysely<DB>) {
+  return db.selectFrom('memberships').select(['workspace_id', 'user_id', 'role']);
+}
+
+/** Whether a member of the workspace signs in with one of these email addresses. */
+export async function hasMemberWithEmail(db: Kysely<DB>, workspaceId: string, emails: readonly string[]): Promise<boolean> {
+  if (!emails.length) return false;
+  const row = await db
+    .selectFrom('memberships as m')
+    .innerJoin(userProfilesQuery(db).as('u'), 'u.id', 'm.user_id')
+    .select('u.id')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('u.email', 'in', emails)
+    .limit(1)
+    .executeTakeFirst();
+  return Boolean(row);
 }
 
 export async function changeMemberRole(db: Kysely<DB>, actor: Actor, userId: string, role: Role): Promise<Member> {

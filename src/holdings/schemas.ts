@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MinorUnits, MoneyInput } from '../catalog/schemas.js';
-import { DateTime, Limit, Money, Nullable } from '../http/schemas.js';
+import { DateOnly, DateTime, Limit, Money, Nullable } from '../http/schemas.js';
 
 // Request and response shapes of holdings, usage and transactions. HoldingSchema,
 // UsagePeriodSchema and TransactionSchema are reused by the customer 360.
@@ -8,8 +8,6 @@ import { DateTime, Limit, Money, Nullable } from '../http/schemas.js';
 const Ref = Type.String({ minLength: 1, maxLength: 64 });
 const OptionalRef = Type.Optional(Nullable(Ref));
 const OptionalText = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
-/** A calendar date, 'YYYY-MM-DD'. */
-export const DateOnly = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD' });
 const Count = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
 
 export const HoldingStatusSchema = Type.Union([
@@ -46,8 +44,8 @@ export const HoldingSchema = Type.Object({
 export type Holding = Static<typeof HoldingSchema>;
 
 export const UsagePeriodSchema = Type.Object({
-  periodStart: DateOnly,
-  periodEnd: DateOnly,
+  periodStart: DateOnly(),
+  periodEnd: DateOnly(),
   dataMb: Type.Integer({ minimum: 0 }),
   minutes: Type.Integer({ minimum: 0 }),
   texts: Type.Integer({ minimum: 0 }),
@@ -111,8 +109,8 @@ export const HoldingList = Type.Object({ data: Type.Array(HoldingSchema) });
 
 export const UsagePeriodInput = Type.Object(
   {
-    periodStart: DateOnly,
-    periodEnd: Type.String({ format: 'date', description: 'After periodStart' }),
+    periodStart: DateOnly(),
+    periodEnd: DateOnly('After periodStart'),
     dataMb: Type.Optional(MinorUnits),
     minutes: Type.Optional(Count),
     texts: Type.Optional(Count),
@@ -127,8 +125,8 @@ export const UsageInput = Type.Object(
 );
 export const UsageQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or after this date' })),
-    to: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or before this date' })),
+    from: Type.Optional(DateOnly('Periods starting on or after this date')),
+    to: Type.Optional(DateOnly('Periods starting on or before this date')),
     limit: Limit(500, 100),
   },
   { additionalProperties: false },

@@ -70,10 +70,7 @@ export async function getFeedbackMetrics(db: Kysely<DB>, workspaceId: string, qu
 export async function getAgentScorecards(db: Kysely<DB>, workspaceId: string, query: ScorecardQuery): Promise<Scorecards> {
   checkFeedbackPeriod(query);
   const kind = query.kind ?? 'interaction';
-  const [groups, names] = await Promise.all([
-    groupSums(db, workspaceId, kind, 'agent', query),
-    dimensionLabels(db, workspaceId, 'agent'),
-  ]);
+  const [groups, names] = await Promise.all([groupSums(db, workspaceId, kind, 'agent', query), dimensionLabels(db, workspaceId, 'agent')]);
   return {
     from: query.from,
     to: query.to,

@@ -62,19 +62,34 @@ async function recount(db: Kysely<DB>, workspaceId: string): Promise<void> {
             eb.fn.countAll().as('responses'),
             eb.fn.countAll().filterWhere('s.status', '=', 'complete').as('complete'),
             eb.fn.count('s.nps').as('nps_n'),
-            eb.fn.countAll().filterWhere(npsClassSql.promoter(eb.ref('s.nps'))).as('nps_promoters'),
-            eb.fn.countAll().filterWhere(npsClassSql.detractor(eb.ref('s.nps'))).as('nps_detractors'),
+            eb.fn
+              .countAll()
+              .filterWhere(npsClassSql.promoter(eb.ref('s.nps')))
+              .as('nps_promoters'),
+            eb.fn
+              .countAll()
+              .filterWhere(npsClassSql.detractor(eb.ref('s.nps')))
+              .as('nps_detractors'),
             eb.fn.count('s.csat').as('csat_n'),
-            eb.fn.countAll().filterWhere(csatCesSql.satisfied(eb.ref('s.csat'))).as('csat_satisfied'),
+            eb.fn
+              .countAll()
+              .filterWhere(csatCesSql.satisfied(eb.ref('s.csat')))
+              .as('csat_satisfied'),
             eb.fn.count('s.ces').as('ces_n'),
-            eb.fn.countAll().filterWhere(csatCesSql.agree(eb.ref('s.ces'))).as('ces_agree'),
+            eb.fn
+              .countAll()
+              .filterWhere(csatCesSql.agree(eb.ref('s.ces')))
+              .as('ces_agree'),
             eb.fn.coalesce(eb.fn.sum('s.ces'), sql.lit(0)).as('ces_sum'),
             // The feelings question counts as asked when the response says so or feelings were chosen.
             eb.fn
               .countAll()
               .filterWhere(eb.or([eb('s.feelings', '<>', sql<string[]>`'{}'`), eb('s.feelings_asked', '=', true)]))
               .as('feelings_asked'),
-            eb.fn.countAll().filterWhere('s.feelings', '<>', sql<string[]>`'{}'`).as('feelings_elevated'),
+            eb.fn
+              .countAll()
+              .filterWhere('s.feelings', '<>', sql<string[]>`'{}'`)
+              .as('feelings_elevated'),
             eb.fn.count('s.sentiment_score').as('sentiment_n'),
             milliSum(eb.ref('s.sentiment_score')).as('sentiment_milli_sum'),
           ])

@@ -181,8 +181,14 @@ export async function givingLedger(db: Kysely<DB>, workspaceId: string, query: L
     .select((eb) => [
       eb('f.customer_id', 'is not', null).as('recipient'),
       eb.fn.countAll().as('responses'),
-      eb.fn.countAll().filterWhere(npsClassSql.promoter(eb.ref('r.nps'))).as('promoters'),
-      eb.fn.countAll().filterWhere(npsClassSql.detractor(eb.ref('r.nps'))).as('detractors'),
+      eb.fn
+        .countAll()
+        .filterWhere(npsClassSql.promoter(eb.ref('r.nps')))
+        .as('promoters'),
+      eb.fn
+        .countAll()
+        .filterWhere(npsClassSql.detractor(eb.ref('r.nps')))
+        .as('detractors'),
     ])
     .where('r.workspace_id', '=', workspaceId)
     .where('r.nps', 'is not', null)

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../src/db/schema.js';
-import { rebuildFeedbackRollups } from '../src/feedback/metrics/rollup-rebuild.js';
+import { rebuildFeedbackRollups } from '../src/metrics/feedback-rollups.js';
 
 // Set-based generation of survey responses for the feedback metrics benchmark: 300 agents
 // in 20 teams, 30 jobs, 5 product lines, 5 segments, 500,000 customers, and `size`

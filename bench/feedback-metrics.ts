@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import type { DB } from '../src/db/schema.js';
-import { getFeedbackMetrics } from '../src/feedback/metrics/service.js';
+import { getFeedbackMetrics } from '../src/metrics/feedback-metrics.js';
 import { getFeedbackThemes } from '../src/feedback/metrics/themes.js';
 import { loadFeedbackBenchData } from './feedback-metrics-data.js';
 import { latencySummary } from './stats.js';

@@ -16,8 +16,8 @@ import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import type { DB } from '../src/db/schema.js';
-import { getServiceMetrics } from '../src/service/metrics.js';
-import { rebuildRollups } from '../src/service/rollup-rebuild.js';
+import { getServiceMetrics } from '../src/metrics/service-metrics.js';
+import { rebuildServiceRollups } from '../src/metrics/service-rollups.js';
 import { loadServiceBenchData } from './service-data.js';
 
 const url = process.env.RAPPORT_BENCH_SERVICE_URL ?? 'postgres://rapport:rapport@localhost:5432/rapport_bench_service';
@@ -72,7 +72,7 @@ export async function benchService(): Promise<Record<string, unknown>> {
     const { workspaceId, generated, generateSeconds } = await loadServiceBenchData(db, size, process.env.RAPPORT_BENCH_FRESH === '1');
     let rebuildSeconds: number | null = null;
     if (generated) {
-      const rebuild = await timed(() => rebuildRollups(db, workspaceId));
+      const rebuild = await timed(() => rebuildServiceRollups(db, workspaceId));
       rebuildSeconds = rebuild.ms / 1000;
       // Index-only reads of the rollups need an up-to-date visibility map.
       await sql`vacuum analyze service_rollups, service_rollup_buckets`.execute(db);

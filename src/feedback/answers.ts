@@ -1,4 +1,6 @@
 import type { JsonObject, JsonValue } from '../db/columns.js';
+import { csatClass } from '../metrics/csat-ces.js';
+import { npsClass } from '../metrics/nps.js';
 import { choicesOf } from './definition.js';
 import { FEELINGS, type Definition, type Question } from './schemas.js';
 
@@ -130,10 +132,12 @@ export function standardScores(definition: Definition, answers: JsonObject): Sta
 
 export type Mood = 'promoter' | 'passive' | 'detractor' | 'other';
 
+const CSAT_MOOD = { satisfied: 'promoter', neutral: 'passive', dissatisfied: 'detractor' } as const;
+
 /** How the answer went, for the closing words: NPS first, CSAT when there is no NPS, then the comment's tone. */
 export function moodOf(scores: Pick<StandardScores, 'nps' | 'csat'>, sentimentLabel: string | null): Mood {
-  if (scores.nps !== null) return scores.nps <= 6 ? 'detractor' : scores.nps <= 8 ? 'passive' : 'promoter';
-  if (scores.csat !== null) return scores.csat <= 2 ? 'detractor' : scores.csat === 3 ? 'passive' : 'promoter';
+  if (scores.nps !== null) return npsClass(scores.nps);
+  if (scores.csat !== null) return CSAT_MOOD[csatClass(scores.csat)];
   if (sentimentLabel === 'negative') return 'detractor';
   return 'other';
 }

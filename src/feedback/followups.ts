@@ -5,6 +5,8 @@ import type { FeedbackConfig } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { customerNamesQuery } from '../customers/lookup.js';
 import { AppError, notFound } from '../errors.js';
+import { csatClass } from '../metrics/csat-ces.js';
+import { isDetractor } from '../metrics/nps.js';
 import { actOnCase, caseHeadlinesQuery, openCase, requireCaseRow } from '../service/cases.js';
 import { CHANNELS } from '../service/tables.js';
 import { firstTeamLeadOf, teamLead } from '../service/teams.js';
@@ -17,8 +19,8 @@ import type { FollowUp, FollowUpResolveInput } from './schemas.js';
 /** Why a response needs a person to follow up; empty when it does not. */
 export function followUpReasons(response: Pick<ResponseRow, 'nps' | 'csat' | 'sentiment_score'>, negativeThreshold: number): string[] {
   const reasons: string[] = [];
-  if (response.nps !== null && response.nps <= 6) reasons.push('detractor');
-  if (response.csat !== null && response.csat <= 2) reasons.push('low_csat');
+  if (response.nps !== null && isDetractor(response.nps)) reasons.push('detractor');
+  if (response.csat !== null && csatClass(response.csat) === 'dissatisfied') reasons.push('low_csat');
   if (response.sentiment_score !== null && Number(response.sentiment_score) <= negativeThreshold) reasons.push('negative_comment');
   return reasons;
 }
@@ -275,8 +277,8 @@ export async function listFollowUps(
 function recoveredBetween(before: FollowUp['before'], after: FollowUp['before']): boolean | null {
   if (after.nps !== null && before.nps !== null) return after.nps > before.nps;
   if (after.csat !== null && before.csat !== null) return after.csat > before.csat;
-  if (after.nps !== null) return after.nps >= 7;
-  if (after.csat !== null) return after.csat >= 3;
+  if (after.nps !== null) return !isDetractor(after.nps);
+  if (after.csat !== null) return csatClass(after.csat) !== 'dissatisfied';
   if (after.sentimentScore !== null && before.sentimentScore !== null) return after.sentimentScore > before.sentimentScore;
   return null;
 }

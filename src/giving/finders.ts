@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { JsonObject } from '../db/columns.js';
+import { NPS_DETRACTOR_MAX, npsClassSql } from '../metrics/nps.js';
 import { toIso } from '../time.js';
 import type { FeeWaiverConfig, GivingRule, ServiceRecoveryConfig, ThankYouConfig } from './rules.js';
 
@@ -150,14 +151,16 @@ export async function findServiceRecovery(
   }>`
     select r.id, r.customer_id, r.nps, r.case_id, r.comment, r.answered_at
     from survey_responses r
-    where r.workspace_id = ${workspaceId} and r.nps is not null and r.nps <= 6 and r.answered_at >= ${since} and r.answered_at <= ${options.now}
+    where r.workspace_id = ${workspaceId} and ${npsClassSql.detractor(sql.ref('r.nps'))} and r.answered_at >= ${since} and r.answered_at <= ${options.now}
       ${chunkFilter(sql`r.customer_id`, options.chunk)}
       and (r.case_id is null or not exists (select 1 from case_events e where e.workspace_id = r.workspace_id and e.case_id = r.case_id and e.kind = 'breached'))
       and not exists (select 1 from goodwill_gestures w where w.workspace_id = r.workspace_id and w.customer_id = r.customer_id
         and w.status = 'granted' and w.requested_at >= r.answered_at)`.execute(db);
   for (const row of detractors.rows) {
     const apology = row.nps >= config.apologyFromNps;
-    const value = apology ? 0 : Math.round((config.detractorCreditMinor * (7 - row.nps)) / 7);
+    // the credit falls from its full amount at 0 to a seventh of it at the highest detractor score
+    const steps = NPS_DETRACTOR_MAX + 1;
+    const value = apology ? 0 : Math.round((config.detractorCreditMinor * (steps - row.nps)) / steps);
     finds.push({
       customerId: row.customer_id,
       holdingId: null,

@@ -280,7 +280,7 @@ describe('the giving ledger', () => {
       answeredAt: new Date('2026-11-16T10:00:00Z'),
     });
 
-    const response = await tenant.api({ method: 'GET', url: '/api/v1/giving/ledger?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z' });
+    const response = await tenant.api({ method: 'GET', url: '/api/v1/giving/ledger?from=2026-01-01&to=2026-12-31' });
     expect(response.statusCode, response.body).toBe(200);
     const ledger = response.json();
     expect(ledger.totals).toMatchObject({ offered: 1, accepted: 1, valueGiven: [{ amountMinor: 20_400, currency: 'GBP' }] });

@@ -7,7 +7,7 @@ import { errorResponses, IdParams } from '../http/schemas.js';
 import { toIso, toIsoOrNull } from '../time.js';
 import { acceptGift, customerGiving, declineGift, getGift, listGifts } from './gifts.js';
 import { runGivingForWorkspace } from './job.js';
-import { givingLedger } from './ledger.js';
+import { givingLedger } from '../metrics/giving-ledger.js';
 import { listGivingRules, updateGivingRule } from './rules.js';
 import {
   CustomerGiving,

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { DateTime, FreeJson, Limit, Money, Nullable, OneOf } from '../http/schemas.js';
+import { DateOnly, DateTime, FreeJson, Limit, Money, Nullable, OneOf } from '../http/schemas.js';
+import { PeriodFrom, PeriodTo } from '../metrics/periods.js';
 import { GIFT_STATUSES, GIVING_RULE_KINDS } from './tables.js';
 
 // Request and response shapes of gifts, giving rules, runs and the giving ledger.
@@ -89,8 +90,8 @@ const Nps = Type.Object({
 export type NpsFigure = Static<typeof Nps>;
 
 export const LedgerQuery = Type.Object({
-  from: Type.Optional(DateTime),
-  to: Type.Optional(DateTime),
+  from: Type.Optional(PeriodFrom),
+  to: Type.Optional(PeriodTo),
   retentionMonths: Type.Integer({ minimum: 1, maximum: 24, default: 3 }),
 });
 export type LedgerQuery = Static<typeof LedgerQuery>;
@@ -106,8 +107,8 @@ const Counts = {
 };
 
 export const LedgerSchema = Type.Object({
-  from: DateTime,
-  to: DateTime,
+  from: DateOnly('First day of the period (`from`, or 365 days before `to`)'),
+  to: DateOnly('Last day of the period (`to`, or today)'),
   totals: Type.Object(Counts),
   byMonth: Type.Array(Type.Object({ month: Type.String(), ruleKind: RuleKindSchema, ...Counts })),
   byRule: Type.Array(

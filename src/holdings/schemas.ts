@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MinorUnits, MoneyInput } from '../catalog/schemas.js';
-import { DateTime, Limit, Money, Nullable, OneOf, PageBefore, PageOf } from '../http/schemas.js';
+import { DateOnly, DateTime, Limit, Money, Nullable, OneOf, PageBefore, PageOf } from '../http/schemas.js';
 import { HOLDING_STATUSES, TRANSACTION_KINDS } from './tables.js';
 
 // Request and response shapes of holdings, usage and transactions. HoldingSchema,
@@ -9,8 +9,6 @@ import { HOLDING_STATUSES, TRANSACTION_KINDS } from './tables.js';
 const Ref = Type.String({ minLength: 1, maxLength: 64 });
 const OptionalRef = Type.Optional(Nullable(Ref));
 const OptionalText = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
-/** A calendar date, 'YYYY-MM-DD'. */
-export const DateOnly = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD' });
 const Count = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
 
 export const HoldingStatusSchema = OneOf(HOLDING_STATUSES);
@@ -35,8 +33,8 @@ export const HoldingSchema = Type.Object({
 export type Holding = Static<typeof HoldingSchema>;
 
 export const UsagePeriodSchema = Type.Object({
-  periodStart: DateOnly,
-  periodEnd: DateOnly,
+  periodStart: DateOnly(),
+  periodEnd: DateOnly(),
   dataMb: Type.Integer({ minimum: 0 }),
   minutes: Type.Integer({ minimum: 0 }),
   texts: Type.Integer({ minimum: 0 }),
@@ -100,8 +98,8 @@ export const HoldingList = Type.Object({ data: Type.Array(HoldingSchema) });
 
 export const UsagePeriodInput = Type.Object(
   {
-    periodStart: DateOnly,
-    periodEnd: Type.String({ format: 'date', description: 'After periodStart' }),
+    periodStart: DateOnly(),
+    periodEnd: DateOnly('After periodStart'),
     dataMb: Type.Optional(MinorUnits),
     minutes: Type.Optional(Count),
     texts: Type.Optional(Count),
@@ -116,8 +114,8 @@ export const UsageInput = Type.Object(
 );
 export const UsageQuery = Type.Object(
   {
-    from: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or after this date' })),
-    to: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or before this date' })),
+    from: Type.Optional(DateOnly('Periods starting on or after this date')),
+    to: Type.Optional(DateOnly('Periods starting on or before this date')),
     limit: Limit(500, 100),
   },
   { additionalProperties: false },

@@ -43,6 +43,12 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 
 export const DateTime = Type.String({ format: 'date-time' });
 
+/**
+ * A calendar date, YYYY-MM-DD: the API's one date-only format (metric periods, usage periods),
+ * described where it is used by what the date means.
+ */
+export const DateOnly = (description = 'A calendar date, YYYY-MM-DD') => Type.String({ format: 'date', description });
+
 export const IdParams = Type.Object({ id: Type.String({ minLength: 3, maxLength: 64, pattern: '^[a-z]+_[0-9a-z]+$' }) });
 
 export const Money = Type.Object({

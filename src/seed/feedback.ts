@@ -8,6 +8,7 @@ import { inviteCustomer } from '../feedback/invitations.js';
 import { saveAnswers, type SurveySession } from '../feedback/responses.js';
 import type { Definition, SurveyInput } from '../feedback/schemas.js';
 import { createSurvey, requireSurvey } from '../feedback/surveys.js';
+import { isDetractor, npsClass } from '../metrics/nps.js';
 import type { Random } from './random.js';
 
 // The demo's voice of the customer, answered about the seeded service history: every
@@ -167,7 +168,7 @@ export async function seedFeedback(db: Kysely<DB>, workspaceId: string, random: 
     const nps = clamp(9.6 - t * 1.4 + (random.next() - 0.5) * 2.5, 0, 10);
     const csat = clamp(4.8 - t * 0.6 + (random.next() - 0.5), 1, 5);
     const ces = clamp(6.6 - t * 0.8 + (random.next() - 0.5) * 1.5, 1, 7);
-    const mood = nps >= 9 ? 'happy' : nps >= 7 ? 'middling' : 'unhappy';
+    const mood = ({ promoter: 'happy', passive: 'middling', detractor: 'unhappy' } as const)[npsClass(nps)];
     const feelings = mood === 'happy' ? [random.pick(['smart', 'safe', 'successful', 'special'] as const)] : [];
     const answeredAt = new Date(invitedAt.getTime() + random.int(1, 30) * HOUR);
     await saveAnswers(db, session, 1, { q_nps: [String(nps)], q_csat: [String(csat)], q_ces: [String(ces)] }, answeredAt);
@@ -243,10 +244,9 @@ export async function seedFeedback(db: Kysely<DB>, workspaceId: string, random: 
       0,
       10,
     );
-    const comment =
-      nps >= 7
-        ? 'Thank you for calling back and putting it right, much better now.'
-        : 'The call back was polite but the problem is still not fixed.';
+    const comment = isDetractor(nps)
+      ? 'The call back was polite but the problem is still not fixed.'
+      : 'Thank you for calling back and putting it right, much better now.';
     await saveAnswers(db, session, 1, { q_nps: [String(nps)], q_why: [comment] }, answeredAt);
     counts.survey_responses++;
   }

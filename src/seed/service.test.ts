@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
-import { getServiceMetrics } from '../service/metrics.js';
+import { getServiceMetrics } from '../metrics/service-metrics.js';
 import { openTestDatabase } from '../test/database.js';
 import { seedDemo, type SeedResult } from './seed.js';
 

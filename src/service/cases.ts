@@ -9,7 +9,6 @@ import { newId } from '../ids.js';
 import { addBusinessSeconds } from './business-time.js';
 import { appendCaseEvent, loadCaseForUpdate, saveCase, transitionCase, type CaseAction } from './lifecycle.js';
 import { toCase, toCaseEvent, toInteraction, type CaseRow } from './mappers.js';
-import { applyRollupDelta, caseContribution } from './rollups.js';
 import type { Case, CaseActionBody, CaseInput, CaseQuery } from './schemas.js';
 import { calendarOf, findSlaPolicy, targetFor } from './sla.js';
 import { requireAgent, requireJob, requireProductLine, requireTeam, teamsOf } from './teams.js';
@@ -51,7 +50,6 @@ export async function openCase(db: Kysely<DB>, actor: Actor, input: CaseInput, n
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await applyRollupDelta(db, ws, [], caseContribution(row));
   await appendCaseEvent(db, actor, {
     caseId: row.id,
     kind: 'opened',

@@ -8,7 +8,6 @@ import { AppError, collectIssue, invalid, notFound, throwIssues, type FieldIssue
 import { newId } from '../ids.js';
 import { loadCaseForUpdate, saveCase, transitionCase } from './lifecycle.js';
 import { toInteraction, type CaseRow, type InteractionRow } from './mappers.js';
-import { applyRollupDelta, interactionContribution } from './rollups.js';
 import type { Interaction, InteractionInput } from './schemas.js';
 import { requireAgent, requireJob, requireProductLine, requireTeam } from './teams.js';
 
@@ -101,7 +100,6 @@ export async function recordInteraction(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await applyRollupDelta(trx, workspaceId, [], interactionContribution(row));
     if (row.direction === 'inbound') await markRepeatContacts(trx, row);
     if (caseRow) await noteOnCase(trx, actor, caseRow.id, row);
     return { interaction: toInteraction(row), created: true };

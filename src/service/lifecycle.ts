@@ -7,7 +7,6 @@ import { AppError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { addBusinessSeconds, businessSeconds, type Calendar } from './business-time.js';
 import type { CaseRow } from './mappers.js';
-import { applyRollupDelta, caseContribution } from './rollups.js';
 import type { CASE_ACTIONS } from './schemas.js';
 import { ALWAYS, calendarOf, findSlaPolicy } from './sla.js';
 import { requireAgent, requireTeam } from './teams.js';
@@ -53,7 +52,7 @@ export async function loadCaseForUpdate(db: Kysely<DB>, workspaceId: string, id:
   return row;
 }
 
-/** Writes changes to a case and adds the difference they make to the rollups. */
+/** Writes changes to a case (the rollup trigger adds the difference they make to the metrics). */
 export async function saveCase(db: Kysely<DB>, before: CaseRow, changes: Updateable<CasesTable>): Promise<CaseRow> {
   const after = await db
     .updateTable('cases')
@@ -62,7 +61,6 @@ export async function saveCase(db: Kysely<DB>, before: CaseRow, changes: Updatea
     .where('id', '=', before.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await applyRollupDelta(db, before.workspace_id, caseContribution(before), caseContribution(after));
   return after;
 }
 

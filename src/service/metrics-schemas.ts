@@ -1,11 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { Nullable } from '../http/schemas.js';
-
-const DateOnly = Type.String({ format: 'date', description: 'YYYY-MM-DD (UTC day), inclusive' });
+import { IntervalSchema, PeriodFrom, PeriodTo } from '../metrics/periods.js';
 
 export const MetricsQuery = Type.Object({
-  from: DateOnly,
-  to: DateOnly,
+  from: PeriodFrom,
+  to: PeriodTo,
   by: Type.Optional(
     Type.Union([
       Type.Literal('all'),
@@ -17,7 +16,7 @@ export const MetricsQuery = Type.Object({
     ]),
   ),
   value: Type.Optional(Type.String({ maxLength: 64, description: 'Restrict the series over time to one value of `by` ("" for none)' })),
-  interval: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')])),
+  interval: Type.Optional(IntervalSchema),
 });
 export type MetricsQuery = Static<typeof MetricsQuery>;
 

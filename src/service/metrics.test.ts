@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { insertCatalog, insertHolding } from '../test/fixtures.js';
 import { createTenant, useTestApp, type TestTenant } from '../test/app.js';
-import { rebuildRollups } from './rollup-rebuild.js';
+import { rebuildServiceRollups as rebuildRollups } from '../metrics/service-rollups.js';
 import { addPerson, call, createCustomer } from './service.test-helpers.js';
 
 const ctx = useTestApp();

@@ -15,7 +15,7 @@ import {
 } from './settings-schemas.js';
 import { createSlaPolicy, listSlaPolicies } from './sla.js';
 import { createJob, createTeam, listJobs, listTeams } from './teams.js';
-import { getServiceMetrics } from './metrics.js';
+import { getServiceMetrics } from '../metrics/service-metrics.js';
 import { MetricsQuery, ServiceMetricsSchema } from './metrics-schemas.js';
 
 /** Teams, jobs and SLA policies. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTenant, useTestApp, type TestTenant } from '../../test/app.js';
-import { npsOf } from './figures.js';
+import { npsOf } from '../../metrics/nps.js';
 import { insertFeedbackWorld, insertResponse, type FeedbackWorld } from './metrics.test-helpers.js';
 
 const ctx = useTestApp();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTenant, useTestApp } from '../../test/app.js';
-import { rebuildFeedbackRollups } from './rollup-rebuild.js';
+import { rebuildFeedbackRollups } from '../../metrics/feedback-rollups.js';
 import { insertFeedbackWorld, insertResponse } from './metrics.test-helpers.js';
 
 const ctx = useTestApp();

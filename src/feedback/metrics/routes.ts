@@ -10,7 +10,7 @@ import {
   ScorecardQuery,
   ScorecardsSchema,
 } from './schemas.js';
-import { getAgentScorecards, getFeedbackMetrics } from './service.js';
+import { getAgentScorecards, getFeedbackMetrics } from '../../metrics/feedback-metrics.js';
 import { getFeedbackThemes } from './themes.js';
 
 export const feedbackMetricsRoutes: FastifyPluginAsyncTypebox = async (app) => {

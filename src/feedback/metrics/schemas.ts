@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
-import { Nullable } from '../../http/schemas.js';
+import { Nullable, OneOf } from '../../http/schemas.js';
+import { IntervalSchema as Interval, PeriodFrom, PeriodTo } from '../../metrics/periods.js';
+import { SURVEY_KINDS } from '../tables.js';
 
-const DateOnly = Type.String({ format: 'date', description: 'YYYY-MM-DD (UTC day), inclusive' });
-
-const Kind = Type.Union([Type.Literal('interaction'), Type.Literal('relationship')], {
+const Kind = OneOf(SURVEY_KINDS, {
   description: 'Interaction and relationship surveys are reported apart',
 });
 const By = Type.Union([
@@ -15,14 +15,13 @@ const By = Type.Union([
   Type.Literal('product_line'),
   Type.Literal('segment'),
 ]);
-const Interval = Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')]);
 const Value = Type.String({ maxLength: 100, description: 'One value of `by` ("" for none): restricts the series and the themes to it' });
 
 export type FeedbackDimension = Static<typeof By>;
 
 export const FeedbackMetricsQuery = Type.Object({
-  from: DateOnly,
-  to: DateOnly,
+  from: PeriodFrom,
+  to: PeriodTo,
   kind: Type.Optional(Kind),
   by: Type.Optional(By),
   value: Type.Optional(Value),
@@ -36,8 +35,8 @@ export const FeedbackMetricsQuery = Type.Object({
 export type FeedbackMetricsQuery = Static<typeof FeedbackMetricsQuery>;
 
 export const FeedbackThemesQuery = Type.Object({
-  from: DateOnly,
-  to: DateOnly,
+  from: PeriodFrom,
+  to: PeriodTo,
   kind: Type.Optional(Kind),
   by: Type.Optional(By),
   value: Type.Optional(Value),
@@ -45,7 +44,7 @@ export const FeedbackThemesQuery = Type.Object({
 });
 export type FeedbackThemesQuery = Static<typeof FeedbackThemesQuery>;
 
-export const ScorecardQuery = Type.Object({ from: DateOnly, to: DateOnly, kind: Type.Optional(Kind) });
+export const ScorecardQuery = Type.Object({ from: PeriodFrom, to: PeriodTo, kind: Type.Optional(Kind) });
 export type ScorecardQuery = Static<typeof ScorecardQuery>;
 
 const Percent = Nullable(Type.Number({ description: 'Percent, 0 to 100, one decimal; null when nothing was answered' }));

@@ -1,6 +1,9 @@
+import { sql, type Expression } from 'kysely';
+
 // Log-spaced buckets of business seconds: bucket 0 holds answers under a minute, bucket
 // b ≥ 1 holds [60·r^(b−1), 60·r^b) with r = 1.15, so a percentile read from the buckets
 // is within 7.5% of the exact value; the last bucket (about 200 business days) is open.
+// The service rollup trigger (migrations/0900_metrics_rollups.sql) buckets the same way.
 const FIRST = 60;
 const RATIO = 1.15;
 export const LAST_BUCKET = 90;
@@ -8,6 +11,12 @@ export const LAST_BUCKET = 90;
 export function bucketOf(seconds: number): number {
   if (seconds < FIRST) return 0;
   return Math.min(LAST_BUCKET, 1 + Math.floor(Math.log(seconds / FIRST) / Math.log(RATIO)));
+}
+
+/** bucketOf in SQL, for the set-based rebuild. */
+export function bucketSql(seconds: Expression<number | string | null>) {
+  return sql<number>`case when ${seconds} < ${sql.lit(FIRST)} then 0
+    else least(${sql.lit(LAST_BUCKET)}, 1 + floor(ln(${seconds} / ${sql.lit(FIRST)}::numeric) / ln(${sql.lit(RATIO)})))::int end`;
 }
 
 function lowerBound(bucket: number): number {

@@ -47,7 +47,9 @@ describe('one process per embedded data directory', () => {
     server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       const deadline = Date.now() + 90_000;
-      while (!output.includes('Rapport is running') && Date.now() < deadline && server.exitCode === null) await sleep(100);
+      // The start line and the guarantee line are written separately: wait for both.
+      const started = () => output.includes('Rapport is running') && output.includes('Embedded PGlite:');
+      while (!started() && Date.now() < deadline && server.exitCode === null) await sleep(100);
       expect(output).toContain('Rapport is running');
       expect(output, 'serve says what embedded PGlite guarantees').toContain(
         'Embedded PGlite: acknowledged writes are synced to disk (they survive a crash or power loss); this process alone owns the data directory',

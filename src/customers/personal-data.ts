@@ -288,7 +288,11 @@ export const PERSONAL_DATA: readonly TableEntry[] = [
 
   // ─── Messages ───
   entry('message_settings', { rows: null, columns: kept('workspace_id', 'default_language') }),
-  entry('message_templates', { rows: null, columns: kept('workspace_id', 'id', 'key', 'purpose', 'language', 'subject', 'body') }),
+  // sample_data: example values staff write for the preview, never a customer's.
+  entry('message_templates', {
+    rows: null,
+    columns: kept('workspace_id', 'id', 'key', 'purpose', 'language', 'subject', 'body', 'sample_data'),
+  }),
   entry('messages', {
     rows: ofCustomer,
     columns: {

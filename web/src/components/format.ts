@@ -57,3 +57,8 @@ const PERIOD_SUFFIX: Record<string, string> = { month: '/mo', quarter: '/qtr', y
 export function formatPrice(price: Money, billingPeriod: string | undefined): string {
   return `${formatMoney(price)}${billingPeriod ? (PERIOD_SUFFIX[billingPeriod] ?? '') : ''}`;
 }
+
+/** A customer as people read them: their name, never their id (an erased or unnamed customer says so). */
+export function customerLabel(name: string | null | undefined): string {
+  return name ?? 'Unnamed customer';
+}

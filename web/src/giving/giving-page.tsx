@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import type { Money } from '../api-types';
 import { Badge } from '../components/badge';
 import { DataTable } from '../components/data-table';
-import { customerLabel, formatDate, formatDateTime, formatMoney, formatNumber } from '../components/format';
+import { customerLabel, formatDate, formatDateTime, formatMoney, formatMonth, formatNumber } from '../components/format';
 import { Page, Section } from '../components/page';
 import { ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
@@ -123,7 +123,7 @@ function Ledger({ data }: { data: Awaited<ReturnType<typeof getGiving>> }) {
           rowKey={(r) => `${r.month}:${r.ruleKind}`}
           empty="No gifts yet."
           columns={[
-            { header: 'Month', cell: (r) => r.month },
+            { header: 'Month', cell: (r) => formatMonth(r.month) },
             { header: 'Rule', cell: (r) => RULE_LABEL[r.ruleKind] ?? r.ruleKind },
             { header: 'Found', numeric: true, cell: (r) => formatNumber(r.offered) },
             { header: 'Accepted', numeric: true, cell: (r) => formatNumber(r.accepted) },

@@ -18,7 +18,9 @@ import { ARTIFACTS_DIR, screenshot, signIn, useSeededServer, watchErrors } from 
 // `data-permission` naming the predicate of src/auth/permissions.ts its API call requires
 // (web/src/session/permissions.ts puts it there, only when the role has it). So a visible
 // control naming a permission the role lacks fails, and so does a form that changes
-// something without naming one (every enabled form in a page must, except search).
+// something without naming one (every enabled form of the signed-in app must, except search;
+// an editor shown read-only has every control disabled). The sign-in page is checked signed
+// out, and an address the router does not know as well.
 
 const WIDTHS = [1440, 820, 390] as const;
 const ROLES: Array<[Role, string]> = [
@@ -111,7 +113,7 @@ async function inspect(page: Page): Promise<Findings> {
       .filter(visible)
       .map((el: typeof html) => el.getAttribute('data-permission') ?? '');
     // A form a person can change something with must name the permission it needs; search and read-only forms need none.
-    const unmarkedForms: string[] = [...doc.querySelectorAll('main form')]
+    const unmarkedForms: string[] = [...doc.querySelectorAll('#main form')]
       .filter((form: typeof html) => visible(form) && form.getAttribute('role') !== 'search' && !form.closest('[data-permission]'))
       .filter((form: typeof html) => [...form.elements].some((el: typeof html) => !el.matches(':disabled') && !el.readOnly))
       .map(describe);
@@ -153,6 +155,47 @@ async function resize(page: Page, width: number): Promise<void> {
 const fileName = (role: string, route: string, width: number) =>
   `every-page/${role}/${route.replace(/^\//, '').replace(/[/:]+/g, '-') || 'start'}-${width}.png`;
 
+/** What a page did wrong since it was opened: console errors and its own API calls that failed. */
+function watch(page: Page): { errors: string[]; failedCalls: string[] } {
+  const failedCalls: string[] = [];
+  page.on('response', (response: Response) => {
+    const url = new URL(response.url());
+    if (url.pathname.startsWith('/api/') && response.status() >= 400) {
+      failedCalls.push(`${response.request().method()} ${url.pathname} → ${response.status()}`);
+    }
+  });
+  return { errors: watchErrors(page), failedCalls };
+}
+
+/** Opens one page and checks it at each width, adding what is wrong to `problems`; saves a screenshot per width. */
+async function checkPage(page: Page, seen: ReturnType<typeof watch>, role: Role, route: string, path: string, problems: string[]) {
+  seen.errors.length = 0;
+  seen.failedCalls.length = 0;
+  await resize(page, WIDTHS[0]);
+  await page.goto(`${server.baseUrl}${path}`);
+  await settle(page);
+  const awaiting = AWAITING_NAMES.filter((a) => a.route === route);
+  for (const width of WIDTHS) {
+    await resize(page, width);
+    const where = `${role} ${route} at ${width} px`;
+    const found = await inspect(page);
+    if (found.scrollWidth > found.innerWidth) {
+      problems.push(`${where}: ${found.scrollWidth - found.innerWidth} px wider than the window (${found.wide.join(', ')})`);
+    }
+    const forbidden = [...new Set(found.permissions.filter((name) => !allows(role, name)))];
+    if (forbidden.length) problems.push(`${where}: offers controls that need ${forbidden.join(', ')}`);
+    if (found.unmarkedForms.length) problems.push(`${where}: forms without data-permission: ${found.unmarkedForms.join(', ')}`);
+    const ids = found.ids.filter((id) => !awaiting.some((a) => a.table === id.table)).slice(0, 5);
+    if (ids.length) problems.push(`${where}: shows ids: ${ids.map((id) => `${id.id} in ${id.where}`).join('; ')}`);
+    for (const entry of awaiting.filter((a) => !found.ids.some((id) => id.table === a.table))) {
+      problems.push(`${where}: “${entry.table}” shows names now; take it off AWAITING_NAMES`);
+    }
+    if (found.highlighted > 1) problems.push(`${where}: ${found.highlighted} menu entries highlighted`);
+    await screenshot(page, fileName(role, route, width));
+  }
+  problems.push(...[...seen.errors, ...seen.failedCalls].map((e) => `${role} ${route}: ${e}`));
+}
+
 describe('every page of the app, as every role, at 1440, 820 and 390 px', () => {
   const routes = appRoutes();
   // Only this run's screenshots: one of a page that is gone must not linger.
@@ -168,53 +211,17 @@ describe('every page of the app, as every role, at 1440, 820 and 390 px', () => 
       const paths = await samples();
       const context = await server.browser.newContext({ viewport: { width: WIDTHS[0], height: 900 } });
       const page = await context.newPage();
-      const errors = watchErrors(page);
-      const failedCalls: string[] = [];
-      page.on('response', (response: Response) => {
-        const url = new URL(response.url());
-        if (url.pathname.startsWith('/api/') && response.status() >= 400) {
-          failedCalls.push(`${response.request().method()} ${url.pathname} → ${response.status()}`);
-        }
-      });
+      const seen = watch(page);
       const problems: string[] = [];
       try {
-        await page.goto(`${server.baseUrl}/sign-in`);
+        // Signed out: the sign-in page; then every page of the router, and one it does not know.
+        await checkPage(page, seen, role, '/sign-in', '/sign-in', problems);
         await signIn(page, email);
         await page.getByLabel('Signed in').waitFor();
-        for (const route of routes) {
+        for (const route of [...routes, '/no-such-page']) {
           const path = paths[route] ?? route;
           if (path.includes(':')) throw new Error(`no sample value for the parameter in ${route}; add one to samples()`);
-          errors.length = 0;
-          failedCalls.length = 0;
-          await resize(page, WIDTHS[0]);
-          await page.goto(`${server.baseUrl}${path}`);
-          await settle(page);
-          for (const width of WIDTHS) {
-            await resize(page, width);
-            const where = `${role} ${route} at ${width} px`;
-            const found = await inspect(page);
-            if (found.scrollWidth > found.innerWidth) {
-              problems.push(`${where}: ${found.scrollWidth - found.innerWidth} px wider than the window (${found.wide.join(', ')})`);
-            }
-            const forbidden = [...new Set(found.permissions.filter((name) => !allows(role, name)))];
-            if (forbidden.length) problems.push(`${where}: offers controls that need ${forbidden.join(', ')}`);
-            if (found.unmarkedForms.length) problems.push(`${where}: forms without data-permission: ${found.unmarkedForms.join(', ')}`);
-            const awaiting = AWAITING_NAMES.filter((a) => a.route === route);
-            const ids = found.ids.filter((id) => !awaiting.some((a) => a.table === id.table));
-            if (ids.length)
-              problems.push(
-                `${where}: shows ids: ${ids
-                  .slice(0, 5)
-                  .map((id) => `${id.id} in ${id.where}`)
-                  .join('; ')}`,
-              );
-            for (const entry of awaiting.filter((a) => !found.ids.some((id) => id.table === a.table))) {
-              problems.push(`${where}: “${entry.table}” shows names now; take it off AWAITING_NAMES`);
-            }
-            if (found.highlighted > 1) problems.push(`${where}: ${found.highlighted} menu entries highlighted`);
-            await screenshot(page, fileName(role, route, width));
-          }
-          problems.push(...errors.map((e) => `${role} ${route}: ${e}`), ...failedCalls.map((c) => `${role} ${route}: ${c}`));
+          await checkPage(page, seen, role, route, path, problems);
         }
         // On a phone the menu is behind a button; opened, it fits too.
         await resize(page, 390);

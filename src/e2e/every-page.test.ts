@@ -150,6 +150,8 @@ async function resize(page: Page, width: number): Promise<void> {
           html.ownerDocument.defaultView.requestAnimationFrame(() => html.ownerDocument.defaultView.requestAnimationFrame(resolve)),
         ),
     );
+  // A sandboxed frame (the survey preview) lays itself out in its own process, a moment later.
+  if (page.frames().length > 1) await page.waitForTimeout(250);
 }
 
 const fileName = (role: string, route: string, width: number) =>

@@ -4,8 +4,9 @@ import { roleMay, type PermissionName } from './session/permissions';
 
 /**
  * Every page of the signed-in app, in one list. A capability adds its pages here: a path,
- * the component (loaded on demand, as the default export of its module) and, for a page
- * that belongs in the navigation, its label, icon and position. See web/README.md.
+ * the component (loaded on demand, as the default export of its module), the permission a
+ * person needs to open it and, for a page that belongs in the navigation, its label, icon
+ * and position. See web/README.md.
  */
 export interface PageDefinition {
   /** React Router path, e.g. '/cases' or '/cases/:id'. '/' replaces the default start page. */

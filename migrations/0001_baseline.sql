@@ -611,6 +611,10 @@ create table message_templates (
   body text not null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  -- The values its preview reads as data.* (a link, an amount, a plan name): example values a
+  -- person types, never a customer's data. The API completes them with a placeholder for each
+  -- data.* name the text reads and does not declare (src/messages/sample-data.ts).
+  sample_data jsonb not null default '{}'::jsonb,
   primary key (workspace_id, id),
   unique (workspace_id, key, language)
 );

@@ -70,3 +70,20 @@ export async function resolveCustomer(db: Kysely<DB>, workspaceId: string, custo
     throw error;
   }
 }
+
+/**
+ * Display names for customer ids, for capabilities that list things about customers and show
+ * them to people by name (the outbox). An id without a name (none given, or erased) maps to
+ * null; an unknown id is left out.
+ */
+export async function customerDisplayNames(db: Kysely<DB>, workspaceId: string, ids: string[]): Promise<Map<string, string | null>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('customers')
+    .select(['id', 'display_name'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', unique)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.display_name]));
+}

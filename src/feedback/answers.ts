@@ -2,6 +2,7 @@ import type { JsonObject, JsonValue } from '../db/columns.js';
 import { csatClass } from '../metrics/csat-ces.js';
 import { npsClass } from '../metrics/nps.js';
 import { choicesOf } from './definition.js';
+import { pageWord } from './page-words.js';
 import { FEELINGS, type Definition, type Question } from './schemas.js';
 
 /** A posted form: every field's values, in order (a multiple choice sends one per box). */
@@ -38,24 +39,25 @@ export function readPageAnswers(
     if (values.length === 0) {
       // An empty feelings list is an answer ("none of these"), so the share of elevated feelings has its denominator.
       answers[question.id] = question.type === 'feelings' && !question.required ? [] : undefined;
-      if (question.required) errors[question.id] = 'Please answer this question.';
+      if (question.required) errors[question.id] = pageWord(language, 'required');
       continue;
     }
     if (scale) {
       const n = Number(values[0]);
-      if (!Number.isInteger(n) || n < scale[0] || n > scale[1]) errors[question.id] = `Choose a number from ${scale[0]} to ${scale[1]}.`;
+      if (!Number.isInteger(n) || n < scale[0] || n > scale[1])
+        errors[question.id] = pageWord(language, 'outOfScale', { min: scale[0], max: scale[1] });
       else answers[question.id] = n;
     } else if (question.type === 'text') {
       const text = values.join('\n');
-      if (text.length > MAX_TEXT) errors[question.id] = `Please keep it under ${MAX_TEXT} characters.`;
+      if (text.length > MAX_TEXT) errors[question.id] = pageWord(language, 'tooLong', { max: MAX_TEXT });
       else answers[question.id] = text;
     } else {
       const offered = new Set(
         question.type === 'feelings' ? FEELINGS : choicesOf(question, language, definition.defaultLanguage).map((c) => c.id),
       );
       const chosen = [...new Set(values)];
-      if (chosen.some((v) => !offered.has(v))) errors[question.id] = 'Choose from the options shown.';
-      else if (question.type === 'single' && chosen.length > 1) errors[question.id] = 'Choose one option.';
+      if (chosen.some((v) => !offered.has(v))) errors[question.id] = pageWord(language, 'notOffered');
+      else if (question.type === 'single' && chosen.length > 1) errors[question.id] = pageWord(language, 'oneOption');
       else answers[question.id] = question.type === 'single' ? (chosen[0] ?? null) : chosen;
     }
   }

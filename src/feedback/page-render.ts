@@ -1,6 +1,7 @@
 import type { JsonObject } from '../db/columns.js';
 import { fieldName, MAX_TEXT, type Mood } from './answers.js';
 import { choicesOf, questionsOnPage, textFor, usedPageCount } from './definition.js';
+import { pageWords } from './page-words.js';
 import type { Definition, Question } from './schemas.js';
 
 // The page customers answer on: plain server-rendered HTML with one small inline
@@ -8,64 +9,6 @@ import type { Definition, Question } from './schemas.js';
 // style attributes, which that policy refuses) and no script, so it opens fast on a phone and works with JavaScript off.
 // Every control has a label, groups are fieldsets with legends, errors are linked to
 // their question, and colours keep at least 4.5:1 contrast.
-
-const UI: Record<string, Record<string, string>> = {
-  en: {
-    next: 'Next',
-    submit: 'Send my answers',
-    pageOf: 'Page {n} of {total}',
-    errors: 'Please check the questions marked below.',
-    npsLow: '0 = not at all likely',
-    npsHigh: '10 = extremely likely',
-    csatLow: '1 = very dissatisfied',
-    csatHigh: '5 = very satisfied',
-    cesLow: '1 = strongly disagree',
-    cesHigh: '7 = strongly agree',
-    optional: '(optional)',
-    thanksTitle: 'Thank you',
-    promoter: 'Thank you! We are glad it went well, and we will pass your kind words on to the team.',
-    passive: 'Thank you. We read every answer, and yours will help us do better.',
-    detractor:
-      'Thank you for telling us honestly. We are sorry it was not better: someone from our team will contact you shortly to put it right.',
-    other: 'Thank you for your answers.',
-    change: 'Change my answers',
-    invalid: 'This survey link is not valid. Please use the link exactly as it was sent to you.',
-    expired: 'This survey link has expired. Thank you for wanting to answer all the same.',
-    closed: 'This survey is closed. Thank you for wanting to answer all the same.',
-    staffTitle: 'Signed in as staff',
-    staff:
-      'This browser is signed in to Rapport as staff, and survey answers must come from customers. Sign out, or ask the customer to answer from their own device.',
-  },
-  pl: {
-    next: 'Dalej',
-    submit: 'Wyślij odpowiedzi',
-    pageOf: 'Strona {n} z {total}',
-    errors: 'Prosimy sprawdzić zaznaczone pytania.',
-    npsLow: '0 = zdecydowanie nie',
-    npsHigh: '10 = zdecydowanie tak',
-    csatLow: '1 = bardzo niezadowolony',
-    csatHigh: '5 = bardzo zadowolony',
-    cesLow: '1 = zdecydowanie się nie zgadzam',
-    cesHigh: '7 = zdecydowanie się zgadzam',
-    optional: '(opcjonalnie)',
-    thanksTitle: 'Dziękujemy',
-    promoter: 'Dziękujemy! Cieszymy się, że wszystko poszło dobrze. Przekażemy Pana/Pani słowa zespołowi.',
-    passive: 'Dziękujemy. Czytamy każdą odpowiedź, a Pana/Pani pomoże nam działać lepiej.',
-    detractor: 'Dziękujemy za szczerość. Przykro nam, że nie było lepiej: ktoś z naszego zespołu wkrótce się skontaktuje, aby to naprawić.',
-    other: 'Dziękujemy za odpowiedzi.',
-    change: 'Zmień odpowiedzi',
-    invalid: 'Ten link do ankiety jest nieprawidłowy. Prosimy użyć linku dokładnie w takiej postaci, w jakiej został wysłany.',
-    expired: 'Ten link do ankiety wygasł. Mimo to dziękujemy za chęć odpowiedzi.',
-    closed: 'Ta ankieta jest zamknięta. Mimo to dziękujemy za chęć odpowiedzi.',
-    staffTitle: 'Zalogowano jako pracownik',
-    staff:
-      'Ta przeglądarka jest zalogowana do Rapport jako pracownik, a odpowiedzi muszą pochodzić od klientów. Prosimy się wylogować albo poprosić klienta o odpowiedź na jego własnym urządzeniu.',
-  },
-};
-
-function ui(language: string): Record<string, string> {
-  return UI[language.split('-')[0] ?? 'en'] ?? (UI.en as Record<string, string>);
-}
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -122,7 +65,7 @@ function renderQuestion(
   answers: JsonObject,
   error: string | undefined,
 ): string {
-  const words = ui(language);
+  const words = pageWords(language);
   const label = `${escapeHtml(textFor(question.text, language, definition.defaultLanguage))}${question.required ? '' : ` <span class="progress">${words.optional}</span>`}`;
   const value = answers[question.id];
   const name = fieldName(question);
@@ -160,7 +103,7 @@ export interface SurveyPageInput {
 
 export function renderSurveyPage(input: SurveyPageInput): string {
   const { definition, language, page } = input;
-  const words = ui(language);
+  const words = pageWords(language);
   const total = usedPageCount(definition);
   const errors = input.errors ?? {};
   const title = textFor(definition.title, language, definition.defaultLanguage) || input.companyName;
@@ -185,7 +128,7 @@ export function renderSurveyPage(input: SurveyPageInput): string {
 }
 
 export function renderThankYou(definition: Definition, language: string, companyName: string, mood: Mood, changeHref: string): string {
-  const words = ui(language);
+  const words = pageWords(language);
   const own = definition.thankYou?.[mood];
   const text = own ? textFor(own, language, definition.defaultLanguage) : (words[mood] ?? '');
   return document(
@@ -196,7 +139,7 @@ export function renderThankYou(definition: Definition, language: string, company
 }
 
 export function renderLinkProblem(problem: 'invalid' | 'expired' | 'closed' | 'staff', language = 'en'): string {
-  const words = ui(language);
+  const words = pageWords(language);
   const title = problem === 'staff' ? words.staffTitle : words.thanksTitle;
   return document(language, title ?? '', `<h1>${escapeHtml(words[problem] ?? '')}</h1>`);
 }

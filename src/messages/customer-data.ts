@@ -10,7 +10,7 @@ import { forStaff } from './withheld.js';
 
 const TABLES = [
   classify('message_settings', { rows: null, columns: kept('workspace_id', 'default_language') }),
-  classify('message_templates', { rows: null, columns: kept('workspace_id', 'id', 'key', 'purpose', 'language', 'subject', 'body') }),
+  classify('message_templates', { rows: null, columns: kept('workspace_id', 'id', 'key', 'purpose', 'language', 'subject', 'body', 'sample_data') }),
   classify('messages', {
     rows: ofCustomer,
     columns: {

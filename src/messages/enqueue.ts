@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { recordMessageEvent } from './events.js';
 import { toMessage } from './mappers.js';
+import { toNamedMessages } from './service.js';
 import { buildContext, renderTemplate, TemplateFieldFailure, type TemplateContext } from './render.js';
 import { nextSendTime } from './schedule.js';
 import { maskData, maskText, sealPayload } from './withheld.js';
@@ -138,7 +139,7 @@ export async function enqueueMessage(
       .executeTakeFirst();
   if (input.idempotencyKey) {
     const existing = await replay();
-    if (existing) return toMessage(existing);
+    if (existing) return (await toNamedMessages(db, workspaceId, [existing]))[0] as Message;
   }
   const customer = await resolveCustomer(db, workspaceId, input.customerId);
   // Two messages for one customer queued at once must not both slip under the cap:
@@ -213,5 +214,7 @@ export async function enqueueMessage(
   // Lost a race with the same key: the other insert's message is the one.
   const stored = row ?? (await replay());
   if (!stored) throw new AppError('conflict', 'The message collided with another one with the same idempotency key; retry it');
-  return toMessage(stored);
+  // Lost the race to another customer's message with this key: its own customer's name.
+  if (stored.customer_id !== customer.id) return (await toNamedMessages(db, workspaceId, [stored]))[0] as Message;
+  return toMessage(stored, customer.display_name);
 }

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { MessageEventsTable, MessagesTable, MessageTemplatesTable } from './tables.js';
 import { toIso, toIsoOrNull } from '../time.js';
+import { completeSampleData } from './sample-data.js';
 import type { Message, Template } from './schemas.js';
 import { forStaff } from './withheld.js';
 
@@ -12,17 +13,22 @@ export function toTemplate(row: Selectable<MessageTemplatesTable>): Template {
     language: row.language,
     subject: row.subject,
     body: row.body,
+    sampleData: completeSampleData(row.sample_data, [row.subject, row.body]),
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
   };
 }
 
-/** A message as the API shows it: values only the customer may read are withheld (src/messages/withheld.ts). */
-export function toMessage(stored: Selectable<MessagesTable>): Message {
+/**
+ * A message as the API shows it, with its customer's name for people to read: values only
+ * the customer may read are withheld (src/messages/withheld.ts).
+ */
+export function toMessage(stored: Selectable<MessagesTable>, customerName: string | null): Message {
   const row = forStaff(stored);
   return {
     id: row.id,
     customerId: row.customer_id,
+    customerName,
     purpose: row.purpose,
     templateKey: row.template_key,
     language: row.language,

@@ -45,6 +45,52 @@ describe('messages in the browser app', () => {
     expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
   });
 
+  it('previews a stored template at once from its sample data, and shows it read-only to a role that may not change it', async () => {
+    const tenant = await createTenant(ctx.app, 'Demo Telecom');
+    await insertMessageCustomer(ctx.database.db, tenant.workspace.id, { displayName: 'Megan Jones', email: 'megan@example.com' });
+    const created = await tenant.api({
+      method: 'POST',
+      url: '/api/v1/message-templates',
+      payload: {
+        key: 'welcome',
+        purpose: 'service',
+        language: 'en',
+        subject: 'Hi {{ customer.first_name }}',
+        body: 'Welcome. Your link: {{ data.link }}',
+        sampleData: { link: 'https://rapport.example/s/sample' },
+      },
+    });
+    expect(created.statusCode).toBe(201);
+
+    const { page, errors } = await openAsLead(tenant);
+    await page.goto(`${web.baseUrl}/messages/templates`);
+    await page
+      .getByRole('list', { name: 'Templates' })
+      .getByRole('button', { name: /welcome/ })
+      .click();
+    await page.getByLabel('Customer', { exact: true }).fill('Megan');
+    await page.getByRole('button', { name: /Megan Jones/ }).click();
+    const preview = page.getByRole('article', { name: 'Preview' });
+    await expect
+      .poll(() => preview.textContent().catch(() => ''), { timeout: 10_000 })
+      .toContain('Your link: https://rapport.example/s/sample');
+    expect(errors).toEqual([]);
+
+    const { cookie } = await tenant.signInAs('analyst');
+    const reader = await openPage(web.browser, { width: 1280, height: 720 }, { baseUrl: web.baseUrl, cookie });
+    await reader.page.goto(`${web.baseUrl}/messages/templates`);
+    await reader.page.getByText('Your role can read templates but not change them.').waitFor();
+    await reader.page
+      .getByRole('list', { name: 'Templates' })
+      .getByRole('button', { name: /welcome/ })
+      .click();
+    await reader.page.getByRole('heading', { name: 'welcome (en)' }).waitFor();
+    expect(await reader.page.getByLabel('Subject').isDisabled()).toBe(true);
+    expect(await reader.page.getByRole('button', { name: /New template|Save changes|Create template/ }).count()).toBe(0);
+    expect(await reader.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).count()).toBe(0);
+    expect(reader.errors).toEqual([]);
+  });
+
   it('lists the outbox by status and shows messages on the customer’s timeline', async () => {
     const tenant = await createTenant(ctx.app, 'Demo Telecom');
     const customer = await insertMessageCustomer(ctx.database.db, tenant.workspace.id, {
@@ -72,6 +118,8 @@ describe('messages in the browser app', () => {
     await page.goto(`${web.baseUrl}/messages`);
     await page.getByRole('heading', { name: 'Outbox' }).waitFor();
     await page.getByRole('cell', { name: 'Fixed for you, Luc' }).waitFor();
+    // People read the customer's name, never their id.
+    await page.getByRole('link', { name: 'Luc Martin' }).waitFor();
     await page.getByRole('button', { name: 'Queued (1)' }).click();
     await page.getByRole('heading', { name: 'Queued messages' }).waitFor();
     await page.getByRole('cell', { name: 'Fixed for you, Luc' }).waitFor();

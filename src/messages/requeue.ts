@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.js';
 import { AppError, type FieldIssue } from '../errors.js';
 import { recordMessageEvent } from './events.js';
 import { recordAudit } from '../workspaces/audit.js';
-import { toMessage } from './mappers.js';
+import { toNamedMessages } from './service.js';
 import type { Message } from './schemas.js';
 
 /**
@@ -71,5 +71,6 @@ export async function requeueMessages(
       changes: { from: `${before?.status ?? 'failed'}: ${before?.reason ?? 'outcome_unknown'}`, to: 'queued', attempts: row.attempts },
     });
   }
-  return unique.flatMap((id) => requeued.filter((row) => row.id === id).map(toMessage));
+  const messages = await toNamedMessages(db, actor.workspaceId, requeued);
+  return unique.flatMap((id) => messages.filter((message) => message.id === id));
 }

@@ -9,6 +9,9 @@ export const MessageStatusSchema = OneOf(MESSAGE_STATUSES);
 const Language = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35, description: 'BCP 47 tag: en, en-GB, cy' });
 const TemplateKey = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64, description: 'A stable name: survey_invite, gift_credit…' });
 const Data = FreeJson({ description: 'Values the template reads as data.*: what we did for them' });
+const SampleData = FreeJson({
+  description: 'Example values for data.*, declared with the template so its preview works at once; never a customer’s data',
+});
 
 export const TemplateInput = Type.Object(
   {
@@ -17,13 +20,18 @@ export const TemplateInput = Type.Object(
     language: Language,
     subject: Type.String({ minLength: 1, maxLength: 300 }),
     body: Type.String({ minLength: 1, maxLength: 20_000 }),
+    sampleData: Type.Optional(SampleData),
   },
   { additionalProperties: false },
 );
 export type TemplateInput = Static<typeof TemplateInput>;
 
 export const TemplateChanges = Type.Object(
-  { subject: Type.Optional(TemplateInput.properties.subject), body: Type.Optional(TemplateInput.properties.body) },
+  {
+    subject: Type.Optional(TemplateInput.properties.subject),
+    body: Type.Optional(TemplateInput.properties.body),
+    sampleData: Type.Optional(SampleData),
+  },
   { additionalProperties: false },
 );
 export type TemplateChanges = Static<typeof TemplateChanges>;
@@ -35,6 +43,9 @@ export const TemplateSchema = Type.Object({
   language: Type.String(),
   subject: Type.String(),
   body: Type.String(),
+  sampleData: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'Example values for data.*: those declared, and a placeholder for each data.* name the text reads and they lack',
+  }),
   createdAt: DateTime,
   updatedAt: DateTime,
 });
@@ -74,6 +85,7 @@ export type MessageInput = Static<typeof MessageInput>;
 export const MessageSchema = Type.Object({
   id: Type.String(),
   customerId: Type.String(),
+  customerName: Nullable(Type.String({ description: "The customer's display name; null when they have none or were erased" })),
   purpose: MessagePurposeSchema,
   templateKey: Type.String(),
   language: Nullable(Type.String()),

@@ -1,10 +1,21 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { customerDisplayNames } from '../customers/lookup.js';
 import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
 import type { DB } from '../db/schema.js';
-import type { MessageStatus } from './tables.js';
+import type { MessagesTable, MessageStatus } from './tables.js';
 import { notFound } from '../errors.js';
 import { toMessage, toMessageEvent } from './mappers.js';
 import type { Message } from './schemas.js';
+
+/** Messages as the API shows them, each with its customer's name (one query for them all). */
+export async function toNamedMessages(db: Kysely<DB>, workspaceId: string, rows: Array<Selectable<MessagesTable>>): Promise<Message[]> {
+  const names = await customerDisplayNames(
+    db,
+    workspaceId,
+    rows.map((row) => row.customer_id),
+  );
+  return rows.map((row) => toMessage(row, names.get(row.customer_id) ?? null));
+}
 
 /** The outbox, newest first, by status and customer, paged by cursor. */
 export async function listMessages(
@@ -24,7 +35,7 @@ export async function listMessages(
   if (before) q = q.where(olderThan(sql`created_at`, sql`id`, before));
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return {
-    data: rows.map(toMessage),
+    data: await toNamedMessages(db, workspaceId, rows),
     nextCursor: nextCursor(
       rows.map((r) => ({ id: r.id, cursorAt: r.cursor_at })),
       limit,
@@ -43,7 +54,8 @@ export async function getMessage(db: Kysely<DB>, workspaceId: string, id: string
     .where('message_id', '=', id)
     .orderBy('occurred_at')
     .execute();
-  return { ...toMessage(row), events: events.map(toMessageEvent) };
+  const [message] = await toNamedMessages(db, workspaceId, [row]);
+  return { ...(message as Message), events: events.map(toMessageEvent) };
 }
 
 /** Counts per status, for the outbox page. */

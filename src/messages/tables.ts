@@ -32,6 +32,8 @@ export interface MessageTemplatesTable {
   language: string;
   subject: string;
   body: string;
+  /** What the preview reads as data.* (migrations/0900). */
+  sample_data: JsonWithDefault;
   created_at: CreatedAt;
   updated_at: CreatedAt;
 }

@@ -242,6 +242,14 @@ export function templateVariables(templates: Template[]): string[] {
   return engine.globalVariablesSync(templates);
 }
 
+/** The paths a parsed template reads from its top-level names, segment by segment (`data.items[0].name` gives data, items, 0, name). */
+export function templateVariablePaths(templates: Template[]): Array<Array<string | number>> {
+  // A nested segment (an index that is itself a variable) is left out: it names no place to put a value.
+  return engine
+    .globalVariableSegmentsSync(templates)
+    .map((segments) => segments.filter((segment): segment is string | number => !Array.isArray(segment)));
+}
+
 /**
  * Renders one template within the limits. A sandbox rule or limit throws a TemplateFailure;
  * anything else (a missing variable, a filter's complaint) throws liquidjs's error.

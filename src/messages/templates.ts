@@ -31,9 +31,10 @@ export async function createTemplate(db: Kysely<DB>, workspaceId: string, input:
       issues: [{ path: '/purpose', message: `must be ${existing.purpose}, like the other languages of ${input.key}` }],
     });
   }
+  const { sampleData, ...text } = input;
   const row = await db
     .insertInto('message_templates')
-    .values({ workspace_id: workspaceId, id: newId('tpl'), ...input })
+    .values({ workspace_id: workspaceId, id: newId('tpl'), ...text, sample_data: JSON.stringify(sampleData ?? {}) })
     .onConflict((oc) => oc.columns(['workspace_id', 'key', 'language']).doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -43,9 +44,10 @@ export async function createTemplate(db: Kysely<DB>, workspaceId: string, input:
 
 export async function updateTemplate(db: Kysely<DB>, workspaceId: string, id: string, changes: TemplateChanges): Promise<Template> {
   validate(changes);
+  const { sampleData, ...text } = changes;
   const row = await db
     .updateTable('message_templates')
-    .set({ ...changes, updated_at: new Date() })
+    .set({ ...text, ...(sampleData ? { sample_data: JSON.stringify(sampleData) } : {}), updated_at: new Date() })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .returningAll()

@@ -19,6 +19,7 @@ Looking at how you use ${PLAN}, you were paying for more than you need. We have 
 If you would rather stay as you were, just reply to this message.
 
 Grace, {{ workspace.name }}`,
+    sampleData: { new_plan: 'SIM Only 5 GB', saving_minor: 400 },
   },
   {
     key: 'tariff_change',
@@ -30,6 +31,7 @@ Grace, {{ workspace.name }}`,
 Rydyn ni wedi eich symud i {{ data.new_plan }}, sy'n arbed {{ data.saving_minor | money }} y mis i chi. Does dim angen i chi wneud dim.
 
 Grace, {{ workspace.name }}`,
+    sampleData: { new_plan: 'SIM Only 5 GB', saving_minor: 400 },
   },
   {
     key: 'goodwill_credit',
@@ -41,6 +43,7 @@ Grace, {{ workspace.name }}`,
 I am sorry about {{ data.reason }}. We have added {{ data.amount_minor | money }} to your account as a thank-you for your patience; it will show on your next bill.
 
 Liam, {{ workspace.name }}`,
+    sampleData: { reason: 'the outage on your line last week', amount_minor: 1500 },
   },
   {
     key: 'outage_fixed',
@@ -52,6 +55,7 @@ Liam, {{ workspace.name }}`,
 The fault affecting your {{ data.service | default: "service" }} has been fixed. Thank you for bearing with us. If anything still is not right, reply here and we will pick it up.
 
 {{ workspace.name }}`,
+    sampleData: { service: 'broadband' },
   },
   {
     key: 'survey_invite',
@@ -63,6 +67,7 @@ The fault affecting your {{ data.service | default: "service" }} has been fixed.
 You spoke to us recently. Would you tell us how it went? It takes a minute: {{ data.link }}
 
 {{ workspace.name }}`,
+    sampleData: { link: 'https://rapport.example/s/sample-link' },
   },
   {
     key: 'survey_invite',
@@ -74,6 +79,7 @@ You spoke to us recently. Would you tell us how it went? It takes a minute: {{ d
 Niedawno rozmawialiśmy. Czy zechce Pan/Pani powiedzieć nam, jak było? To zajmie minutę: {{ data.link }}
 
 {{ workspace.name }}`,
+    sampleData: { link: 'https://rapport.example/s/sample-link' },
   },
   {
     key: 'loyalty_thanks',
@@ -85,6 +91,7 @@ Niedawno rozmawialiśmy. Czy zechce Pan/Pani powiedzieć nam, jak było? To zajm
 You have been with us since {{ holdings.first.since | default: "the start" }}. To say thank you, {{ data.offer }}
 
 {{ workspace.name }}`,
+    sampleData: { offer: 'your next month is on us.' },
   },
 ];
 

@@ -1,9 +1,11 @@
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AppShell } from './layout/app-shell';
+import NotAllowedPage from './not-allowed-page';
 import NotFoundPage from './not-found-page';
-import { PAGES, navigationFor } from './pages';
+import { PAGES, navigationFor, type PageDefinition } from './pages';
+import { roleMay } from './session/permissions';
 import { RequireSession } from './session/require-session';
-import { SessionProvider, useSession } from './session/session';
+import { SessionProvider, useMe, useSession } from './session/session';
 import SignInPage from './sign-in/sign-in-page';
 
 /** '/' opens the page registered for it, else the first navigation entry the person can see. */
@@ -11,6 +13,12 @@ function StartPage() {
   const { state } = useSession();
   const first = state.status === 'signed-in' ? navigationFor(state.me.role)[0] : undefined;
   return <Navigate to={first?.path ?? '/customers'} replace />;
+}
+
+/** A page for those whose role may open it; anyone else is told so, without the page's calls answering 403. */
+function Guarded({ page: { component: PageComponent, permission } }: { page: PageDefinition }) {
+  const me = useMe();
+  return roleMay(me.role, permission) ? <PageComponent /> : <NotAllowedPage />;
 }
 
 export function App() {
@@ -28,8 +36,8 @@ export function App() {
             }
           >
             {!hasStartPage && <Route index element={<StartPage />} />}
-            {PAGES.map(({ path, component: PageComponent }) => (
-              <Route key={path} path={path} element={<PageComponent />} />
+            {PAGES.map((page) => (
+              <Route key={page.path} path={page.path} element={<Guarded page={page} />} />
             ))}
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -13,6 +13,13 @@ export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
 }
 
+/** A calendar month as the API names it ('2026-03') as people read it: Mar 2026. */
+export function formatMonth(month: string): string {
+  const [year, monthNumber] = month.split('-').map(Number);
+  if (!year || !monthNumber) return month;
+  return new Intl.DateTimeFormat(LOCALE, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(year, monthNumber - 1, 1));
+}
+
 export function formatDateTime(iso: string): string {
   return new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
     new Date(iso),
@@ -37,7 +44,7 @@ export function formatTenure(months: number): string {
 }
 
 /** Words that are not spelled the way their codes are. */
-const SPELLED: Record<string, string> = { sms: 'SMS', in_app: 'In-app', whatsapp: 'WhatsApp' };
+const SPELLED: Record<string, string> = { sms: 'SMS', in_app: 'In-app', whatsapp: 'WhatsApp', low_csat: 'Low CSAT' };
 
 /** snake_case or kebab-case words for people: "in_app" → "In-app", "late_fee" → "Late fee". */
 export function humanize(value: string): string {
@@ -56,4 +63,9 @@ const PERIOD_SUFFIX: Record<string, string> = { month: '/mo', quarter: '/qtr', y
 
 export function formatPrice(price: Money, billingPeriod: string | undefined): string {
   return `${formatMoney(price)}${billingPeriod ? (PERIOD_SUFFIX[billingPeriod] ?? '') : ''}`;
+}
+
+/** A customer as people read them: their name, never their id (an erased or unnamed customer says so). */
+export function customerLabel(name: string | null | undefined): string {
+  return name ?? 'Unnamed customer';
 }

@@ -34,6 +34,7 @@ const SHAPES = {
   phone: <path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a1 1 0 0 1-1 1A16 16 0 0 1 4 5a1 1 0 0 1 1-1z" />,
   mail: <path d="M3.5 6h17v12h-17zM3.5 6 12 13l8.5-7" />,
   id: <path d="M3.5 5h17v14h-17zM7 10h4M7 14h6M15 9.5h2.5v4H15z" />,
+  menu: <path d="M4 7h16M4 12h16M4 17h16" />,
 } as const satisfies Record<string, ReactNode>;
 
 export type IconName = keyof typeof SHAPES;

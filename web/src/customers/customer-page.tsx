@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { Customer360 } from '../api-types';
-import { formatDate, formatMoney } from '../components/format';
+import { customerLabel, formatDate, formatMoney } from '../components/format';
 import { Icon } from '../components/icons';
 import { Page } from '../components/page';
 import { ErrorState, Loading } from '../components/states';
@@ -39,7 +39,7 @@ export default function CustomerPage() {
     );
   }
   const data = customer.data;
-  const name = data.customer.displayName ?? 'Unnamed customer';
+  const name = customerLabel(data.customer.displayName);
   return (
     <Page title={name} subtitle={<Summary data={data} />} actions={<BackToSearch />}>
       <div className="c360">

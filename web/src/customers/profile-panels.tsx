@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import { CONSENT_CHANNELS } from '../../../src/customers/tables.js';
 import type { Customer360 } from '../api-types';
 import { Badge } from '../components/badge';
-import { formatDateTime, humanize, phrase } from '../components/format';
+import { customerLabel, formatDateTime, humanize, phrase } from '../components/format';
 import { Icon, type IconName } from '../components/icons';
 import { Section } from '../components/page';
 
@@ -52,10 +52,10 @@ export function HouseholdPanel({ data }: Props) {
               <li key={member.customerId} className="member">
                 {member.customerId === data.customer.id ? (
                   <span aria-current="page">
-                    {member.displayName ?? 'Unnamed customer'} <span className="muted">(this customer)</span>
+                    {customerLabel(member.displayName)} <span className="muted">(this customer)</span>
                   </span>
                 ) : (
-                  <Link to={`/customers/${member.customerId}`}>{member.displayName ?? member.customerId}</Link>
+                  <Link to={`/customers/${member.customerId}`}>{customerLabel(member.displayName)}</Link>
                 )}
                 <Badge tone={member.role === 'owner' ? 'info' : member.role === 'payer' ? 'positive' : 'neutral'}>
                   {humanize(member.role)}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { SearchResult } from '../api-types';
 import { Badge } from '../components/badge';
-import { phrase } from '../components/format';
+import { customerLabel, phrase } from '../components/format';
 import { Page } from '../components/page';
 import { EmptyState, ErrorState, Loading } from '../components/states';
 import { useResource } from '../components/use-resource';
@@ -85,7 +85,7 @@ export default function SearchPage() {
                     {(result.displayName ?? '?').charAt(0).toUpperCase()}
                   </span>
                   <span className="result__main">
-                    <span className="result__name">{result.displayName ?? 'Unnamed customer'}</span>
+                    <span className="result__name">{customerLabel(result.displayName)}</span>
                     <span className="result__meta">{[result.email, result.phone].filter(Boolean).join(' · ') || result.id}</span>
                   </span>
                   {/* A match on the name is plain to see; a match on an identity says which one. */}

@@ -2,10 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { FollowUp } from '../api-types';
 import { Badge } from '../components/badge';
-import { formatDateTime, humanize } from '../components/format';
+import { customerLabel, formatDateTime, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
 import { ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
+import { useCan } from '../session/permissions';
 import { listFollowUps, resolveFollowUp } from './api';
 
 const VIEWS = [
@@ -59,6 +60,7 @@ export default function FollowUpsPage() {
 }
 
 function FollowUpItem({ followUp: f, onResolved }: { followUp: FollowUp; onResolved(): void }) {
+  const mayResolve = useCan()('canWorkCases');
   const [outcome, setOutcome] = useState('');
   const [state, setState] = useState<{ saving: boolean; error: string | null }>({ saving: false, error: null });
   async function resolve(event: FormEvent) {
@@ -74,7 +76,7 @@ function FollowUpItem({ followUp: f, onResolved }: { followUp: FollowUp; onResol
   return (
     <li className="follow-up">
       <div className="follow-up__head">
-        <Link to={`/customers/${f.customerId}`}>{f.customerName ?? f.customerId}</Link>
+        <Link to={`/customers/${f.customerId}`}>{customerLabel(f.customerName)}</Link>
         <span>
           {f.reasons.map((r) => (
             <Badge key={r} tone="negative">
@@ -101,22 +103,24 @@ function FollowUpItem({ followUp: f, onResolved }: { followUp: FollowUp; onResol
           )}
         </p>
       ) : (
-        <form className="form follow-up__form" onSubmit={(e) => void resolve(e)}>
-          <label className="field">
-            <span className="field__label">What did you do? (kept on the case; the customer is asked again)</span>
-            <textarea rows={2} required value={outcome} onChange={(e) => setOutcome(e.target.value)} />
-          </label>
-          {state.error && (
-            <p className="form__error" role="alert">
-              {state.error}
-            </p>
-          )}
-          <div>
-            <button type="submit" className="button button--primary" disabled={state.saving || !outcome.trim()}>
-              {state.saving ? 'Saving…' : 'Resolve and re-survey'}
-            </button>
-          </div>
-        </form>
+        mayResolve && (
+          <form {...mayResolve} className="form follow-up__form" onSubmit={(e) => void resolve(e)}>
+            <label className="field">
+              <span className="field__label">What did you do? (kept on the case; the customer is asked again)</span>
+              <textarea rows={2} required value={outcome} onChange={(e) => setOutcome(e.target.value)} />
+            </label>
+            {state.error && (
+              <p className="form__error" role="alert">
+                {state.error}
+              </p>
+            )}
+            <div>
+              <button type="submit" className="button button--primary" disabled={state.saving || !outcome.trim()}>
+                {state.saving ? 'Saving…' : 'Resolve and re-survey'}
+              </button>
+            </div>
+          </form>
+        )
       )}
     </li>
   );

@@ -6,8 +6,9 @@ import { Badge } from '../components/badge';
 import { humanize } from '../components/format';
 import { Page, Section } from '../components/page';
 import { PickList } from '../components/pick-list';
-import { ErrorState, Loading, ResourceStatus } from '../components/states';
+import { EmptyState, ErrorState, Loading, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
+import { useCan } from '../session/permissions';
 import { listSurveys, previewSurvey, saveSurvey, type SurveyDraft } from './api';
 import { QuestionEditor, type QuestionDraft } from './question-editor';
 
@@ -41,8 +42,12 @@ function draftOf(survey: Survey): SurveyDraft {
   };
 }
 
-/** Surveys: questions and their texts per language, when they are sent, beside the page customers will see. */
+/**
+ * Surveys: questions and their texts per language, when they are sent, beside the page customers
+ * will see. Those who may not change surveys read them here.
+ */
 export default function SurveysPage() {
+  const mayEdit = useCan()('canManageSurveys');
   const surveys = useResource('surveys', (signal) => listSurveys(signal));
   const [selected, setSelected] = useState<Survey | null>(null);
   const [draft, setDraft] = useState<SurveyDraft>(BLANK);
@@ -90,9 +95,11 @@ export default function SurveysPage() {
       title="Surveys"
       subtitle="What customers are asked after an interaction or on a cadence, in their language."
       actions={
-        <button type="button" className="button button--secondary" onClick={() => open(null)}>
-          New survey
-        </button>
+        mayEdit && (
+          <button {...mayEdit} type="button" className="button button--secondary" onClick={() => open(null)}>
+            New survey
+          </button>
+        )
       }
     >
       <div className="surveys">
@@ -103,197 +110,214 @@ export default function SurveysPage() {
               {(s) => (
                 <>
                   <span>{s.name}</span>
-                  <span>
-                    <Badge tone={s.status === 'active' ? 'positive' : 'neutral'}>{humanize(s.status)}</Badge>{' '}
-                    <Badge tone="info">{humanize(s.kind)}</Badge> <Badge>{s.languages.join(', ')}</Badge>
+                  <span className="template-list__tags">
+                    <Badge tone={s.status === 'active' ? 'positive' : 'neutral'}>{humanize(s.status)}</Badge>
+                    <Badge tone="info">{humanize(s.kind)}</Badge>
+                    <Badge>{s.languages.join(', ')}</Badge>
                   </span>
                 </>
               )}
             </PickList>
           )}
         </Section>
-        <Section title={selected ? `Edit ${selected.name}` : 'New survey'}>
-          <form className="form" onSubmit={(e) => void save(e)}>
-            <div className="survey-question__row">
-              <label className="field">
-                <span className="field__label">Name</span>
-                <input
-                  type="text"
-                  value={draft.name}
-                  required
-                  onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-                  aria-invalid={!!issue('/name')}
-                />
-                {issue('/name') && <span className="field__error">{issue('/name')}</span>}
-              </label>
-              <label className="field">
-                <span className="field__label">Kind</span>
-                <select
-                  value={draft.kind}
-                  disabled={selected !== null}
-                  onChange={(e) => {
-                    const kind = e.target.value as Survey['kind'];
-                    setDraft({ ...draft, kind, trigger: kind === 'relationship' ? { cadenceDays: 90 } : { events: ['interaction'] } });
-                  }}
-                >
-                  <option value="interaction">After an interaction or case</option>
-                  <option value="relationship">Relationship, on a cadence</option>
-                </select>
-              </label>
-              <label className="field">
-                <span className="field__label">Status</span>
-                <select value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value as Survey['status'] })}>
-                  {STATUSES.map((s) => (
-                    <option key={s} value={s}>
-                      {humanize(s)}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            </div>
-            {draft.kind === 'interaction' ? (
-              <fieldset className="survey-trigger">
-                <legend>Send after</legend>
-                {(['interaction', 'case_resolved'] as const).map((event) => (
-                  <label key={event} className="checkbox">
+        <Section title={selected ? `${mayEdit ? 'Edit ' : ''}${selected.name}` : mayEdit ? 'New survey' : 'Survey'}>
+          {!mayEdit && !selected ? (
+            <EmptyState>Choose a survey to read it. Your role can read surveys but not change them.</EmptyState>
+          ) : (
+            <form {...(mayEdit || {})} className="form" onSubmit={(e) => void save(e)}>
+              {/* Read-only for those who may not change surveys: every control is disabled. */}
+              <fieldset className="form__fieldset" disabled={!mayEdit}>
+                <div className="survey-question__row">
+                  <label className="field">
+                    <span className="field__label">Name</span>
                     <input
-                      type="checkbox"
-                      checked={events.includes(event)}
-                      onChange={(e) =>
-                        setDraft({
-                          ...draft,
-                          trigger: { ...draft.trigger, events: e.target.checked ? [...events, event] : events.filter((x) => x !== event) },
-                        })
-                      }
-                    />{' '}
-                    {event === 'interaction' ? 'An interaction' : 'A case is resolved'}
+                      type="text"
+                      value={draft.name}
+                      required
+                      onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+                      aria-invalid={!!issue('/name')}
+                    />
+                    {issue('/name') && <span className="field__error">{issue('/name')}</span>}
                   </label>
-                ))}
-                {issue('/trigger/events') && <span className="field__error">{issue('/trigger/events')}</span>}
-                <p className="field__label">On channels (none ticked: all)</p>
-                <div className="chips">
-                  {CHANNELS.map((channel) => (
-                    <label key={channel} className="checkbox">
+                  <label className="field">
+                    <span className="field__label">Kind</span>
+                    <select
+                      value={draft.kind}
+                      disabled={selected !== null}
+                      onChange={(e) => {
+                        const kind = e.target.value as Survey['kind'];
+                        setDraft({ ...draft, kind, trigger: kind === 'relationship' ? { cadenceDays: 90 } : { events: ['interaction'] } });
+                      }}
+                    >
+                      <option value="interaction">After an interaction or case</option>
+                      <option value="relationship">Relationship, on a cadence</option>
+                    </select>
+                  </label>
+                  <label className="field">
+                    <span className="field__label">Status</span>
+                    <select value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.target.value as Survey['status'] })}>
+                      {STATUSES.map((s) => (
+                        <option key={s} value={s}>
+                          {humanize(s)}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                </div>
+                {draft.kind === 'interaction' ? (
+                  <fieldset className="survey-trigger">
+                    <legend>Send after</legend>
+                    {(['interaction', 'case_resolved'] as const).map((event) => (
+                      <label key={event} className="checkbox">
+                        <input
+                          type="checkbox"
+                          checked={events.includes(event)}
+                          onChange={(e) =>
+                            setDraft({
+                              ...draft,
+                              trigger: {
+                                ...draft.trigger,
+                                events: e.target.checked ? [...events, event] : events.filter((x) => x !== event),
+                              },
+                            })
+                          }
+                        />{' '}
+                        {event === 'interaction' ? 'An interaction' : 'A case is resolved'}
+                      </label>
+                    ))}
+                    {issue('/trigger/events') && <span className="field__error">{issue('/trigger/events')}</span>}
+                    <p className="field__label">On channels (none ticked: all)</p>
+                    <div className="chips">
+                      {CHANNELS.map((channel) => (
+                        <label key={channel} className="checkbox">
+                          <input
+                            type="checkbox"
+                            checked={channels.includes(channel)}
+                            onChange={(e) =>
+                              setDraft({
+                                ...draft,
+                                trigger: {
+                                  ...draft.trigger,
+                                  channels: e.target.checked ? [...channels, channel] : channels.filter((c) => c !== channel),
+                                },
+                              })
+                            }
+                          />{' '}
+                          {humanize(channel)}
+                        </label>
+                      ))}
+                    </div>
+                    <label className="field">
+                      <span className="field__label">Only these jobs (codes, comma separated; empty: all)</span>
                       <input
-                        type="checkbox"
-                        checked={channels.includes(channel)}
-                        onChange={(e) =>
-                          setDraft({
-                            ...draft,
-                            trigger: {
-                              ...draft.trigger,
-                              channels: e.target.checked ? [...channels, channel] : channels.filter((c) => c !== channel),
-                            },
-                          })
-                        }
-                      />{' '}
-                      {humanize(channel)}
+                        type="text"
+                        value={(draft.trigger.jobIds ?? []).join(', ')}
+                        onChange={(e) => {
+                          const jobIds = e.target.value
+                            .split(',')
+                            .map((j) => j.trim())
+                            .filter(Boolean);
+                          setDraft({ ...draft, trigger: { ...draft.trigger, jobIds: jobIds.length ? jobIds : undefined } });
+                        }}
+                      />
+                      {issue('/trigger/jobIds/0') && <span className="field__error">{issue('/trigger/jobIds/0')}</span>}
                     </label>
-                  ))}
+                  </fieldset>
+                ) : (
+                  <label className="field">
+                    <span className="field__label">Ask every customer every … days</span>
+                    <input
+                      type="number"
+                      min={1}
+                      max={730}
+                      value={draft.trigger.cadenceDays ?? 90}
+                      onChange={(e) => setDraft({ ...draft, trigger: { cadenceDays: Number(e.target.value) || 1 } })}
+                    />
+                    {issue('/trigger/cadenceDays') && <span className="field__error">{issue('/trigger/cadenceDays')}</span>}
+                  </label>
+                )}
+                <div className="survey-question__row">
+                  <label className="field">
+                    <span className="field__label">Sampling rate (%)</span>
+                    <input
+                      type="number"
+                      min={1}
+                      max={100}
+                      value={Math.round(draft.samplingRate * 100)}
+                      onChange={(e) => setDraft({ ...draft, samplingRate: Math.min(100, Math.max(1, Number(e.target.value) || 1)) / 100 })}
+                    />
+                  </label>
+                  <label className="field">
+                    <span className="field__label">Default language</span>
+                    <input
+                      type="text"
+                      value={draft.definition.defaultLanguage}
+                      onChange={(e) => setDefinition({ ...draft.definition, defaultLanguage: e.target.value })}
+                    />
+                    {issue('/definition/defaultLanguage') && <span className="field__error">{issue('/definition/defaultLanguage')}</span>}
+                  </label>
+                  <label className="field">
+                    <span className="field__label">Editing texts in</span>
+                    <input type="text" value={language} onChange={(e) => setLanguage(e.target.value.trim() || 'en')} />
+                  </label>
                 </div>
                 <label className="field">
-                  <span className="field__label">Only these jobs (codes, comma separated; empty: all)</span>
+                  <span className="field__label">Title ({language})</span>
                   <input
                     type="text"
-                    value={(draft.trigger.jobIds ?? []).join(', ')}
-                    onChange={(e) => {
-                      const jobIds = e.target.value
-                        .split(',')
-                        .map((j) => j.trim())
-                        .filter(Boolean);
-                      setDraft({ ...draft, trigger: { ...draft.trigger, jobIds: jobIds.length ? jobIds : undefined } });
-                    }}
+                    value={draft.definition.title?.[language] ?? ''}
+                    onChange={(e) =>
+                      setDefinition({ ...draft.definition, title: { ...(draft.definition.title ?? {}), [language]: e.target.value } })
+                    }
                   />
-                  {issue('/trigger/jobIds/0') && <span className="field__error">{issue('/trigger/jobIds/0')}</span>}
                 </label>
+                {draft.definition.questions.map((question, index) => (
+                  <QuestionEditor
+                    key={index}
+                    question={question}
+                    index={index}
+                    language={language}
+                    issue={issue}
+                    onChange={(q) => setQuestion(index, q)}
+                    onRemove={() =>
+                      setDefinition({ ...draft.definition, questions: draft.definition.questions.filter((_, i) => i !== index) })
+                    }
+                  />
+                ))}
+                {mayEdit && (
+                  <div>
+                    <button
+                      type="button"
+                      className="button button--secondary"
+                      onClick={() =>
+                        setDefinition({
+                          ...draft.definition,
+                          questions: [
+                            ...draft.definition.questions,
+                            { id: `q${draft.definition.questions.length + 1}`, type: 'text', text: { [language]: '' } },
+                          ],
+                        })
+                      }
+                    >
+                      Add a question
+                    </button>
+                  </div>
+                )}
+                {state.message && (
+                  <p className={failed ? 'form__error' : 'form__ok'} role={failed ? 'alert' : 'status'}>
+                    {state.message}
+                  </p>
+                )}
+                {mayEdit && (
+                  <div>
+                    <button type="submit" className="button button--primary" disabled={state.saving}>
+                      {state.saving ? 'Saving…' : selected ? 'Save changes' : 'Create survey'}
+                    </button>
+                  </div>
+                )}
               </fieldset>
-            ) : (
-              <label className="field">
-                <span className="field__label">Ask every customer every … days</span>
-                <input
-                  type="number"
-                  min={1}
-                  max={730}
-                  value={draft.trigger.cadenceDays ?? 90}
-                  onChange={(e) => setDraft({ ...draft, trigger: { cadenceDays: Number(e.target.value) || 1 } })}
-                />
-                {issue('/trigger/cadenceDays') && <span className="field__error">{issue('/trigger/cadenceDays')}</span>}
-              </label>
-            )}
-            <div className="survey-question__row">
-              <label className="field">
-                <span className="field__label">Sampling rate (%)</span>
-                <input
-                  type="number"
-                  min={1}
-                  max={100}
-                  value={Math.round(draft.samplingRate * 100)}
-                  onChange={(e) => setDraft({ ...draft, samplingRate: Math.min(100, Math.max(1, Number(e.target.value) || 1)) / 100 })}
-                />
-              </label>
-              <label className="field">
-                <span className="field__label">Default language</span>
-                <input
-                  type="text"
-                  value={draft.definition.defaultLanguage}
-                  onChange={(e) => setDefinition({ ...draft.definition, defaultLanguage: e.target.value })}
-                />
-                {issue('/definition/defaultLanguage') && <span className="field__error">{issue('/definition/defaultLanguage')}</span>}
-              </label>
-              <label className="field">
-                <span className="field__label">Editing texts in</span>
-                <input type="text" value={language} onChange={(e) => setLanguage(e.target.value.trim() || 'en')} />
-              </label>
-            </div>
-            <label className="field">
-              <span className="field__label">Title ({language})</span>
-              <input
-                type="text"
-                value={draft.definition.title?.[language] ?? ''}
-                onChange={(e) =>
-                  setDefinition({ ...draft.definition, title: { ...(draft.definition.title ?? {}), [language]: e.target.value } })
-                }
-              />
-            </label>
-            {draft.definition.questions.map((question, index) => (
-              <QuestionEditor
-                key={index}
-                question={question}
-                index={index}
-                language={language}
-                issue={issue}
-                onChange={(q) => setQuestion(index, q)}
-                onRemove={() => setDefinition({ ...draft.definition, questions: draft.definition.questions.filter((_, i) => i !== index) })}
-              />
-            ))}
-            <div>
-              <button
-                type="button"
-                className="button button--secondary"
-                onClick={() =>
-                  setDefinition({
-                    ...draft.definition,
-                    questions: [
-                      ...draft.definition.questions,
-                      { id: `q${draft.definition.questions.length + 1}`, type: 'text', text: { [language]: '' } },
-                    ],
-                  })
-                }
-              >
-                Add a question
-              </button>
-            </div>
-            {state.message && (
-              <p className={failed ? 'form__error' : 'form__ok'} role={failed ? 'alert' : 'status'}>
-                {state.message}
-              </p>
-            )}
-            <div>
-              <button type="submit" className="button button--primary" disabled={state.saving}>
-                {state.saving ? 'Saving…' : selected ? 'Save changes' : 'Create survey'}
-              </button>
-            </div>
-          </form>
+            </form>
+          )}
         </Section>
         <SurveyPreviewPane definition={draft.definition} language={language} />
       </div>

@@ -3,19 +3,31 @@ import { Link } from 'react-router';
 import type { Money } from '../api-types';
 import { Badge } from '../components/badge';
 import { DataTable } from '../components/data-table';
-import { formatDate, formatDateTime, formatMoney, formatNumber } from '../components/format';
+import { customerLabel, formatDate, formatDateTime, formatMoney, formatMonth, formatNumber } from '../components/format';
 import { Page, Section } from '../components/page';
 import { ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { GIFT_TONE } from '../loyalty/customer-panel';
+import { useCan } from '../session/permissions';
 import { getGiving, RULE_LABEL, runGivingNow } from './api';
 
 const money = (values: Money[]) =>
   values.length ? values.map((m) => formatMoney(m)).join(', ') : formatMoney({ amountMinor: 0, currency: 'GBP' });
 const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 1000) / 10}%`);
 
+/**
+ * How a run was started, in words: the engine records the worker that ran it (`api:<request>`
+ * when someone asked for it here, `seed` for the demo data, host and process for the schedule).
+ */
+function startedBy(worker: string): string {
+  if (worker.startsWith('api:')) return 'On request';
+  if (worker === 'seed') return 'Demo data';
+  return 'On schedule';
+}
+
 /** The giving ledger: value given back per rule and month, what followed, and the latest finds. */
 export default function GivingPage() {
+  const mayRun = useCan()('canManageLoyalty');
   const giving = useResource('giving', (signal) => getGiving(signal));
   const [running, setRunning] = useState<{ busy: boolean; error?: unknown; note?: string }>({ busy: false });
 
@@ -30,8 +42,8 @@ export default function GivingPage() {
     }
   }
 
-  const actions = (
-    <button type="button" className="button" onClick={() => void run()} disabled={running.busy}>
+  const actions = mayRun && (
+    <button {...mayRun} type="button" className="button button--secondary" onClick={() => void run()} disabled={running.busy}>
       {running.busy ? 'Running…' : 'Run the giving engine now'}
     </button>
   );
@@ -111,7 +123,7 @@ function Ledger({ data }: { data: Awaited<ReturnType<typeof getGiving>> }) {
           rowKey={(r) => `${r.month}:${r.ruleKind}`}
           empty="No gifts yet."
           columns={[
-            { header: 'Month', cell: (r) => r.month },
+            { header: 'Month', cell: (r) => formatMonth(r.month) },
             { header: 'Rule', cell: (r) => RULE_LABEL[r.ruleKind] ?? r.ruleKind },
             { header: 'Found', numeric: true, cell: (r) => formatNumber(r.offered) },
             { header: 'Accepted', numeric: true, cell: (r) => formatNumber(r.accepted) },
@@ -141,7 +153,7 @@ function Ledger({ data }: { data: Awaited<ReturnType<typeof getGiving>> }) {
           rows={ledger.topCustomers}
           rowKey={(c) => c.customerId}
           columns={[
-            { header: 'Customer', cell: (c) => <Link to={`/customers/${c.customerId}`}>{c.customerName ?? c.customerId}</Link> },
+            { header: 'Customer', cell: (c) => <Link to={`/customers/${c.customerId}`}>{customerLabel(c.customerName)}</Link> },
             { header: 'Gifts', numeric: true, cell: (c) => formatNumber(c.gifts) },
             { header: 'Given back', numeric: true, cell: (c) => money(c.valueGiven) },
           ]}
@@ -155,7 +167,7 @@ function Ledger({ data }: { data: Awaited<ReturnType<typeof getGiving>> }) {
           empty="The engine has not run yet."
           columns={[
             { header: 'Started', cell: (r) => formatDateTime(r.startedAt) },
-            { header: 'Worker', cell: (r) => r.worker },
+            { header: 'Started by', cell: (r) => startedBy(r.worker) },
             { header: 'Customers', numeric: true, cell: (r) => formatNumber(r.customersScanned) },
             { header: 'New gifts', numeric: true, cell: (r) => formatNumber(r.giftsCreated) },
             { header: 'Expired', numeric: true, cell: (r) => formatNumber(r.giftsExpired) },

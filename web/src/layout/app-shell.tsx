@@ -1,9 +1,9 @@
 import { Suspense, useState, type FormEvent } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { Icon } from '../components/icons';
 import { Loading } from '../components/states';
 import { humanize } from '../components/format';
-import { navigationFor } from '../pages';
+import { currentEntry, navigationFor } from '../pages';
 import { useMe, useSession } from '../session/session';
 import { ErrorBoundary } from './error-boundary';
 
@@ -15,6 +15,11 @@ export function AppShell() {
   const location = useLocation();
   const [query, setQuery] = useState('');
   const [signingOut, setSigningOut] = useState(false);
+  // On narrow screens the menu opens from a button; it is open on the page it was opened on, so moving on closes it.
+  const [menuOpenAt, setMenuOpenAt] = useState<string | null>(null);
+  const menuOpen = menuOpenAt === location.pathname;
+  const entries = navigationFor(me.role);
+  const current = currentEntry(entries, location.pathname);
 
   function search(event: FormEvent) {
     event.preventDefault();
@@ -38,25 +43,49 @@ export function AppShell() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <aside className="sidebar">
-        <div className="brand">
-          <img src="/favicon.svg" alt="" width={28} height={28} />
-          <span>Rapport</span>
+      <aside className={menuOpen ? 'sidebar sidebar--open' : 'sidebar'}>
+        <div className="sidebar__top">
+          <div className="brand">
+            <img src="/favicon.svg" alt="" width={28} height={28} />
+            <span>Rapport</span>
+          </div>
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="main-menu"
+            onClick={() => setMenuOpenAt(menuOpen ? null : location.pathname)}
+          >
+            <Icon name="menu" />
+            <span>Menu</span>
+          </button>
         </div>
-        <nav aria-label="Main" className="nav">
-          <ul>
-            {navigationFor(me.role).map((page) => (
-              <li key={page.path}>
-                <NavLink to={page.path} className="nav__link">
-                  <Icon name={page.nav.icon} />
-                  <span>{page.nav.label}</span>
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="sidebar__workspace" title="Workspace">
-          {me.workspace.name}
+        <div
+          id="main-menu"
+          className="sidebar__menu"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') setMenuOpenAt(null);
+          }}
+        >
+          <nav aria-label="Main" className="nav">
+            <ul>
+              {entries.map((page) => (
+                <li key={page.path}>
+                  <Link
+                    to={page.path}
+                    className={page === current ? 'nav__link active' : 'nav__link'}
+                    aria-current={page === current ? 'page' : undefined}
+                  >
+                    <Icon name={page.nav.icon} />
+                    <span>{page.nav.label}</span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="sidebar__workspace" title="Workspace">
+            {me.workspace.name}
+          </div>
         </div>
       </aside>
       <div className="shell__body">
@@ -81,7 +110,7 @@ export function AppShell() {
             </span>
             <button type="button" className="button button--ghost" onClick={handleSignOut} disabled={signingOut}>
               <Icon name="signOut" />
-              <span>{signingOut ? 'Signing out…' : 'Sign out'}</span>
+              <span className="topbar__label">{signingOut ? 'Signing out…' : 'Sign out'}</span>
             </button>
           </div>
         </header>

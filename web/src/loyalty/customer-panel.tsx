@@ -6,6 +6,7 @@ import { Section } from '../components/page';
 import { ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
 import { decideGift, getCustomerGiving, RULE_LABEL } from '../giving/api';
+import { useCan } from '../session/permissions';
 import { getAccount } from './api';
 
 export const GIFT_TONE: Record<string, Tone> = { offered: 'info', accepted: 'positive', declined: 'neutral', expired: 'warning' };
@@ -78,6 +79,8 @@ export function LoyaltyPanel({ data }: { data: Customer360 }) {
 }
 
 function GiftItem({ gift, onDecided }: { gift: Gift; onDecided(): void }) {
+  // Recording the customer's answer to an offer is for those who work with customers, not analysts.
+  const mayDecide = useCan()('canWorkPoints');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   async function decide(decision: 'accept' | 'decline') {
@@ -107,8 +110,8 @@ function GiftItem({ gift, onDecided }: { gift: Gift; onDecided(): void }) {
             ? ` · ${gift.status} ${formatDate(gift.decidedAt)}`
             : ''}
       </div>
-      {gift.status === 'offered' && (
-        <div className="gift__actions">
+      {gift.status === 'offered' && mayDecide && (
+        <div className="gift__actions" {...mayDecide}>
           <button type="button" className="button button--secondary" disabled={busy} onClick={() => void decide('accept')}>
             Customer accepts
           </button>

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { DataTable } from '../components/data-table';
-import { formatMoney, formatNumber, humanize } from '../components/format';
+import { customerLabel, formatMoney, formatNumber, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
 import { ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
@@ -76,7 +76,7 @@ export default function LoyaltyPage() {
               rowKey={(r) => r.holdingId}
               empty="Nobody pays more than a new customer would."
               columns={[
-                { header: 'Customer', cell: (r) => <Link to={`/customers/${r.customerId}`}>{r.customerName ?? r.customerId}</Link> },
+                { header: 'Customer', cell: (r) => <Link to={`/customers/${r.customerId}`}>{customerLabel(r.customerName)}</Link> },
                 { header: 'Plan', cell: (r) => `${r.planName}${r.planOnSale ? '' : ' (retired)'}` },
                 { header: 'Pays', numeric: true, cell: (r) => formatMoney(r.paying) },
                 {

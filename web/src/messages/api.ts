@@ -14,12 +14,18 @@ export interface TemplateDraft {
   language: string;
   subject: string;
   body: string;
+  /** What the preview reads as data.*, saved with the template. */
+  sampleData: Record<string, unknown>;
 }
 
-/** A new template, or new text for a stored one. */
+/** A new template, or new text and sample data for a stored one. */
 export function saveTemplate(id: string | null, draft: TemplateDraft): Promise<MessageTemplate> {
   return id
-    ? api.patch<MessageTemplate>(`/message-templates/${segment(id)}`, { subject: draft.subject, body: draft.body })
+    ? api.patch<MessageTemplate>(`/message-templates/${segment(id)}`, {
+        subject: draft.subject,
+        body: draft.body,
+        sampleData: draft.sampleData,
+      })
     : api.post<MessageTemplate>('/message-templates', draft);
 }
 

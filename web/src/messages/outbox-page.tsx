@@ -3,11 +3,11 @@ import { Link, useSearchParams } from 'react-router';
 import type { Message } from '../api-types';
 import { Badge, type Tone } from '../components/badge';
 import { DataTable } from '../components/data-table';
-import { formatDateTime, humanize } from '../components/format';
+import { customerLabel, formatDateTime, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
 import { ErrorState, ResourceStatus } from '../components/states';
 import { useResource } from '../components/use-resource';
-import { useMe } from '../session/session';
+import { useCan } from '../session/permissions';
 import { countMessages, listMessages, MESSAGE_STATUSES } from './api';
 import { isOutcomeUnknown, RequeueDialog } from './requeue-dialog';
 
@@ -35,7 +35,7 @@ export default function OutboxPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? '';
   // Only admins may send an email of unknown outcome again (the API checks it too).
-  const mayRequeue = useMe().role === 'admin';
+  const mayRequeue = useCan()('canRequeueMessages');
   const [confirming, setConfirming] = useState<Message | null>(null);
   const [requeued, setRequeued] = useState<Message | null>(null);
   const counts = useResource('message-counts', (signal) => countMessages(signal));
@@ -98,7 +98,7 @@ export default function OutboxPage() {
               empty={status ? `No ${status} messages.` : 'No messages yet.'}
               columns={[
                 { header: 'Queued', cell: (m) => formatDateTime(m.createdAt) },
-                { header: 'Customer', cell: (m) => <Link to={`/customers/${m.customerId}`}>{m.customerId}</Link> },
+                { header: 'Customer', cell: (m) => <Link to={`/customers/${m.customerId}`}>{customerLabel(m.customerName)}</Link> },
                 { header: 'Purpose', cell: (m) => humanize(m.purpose) },
                 { header: 'Channel', cell: (m) => (m.channel ? humanize(m.channel) : '—') },
                 { header: 'Subject', cell: (m) => m.subject ?? <span className="muted">erased</span> },
@@ -109,6 +109,7 @@ export default function OutboxPage() {
                       <span className="status-cell">
                         <StatusBadge message={m} />
                         <button
+                          {...mayRequeue}
                           type="button"
                           className="button button--secondary"
                           aria-label={`Send “${m.subject ?? m.id}” again`}

@@ -7,6 +7,7 @@ import { formatDateTime, humanize } from '../components/format';
 import { Page, Section } from '../components/page';
 import { ErrorState, Loading } from '../components/states';
 import { useResource } from '../components/use-resource';
+import { useCan } from '../session/permissions';
 import { actOnCase, formatDuration, getCase } from './api';
 import { DueCell, STATE_TONE } from './inbox-page';
 import type { CaseDetail } from './types';
@@ -33,6 +34,7 @@ const ACTION_LABEL: Record<string, string> = {
 /** One case: its state and due times, the actions it allows, its interactions and its history. */
 export default function CasePage() {
   const { id = '' } = useParams();
+  const mayWork = useCan()('canWorkCases');
   const detail = useResource<CaseDetail>(`case:${id}`, (signal) => getCase(id, signal));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -69,11 +71,21 @@ export default function CasePage() {
           )}
         </>
       }
-      actions={(ACTIONS[c.state] ?? []).map((action) => (
-        <button key={action} type="button" className="button button--secondary" disabled={busy} onClick={() => void act(action)}>
-          {ACTION_LABEL[action] ?? humanize(action)}
-        </button>
-      ))}
+      actions={
+        mayWork &&
+        (ACTIONS[c.state] ?? []).map((action) => (
+          <button
+            {...mayWork}
+            key={action}
+            type="button"
+            className="button button--secondary"
+            disabled={busy}
+            onClick={() => void act(action)}
+          >
+            {ACTION_LABEL[action] ?? humanize(action)}
+          </button>
+        ))
+      }
     >
       {problem && (
         <p role="alert" className="state state--error">

@@ -148,6 +148,34 @@ export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: Crea
   };
 }
 
+/**
+ * The common identify of a known profile: merges the traits (none removed) and the name into
+ * it in one UPDATE that writes only when a value differs, with an audit entry only then.
+ */
+export async function updateKnownProfile(
+  db: Kysely<DB>,
+  actor: Actor,
+  customerId: string,
+  input: { traits: JsonObject; displayName: string | null },
+): Promise<void> {
+  const patch = JSON.stringify(input.traits);
+  const name = input.displayName;
+  const changed = await sql`
+    update customers set traits = traits || ${patch}::jsonb, display_name = coalesce(${name}::text, display_name), updated_at = now()
+    where workspace_id = ${actor.workspaceId} and id = ${customerId}
+      and (exists (select 1 from jsonb_each(${patch}::jsonb) p where traits -> p.key is distinct from p.value)
+        or (${name}::text is not null and display_name is distinct from ${name}::text))
+    returning id`.execute(db);
+  if (changed.rows.length) {
+    await recordAudit(db, actor, {
+      action: 'customer.updated',
+      entityType: 'customer',
+      entityId: customerId,
+      changes: { traits: input.traits, ...(name ? { displayName: name } : {}) },
+    });
+  }
+}
+
 export async function updateCustomer(db: Kysely<DB>, actor: Actor, customerId: string, input: UpdateCustomerBody): Promise<Customer> {
   await requireCustomer(db, actor.workspaceId, customerId);
   const changes: Updateable<CustomersTable> = input.preferences ? preferenceColumns(input.preferences) : {};

@@ -139,6 +139,18 @@ export async function recordUsage(
   return { changed: changed.length, data: rows.map(toUsagePeriod) };
 }
 
+/** Whether usage is stored for the holding's period starting on a date ('YYYY-MM-DD'). */
+export async function usagePeriodStored(db: Kysely<DB>, workspaceId: string, holdingId: string, periodStart: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('usage_records')
+    .select('period_start')
+    .where('workspace_id', '=', workspaceId)
+    .where('holding_id', '=', holdingId)
+    .where('period_start', '=', periodStart)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Usage periods starting between `from` and `to` (both inclusive), newest first. */
 export async function listUsage(db: Kysely<DB>, workspaceId: string, holdingId: string, query: UsageQuery): Promise<UsagePeriod[]> {
   await requireHoldingRow(db, workspaceId, holdingId);

@@ -86,7 +86,12 @@ export async function requireProductRow(db: Kysely<DB>, workspaceId: string, id:
 
 /** The id of the product with a code, if there is one. */
 export async function findProductIdByCode(db: Kysely<DB>, workspaceId: string, code: string): Promise<string | undefined> {
-  const row = await db.selectFrom('products').select('id').where('workspace_id', '=', workspaceId).where('code', '=', code).executeTakeFirst();
+  const row = await db
+    .selectFrom('products')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('code', '=', code)
+    .executeTakeFirst();
   return row?.id;
 }
 

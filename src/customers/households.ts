@@ -122,7 +122,11 @@ export async function joinHousehold(db: Kysely<DB>, actor: Actor, householdId: s
  * Records a household another system names (an ingested group) and returns its id. The
  * ingested event is its record, so unlike createHousehold no audit entry is written.
  */
-export async function addGroupHousehold(db: Kysely<DB>, workspaceId: string, input: { name: string; kind: HouseholdKind }): Promise<string> {
+export async function addGroupHousehold(
+  db: Kysely<DB>,
+  workspaceId: string,
+  input: { name: string; kind: HouseholdKind },
+): Promise<string> {
   const id = newId('hh');
   await db.insertInto('households').values({ workspace_id: workspaceId, id, name: input.name, kind: input.kind }).execute();
   return id;

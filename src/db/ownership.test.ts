@@ -55,11 +55,7 @@ const NOT_YET_MOVED: Record<string, string[]> = {
   'feedback/routes.ts': ['workspaces'],
   'feedback/sweep.ts': ['cases', 'customers', 'interactions'],
   'feedback/test-setup.ts': ['customers'],
-  'giving/best-tariff.ts': ['holdings', 'plans', 'products', 'usage_records'],
-  'giving/finders.ts': ['case_events', 'cases', 'goodwill_gestures', 'holdings', 'survey_responses', 'transactions'],
-  'giving/job.ts': ['customers', 'workspaces'],
   'giving/ledger.ts': ['customers', 'holdings', 'survey_responses'],
-  'giving/templates.ts': ['message_templates'],
   'giving/test-setup.ts': [
     'case_events',
     'cases',

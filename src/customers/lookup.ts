@@ -46,6 +46,11 @@ export async function resolveCustomer(db: Kysely<DB>, workspaceId: string, custo
   }
 }
 
+/** A workspace's profiles as a subquery other capabilities join for a name (`.as('c')`), merged ones included. */
+export function customersQuery(db: Kysely<DB>, workspaceId: string) {
+  return db.selectFrom('customers').select(['id', 'display_name']).where('workspace_id', '=', workspaceId);
+}
+
 /**
  * Locks a profile row until the transaction ends, for a capability that serialises its own
  * writes per customer (loyalty debits). `for no key update` does not block foreign keys

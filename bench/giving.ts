@@ -17,7 +17,8 @@ import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import type { DB } from '../src/db/schema.js';
-import { bestTariffQuery, plansOnSale, usageMonths } from '../src/giving/best-tariff.js';
+import { monthlyPlansOnSale } from '../src/catalog/plan-queries.js';
+import { bestTariffQuery, usageMonths } from '../src/giving/best-tariff.js';
 import { parseRuleConfig } from '../src/giving/rules.js';
 
 const url = process.env.RAPPORT_BENCH_GIVING_URL ?? 'postgres://rapport:rapport@localhost:5432/rapport_bench_giving';
@@ -98,7 +99,7 @@ export async function benchGiving(): Promise<Record<string, unknown>> {
     await migrate(database);
     const db = database.db;
     const setup = await prepare(db);
-    const plans = await plansOnSale(db, setup.ws, setup.productId);
+    const plans = await monthlyPlansOnSale(db, setup.ws, setup.productId);
     const usageRows = Number((await sql<{ n: number }>`select count(*) as n from usage_records`.execute(db)).rows[0]?.n ?? 0);
     process.stdout.write(
       `giving: ${setup.subscriptions} active subscriptions with 3 months of usage, ${plans.length} plans on sale, ${usageRows} usage rows in all\n`,
@@ -131,7 +132,7 @@ export async function benchGiving(): Promise<Record<string, unknown>> {
           await sql`set local jit = off`.execute(trx);
           return sql<{ advised: number; monthly_saving: number }>`select count(*) as advised,
               coalesce(sum(a.current_sum - a.best / 16), 0)::bigint / 3 as monthly_saving
-            from (${bestTariffQuery(scope, plans)}) a`.execute(trx);
+            from (${bestTariffQuery(trx, scope, plans)}) a`.execute(trx);
         }),
       );
       advice.push(costed.ms);

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import type { Database } from './db/database.js';
+import { AppError } from './errors.js';
 import type { SeedResult } from './seed/seed.js';
+import { findWorkspace } from './workspaces/service.js';
 
 export interface StartOptions {
   /** Seed the demo workspace first when there is none. */
@@ -18,7 +20,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = await buildApp(config, { outreach: true });
   let seeded: SeedResult | undefined;
   if (options.demo && options.seedDemo) {
-    const existing = await app.database.db.selectFrom('workspaces').select('id').where('slug', '=', 'demo').executeTakeFirst();
+    const existing = await findWorkspace(app.database.db, 'demo').catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') return undefined;
+      throw error;
+    });
     if (!existing) seeded = await options.seedDemo(app.database);
   }
   const shutDown = (signal: NodeJS.Signals) => {

@@ -64,6 +64,17 @@ export async function listProductLines(db: Kysely<DB>, workspaceId: string): Pro
   return rows.map(toProductLine);
 }
 
+/** The id of a product line named by id (pl_…) or by code, if there is one. */
+export async function findProductLineId(db: Kysely<DB>, workspaceId: string, idOrCode: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('product_lines')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)]))
+    .executeTakeFirst();
+  return row?.id;
+}
+
 // ─── Products ───────────────────────────────────────────────────────────────
 
 /** The product row in the actor's workspace; another workspace's id is not found. */
@@ -82,6 +93,17 @@ export function productNamesQuery(db: Kysely<DB>) {
     .selectFrom('products as p')
     .innerJoin('product_lines as l', (join) => join.onRef('l.workspace_id', '=', 'p.workspace_id').onRef('l.id', '=', 'p.product_line_id'))
     .select(['p.workspace_id', 'p.id', 'p.name', 'l.name as product_line']);
+}
+
+/** The id of the product with a code, if there is one. */
+export async function findProductIdByCode(db: Kysely<DB>, workspaceId: string, code: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('products')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('code', '=', code)
+    .executeTakeFirst();
+  return row?.id;
 }
 
 export async function createProduct(db: Kysely<DB>, actor: Actor, input: ProductInput): Promise<Product> {
@@ -135,6 +157,12 @@ export async function requirePlanRow(db: Kysely<DB>, workspaceId: string, id: st
 /** Plans' names, as a subquery to join (see `productNamesQuery`). */
 export function planNamesQuery(db: Kysely<DB>) {
   return db.selectFrom('plans').select(['workspace_id', 'id', 'name']);
+}
+
+/** The id of the plan with a code, if there is one. */
+export async function findPlanIdByCode(db: Kysely<DB>, workspaceId: string, code: string): Promise<string | undefined> {
+  const row = await db.selectFrom('plans').select('id').where('workspace_id', '=', workspaceId).where('code', '=', code).executeTakeFirst();
+  return row?.id;
 }
 
 export async function createPlan(db: Kysely<DB>, actor: Actor, input: PlanInput): Promise<Plan> {

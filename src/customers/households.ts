@@ -49,6 +49,17 @@ export async function getHousehold(db: Kysely<DB>, workspaceId: string, househol
   };
 }
 
+/** Not found unless the household exists in the workspace. */
+export async function requireHousehold(db: Kysely<DB>, workspaceId: string, id: string): Promise<void> {
+  const row = await db
+    .selectFrom('households')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('Household', id);
+}
+
 export async function createHousehold(
   db: Kysely<DB>,
   actor: Actor,
@@ -74,13 +85,7 @@ export async function setHouseholdMember(
   role: HouseholdRole,
   path = '/customerId',
 ): Promise<Household> {
-  const household = await db
-    .selectFrom('households')
-    .select('id')
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('id', '=', householdId)
-    .executeTakeFirst();
-  if (!household) throw notFound('Household', householdId);
+  await requireHousehold(db, actor.workspaceId, householdId);
   const customer = await resolveCustomer(db, actor.workspaceId, customerId).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'not_found' ? invalid(path, `customer ${customerId} does not exist`) : error;
   });
@@ -96,6 +101,45 @@ export async function setHouseholdMember(
     changes: { customerId: customer.id, role },
   });
   return getHousehold(db, actor.workspaceId, householdId);
+}
+
+/**
+ * Adds a customer to a household as a member unless they belong already: a role set by
+ * someone else (owner, payer) is kept. For an ingested `group` call, which only says they belong.
+ */
+export async function joinHousehold(db: Kysely<DB>, actor: Actor, householdId: string, customerId: string): Promise<void> {
+  const member = await db
+    .selectFrom('household_members')
+    .select('role')
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('household_id', '=', householdId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst();
+  if (!member) await setHouseholdMember(db, actor, householdId, customerId, 'member');
+}
+
+/**
+ * Records a household another system names (an ingested group) and returns its id. The
+ * ingested event is its record, so unlike createHousehold no audit entry is written.
+ */
+export async function addGroupHousehold(
+  db: Kysely<DB>,
+  workspaceId: string,
+  input: { name: string; kind: HouseholdKind },
+): Promise<string> {
+  const id = newId('hh');
+  await db.insertInto('households').values({ workspace_id: workspaceId, id, name: input.name, kind: input.kind }).execute();
+  return id;
+}
+
+/** Renames a household another system names (an ingested group); the ingested event is its record. */
+export async function renameGroupHousehold(db: Kysely<DB>, workspaceId: string, id: string, name: string): Promise<void> {
+  await db
+    .updateTable('households')
+    .set({ name, updated_at: new Date() })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function removeHouseholdMember(db: Kysely<DB>, actor: Actor, householdId: string, customerId: string): Promise<Household> {

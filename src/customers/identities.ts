@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { DB } from '../db/schema.js';
 import type { IdentityKind } from './tables.js';
@@ -71,6 +71,42 @@ export async function listIdentities(
     .where('kind', 'in', kinds)
     .orderBy('created_at', 'desc')
     .execute();
+}
+
+/**
+ * The live profile (a merged one's survivor) each identity of one workspace leads to: one
+ * row per identity found, none for an identity nobody has.
+ */
+export async function findIdentityOwners(
+  db: Kysely<DB>,
+  workspaceId: string,
+  keys: IdentityKey[],
+): Promise<Array<IdentityKey & { customerId: string }>> {
+  if (keys.length === 0) return [];
+  const { rows } = await sql<{ kind: IdentityKind; namespace: string; value: string; customer_id: string }>`
+    select i.kind, i.namespace, i.value, coalesce(c.merged_into, c.id) as customer_id
+    from customer_identities i join customers c on c.workspace_id = i.workspace_id and c.id = i.customer_id
+    where i.workspace_id = ${workspaceId}
+      and (i.kind, i.namespace, i.value) in (${sql.join(keys.map((k) => sql`(${k.kind}, ${k.namespace}, ${k.value})`))})`.execute(db);
+  return rows.map((row) => ({ kind: row.kind, namespace: row.namespace, value: row.value, customerId: row.customer_id }));
+}
+
+/**
+ * The same across workspaces, in bulk, for identities without a namespace (user and anonymous
+ * ids): one query for a whole claim of ingested events.
+ */
+export async function findIdentityOwnersInBulk(
+  db: Kysely<DB>,
+  keys: Array<{ workspaceId: string; kind: IdentityKind; value: string }>,
+): Promise<Array<{ workspaceId: string; kind: IdentityKind; value: string; customerId: string }>> {
+  if (keys.length === 0) return [];
+  const { rows } = await sql<{ w: string; k: IdentityKind; v: string; customer_id: string }>`
+    select k.w, k.k, k.v, coalesce(c.merged_into, c.id) as customer_id
+    from jsonb_to_recordset(${JSON.stringify(keys.map((key) => ({ w: key.workspaceId, k: key.kind, v: key.value })))}::jsonb)
+      as k(w text, k text, v text)
+    join customer_identities i on i.workspace_id = k.w and i.kind = k.k and i.namespace = '' and i.value = k.v
+    join customers c on c.workspace_id = i.workspace_id and c.id = i.customer_id`.execute(db);
+  return rows.map((row) => ({ workspaceId: row.w, kind: row.k, value: row.v, customerId: row.customer_id }));
 }
 
 export interface AttachResult {

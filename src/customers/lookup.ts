@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { CustomerRow } from './tables.js';
 import type { DB } from '../db/schema.js';
+import { inPartition, type Partition } from '../db/partition.js';
 import { AppError, notFound } from '../errors.js';
 
 /** Raised when an id belongs to a profile merged into another; routes answer with a redirect. */
@@ -86,4 +87,60 @@ export async function customerDisplayNames(db: Kysely<DB>, workspaceId: string, 
     .where('id', 'in', unique)
     .execute();
   return new Map(rows.map((row) => [row.id, row.display_name]));
+}
+
+/** A workspace's profiles as a subquery other capabilities join for a name (`.as('c')`), merged ones included. */
+export function customersQuery(db: Kysely<DB>, workspaceId: string) {
+  return db.selectFrom('customers').select(['id', 'display_name']).where('workspace_id', '=', workspaceId);
+}
+
+/**
+ * Locks a profile row until the transaction ends, for a capability that serialises its own
+ * writes per customer (loyalty debits). `for no key update` does not block foreign keys
+ * pointing at the row. Not found when there is no such row.
+ */
+export async function lockCustomer(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<void> {
+  const row = await db
+    .selectFrom('customers')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', customerId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('Customer', customerId);
+}
+
+/** Locks the profile rows a subquery names (as lockCustomer), in id order so that two lockers never deadlock. */
+export async function lockCustomers<TB extends keyof DB>(
+  db: Kysely<DB>,
+  workspaceId: string,
+  customerIds: SelectQueryBuilder<DB, TB, { customer_id: string }>,
+): Promise<void> {
+  await db
+    .selectFrom('customers')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', customerIds)
+    .orderBy('id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
+/**
+ * How many profiles the workspace has: every one ever made, or (`live`) those not merged
+ * into another, optionally only in one part of the customers.
+ */
+export async function countCustomers(
+  db: Kysely<DB>,
+  workspaceId: string,
+  options: { live?: boolean; part?: Partition | undefined } = {},
+): Promise<number> {
+  let query = db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where(inPartition(sql.ref('id'), options.part));
+  if (options.live) query = query.where('merged_into', 'is', null);
+  const row = await query.executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

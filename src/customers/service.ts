@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { CustomersTable } from './tables.js';
 import type { DB } from '../db/schema.js';
@@ -134,6 +134,33 @@ export async function identifyCustomer(db: Kysely<DB>, actor: Actor, input: Crea
     created: createdId !== undefined && customerId === createdId,
     merges,
   };
+}
+
+/**
+ * The common identify of a known profile: merges the traits (none removed) and the name into
+ * it in one UPDATE that writes only when a value differs, with an audit entry only then.
+ */
+export async function updateKnownProfile(
+  db: Kysely<DB>,
+  actor: Actor,
+  customerId: string,
+  input: { traits: JsonObject; displayName: string | null },
+): Promise<void> {
+  const traits = patchTraits(input.traits);
+  const name = input.displayName;
+  const changed = await sql`
+    update customers set traits = ${traits}, display_name = coalesce(${name}::text, display_name), updated_at = now()
+    where workspace_id = ${actor.workspaceId} and id = ${customerId}
+      and (${traits} is distinct from traits or (${name}::text is not null and display_name is distinct from ${name}::text))
+    returning id`.execute(db);
+  if (changed.rows.length) {
+    await recordAudit(db, actor, {
+      action: 'customer.updated',
+      entityType: 'customer',
+      entityId: customerId,
+      changes: { traits: input.traits, ...(name ? { displayName: name } : {}) },
+    });
+  }
 }
 
 export async function updateCustomer(db: Kysely<DB>, actor: Actor, customerId: string, input: UpdateCustomerBody): Promise<Customer> {

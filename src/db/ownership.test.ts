@@ -20,28 +20,6 @@ const READ_MODELS = ['metrics/', 'customers/profile.ts'];
 /** The demo and benchmark generator loads rows into every table in bulk, typed by each owner's row types. */
 const BULK_LOADERS = ['seed/'];
 
-/**
- * Cross-capability SQL still being moved to its owner (issue 16). Each entry is a file and the
- * foreign tables it still names; the test fails when a file names a table not listed here and
- * when a listed table is no longer named, so the list only shrinks.
- */
-const NOT_YET_MOVED: Record<string, string[]> = {
-  'giving/best-tariff.ts': ['holdings', 'plans', 'products', 'usage_records'],
-  'giving/finders.ts': ['case_events', 'cases', 'goodwill_gestures', 'holdings', 'survey_responses', 'transactions'],
-  'giving/job.ts': ['customers', 'workspaces'],
-  'giving/templates.ts': ['message_templates'],
-  'holdings/service.ts': ['households'],
-  'ingest/apply-known.ts': ['customer_identities', 'customers'],
-  'ingest/apply.ts': ['household_members', 'households'],
-  'ingest/identify-known.ts': ['customer_identities', 'customers'],
-  'ingest/import/entities.ts': ['holdings', 'plans', 'products', 'usage_records'],
-  'loyalty/earning.ts': ['customers', 'holdings', 'survey_responses', 'transactions'],
-  'loyalty/ledger.ts': ['customers'],
-  'loyalty/penalty.ts': ['customers', 'holdings', 'plans', 'products'],
-  'server.ts': ['workspaces'],
-  'service/teams.ts': ['memberships', 'product_lines'],
-};
-
 const owners = tableOwners(SRC);
 const ownerOf = new Map(owners.map((o) => [o.table, o.capability]));
 
@@ -80,21 +58,11 @@ describe('one owner per table', () => {
   });
 
   it('lets only the owner write a table, and other capabilities read it only in the read models', () => {
-    const problems = foreignReferences()
-      .filter((r) => !(NOT_YET_MOVED[r.file] ?? []).includes(r.table))
-      .map(
-        (r) =>
-          `src/${r.file}:${r.line} ${r.write ? 'writes' : r.via === 'sql' ? 'reads (raw SQL)' : 'reads'} ${r.table}, owned by ${ownerOf.get(r.table)}`,
-      );
-    expect(problems).toEqual([]);
-  });
-
-  it('keeps the list of SQL still to move honest: every entry is still needed', () => {
-    const named = new Set(foreignReferences().map((r) => `${r.file} ${r.table}`));
-    const stale = Object.entries(NOT_YET_MOVED).flatMap(([file, tables]) =>
-      tables.filter((t) => !named.has(`${file} ${t}`)).map((t) => `${file} ${t}`),
+    const problems = foreignReferences().map(
+      (r) =>
+        `src/${r.file}:${r.line} ${r.write ? 'writes' : r.via === 'sql' ? 'reads (raw SQL)' : 'reads'} ${r.table}, owned by ${ownerOf.get(r.table)}`,
     );
-    expect(stale).toEqual([]);
+    expect(problems).toEqual([]);
   });
 
   it('sees the queries it polices: Kysely calls and raw SQL, reads and writes', () => {

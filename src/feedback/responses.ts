@@ -272,6 +272,18 @@ export async function saveAnswers(
   return { response, errors };
 }
 
+/**
+ * A workspace's survey responses as a subquery other capabilities compose (`.as('r')`): who
+ * answered, how far, the NPS score, the case it was about, the comment and when. Giving finds
+ * detractors in it; loyalty gives points for complete answers.
+ */
+export function responsesQuery(db: Kysely<DB>, workspaceId: string) {
+  return db
+    .selectFrom('survey_responses')
+    .select(['id', 'customer_id', 'status', 'nps', 'case_id', 'comment', 'answered_at'])
+    .where('workspace_id', '=', workspaceId);
+}
+
 /** Responses, latest answered first, by survey and customer, paged by cursor (`before` is the previous page's `nextCursor`). */
 export async function listResponses(
   db: Kysely<DB>,

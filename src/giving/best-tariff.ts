@@ -1,12 +1,15 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DB } from '../db/schema.js';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { plansQuery } from '../catalog/plan-queries.js';
 import type { PlansTable } from '../catalog/tables.js';
-import type { Selectable } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Partition } from '../db/partition.js';
+import { monthlyUsageQuery } from '../holdings/usage.js';
 import type { BestTariffConfig } from './rules.js';
 
 // Best-tariff advice, set-based. For one product at a time, one statement:
 //   1. pivots each active subscription's last N full calendar months of usage into columns
-//      (one hash aggregate over usage_records);
+//      (one hash aggregate over usage_records: holdings' monthlyUsageQuery) and joins its
+//      current plan (catalog's plansQuery);
 //   2. costs those months under the current plan at the price actually paid, and under
 //      every plan of the product on sale, overage included:
 //        cost(plan, month) = price + ceil(max(0, data − allowance) / 1024) × per-GB rate
@@ -53,8 +56,8 @@ export interface TariffScope {
   config: BestTariffConfig;
   ruleId: string;
   now: Date;
-  /** Only customers whose id hashes into this chunk. */
-  chunk?: { index: number; count: number };
+  /** Only customers in this chunk. */
+  chunk?: Partition | undefined;
 }
 
 /** The N full calendar months before `now` (UTC), newest first, as their first days. */
@@ -108,32 +111,13 @@ function currentOverage(i: number): RawBuilder<unknown> {
     + greatest(${t} - coalesce(current_texts, ${t}), 0) * text_rate)`;
 }
 
-/** The plans a subscription of the product may move to: on sale and billed monthly. */
-export async function plansOnSale(db: Kysely<DB>, workspaceId: string, productId: string): Promise<Plan[]> {
-  return db
-    .selectFrom('plans')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('product_id', '=', productId)
-    .where('on_sale', '=', true)
-    .where('billing_period', '=', 'month')
-    .orderBy('price_minor')
-    .execute();
-}
-
 /** The advice statement for one product (see the top of this file); `plans` are its plans on sale (at most 15). */
-export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<Record<string, unknown>> {
+export function bestTariffQuery(db: Kysely<DB>, scope: TariffScope, plans: Plan[]): RawBuilder<Record<string, unknown>> {
   if (plans.length > 15) throw new Error('best-tariff costing takes at most 15 plans per product');
   const n = scope.months.length;
   const idx = Array.from({ length: n }, (_, k) => k + 1);
   const need = requiredMonths(scope.config.percentile, n);
   const minSaving = scope.config.minMonthlySavingMinor * n;
-  const inMonths = sql.join(scope.months.map((m) => sql`${m}::date`));
-  const pivot = idx.map(
-    (i) => sql`max(u.data_mb) filter (where u.period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`d${i}`)},
-      max(u.minutes) filter (where u.period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`m${i}`)},
-      max(u.texts) filter (where u.period_start = ${scope.months[i - 1]}::date) as ${sql.ref(`t${i}`)}`,
-  );
   const sumOver = (term: (i: number) => RawBuilder<unknown>) => sql.join(idx.map(term), sql` + `);
   // Per plan k, its cost summed over the months, computed only when its price alone leaves
   // room for the minimum saving: most customers' plans fit, so most plans are never costed.
@@ -149,8 +133,44 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
     (plan, k) => sql`case when ${sql.ref(`c${k}`)} is not null
       and ((${sumOver((i) => literalFits(plan, i))}) >= ${need} or (pays_overage and ${literalBigger(plan)})) then ${sql.ref(`c${k}`)} * 16 + ${lit(k)} end`,
   );
-  const chunk = scope.chunk ? sql`and mod(abs(hashtext(h.customer_id)::bigint), ${scope.chunk.count}) = ${scope.chunk.index}` : sql``;
   const cooldown = new Date(scope.now.getTime() - scope.config.declineCooldownDays * 86_400_000);
+  // Each subscription with its usage and its current plan, unless an offer of this rule for it
+  // is open or was turned down within the cooldown.
+  const current = db
+    .selectFrom(monthlyUsageQuery({ ...scope, part: scope.chunk }).as('u'))
+    .innerJoin(plansQuery(db, scope.workspaceId).as('cp'), 'cp.id', 'u.plan_id')
+    .selectAll('u')
+    .select([
+      'cp.id as current_plan_id',
+      'cp.name as current_plan_name',
+      'cp.on_sale as current_on_sale',
+      'cp.data_mb as current_data_mb',
+      'cp.minutes as current_minutes',
+      'cp.texts as current_texts',
+      'cp.overage_per_gb_minor as gb_rate',
+      'cp.overage_per_minute_minor as minute_rate',
+      'cp.overage_per_text_minor as text_rate',
+    ])
+    .where('cp.billing_period', '=', 'month')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('gifts as g')
+            .select(sql.lit(1).as('one'))
+            .where('g.workspace_id', '=', scope.workspaceId)
+            .where('g.rule_id', '=', scope.ruleId)
+            .whereRef('g.holding_id', '=', 'u.holding_id')
+            .where((g) =>
+              g.or([
+                g('g.status', '=', 'offered'),
+                g.and([g('g.status', 'in', ['declined', 'expired']), g('g.decided_at', '>', cooldown)]),
+              ]),
+            ),
+        ),
+      ),
+    )
+    .offset(sql.lit(0));
   const months = sql.join(idx.flatMap((i) => [sql.ref(`d${i}`), sql.ref(`m${i}`), sql.ref(`t${i}`)]));
   // offset 0 fences each level, so the costing expressions are evaluated once per row, not once per use.
   return sql`
@@ -163,28 +183,10 @@ export function bestTariffQuery(scope: TariffScope, plans: Plan[]): RawBuilder<R
       from (
         select *, ${sql.join(perPlan, sql`, `)}
         from (
-          select holding_id, customer_id, currency, paid, current_plan_id, current_plan_name, current_on_sale, current_data_mb, ${months},
-            ${lit(n)} * paid + ${sumOver((i) => currentOverage(i))} as current_sum,
+          select holding_id, customer_id, currency, price_minor as paid, current_plan_id, current_plan_name, current_on_sale, current_data_mb, ${months},
+            ${lit(n)} * price_minor + ${sumOver((i) => currentOverage(i))} as current_sum,
             (${sumOver((i) => currentOverage(i))}) > 0 as pays_overage
-          from (
-            select u.*, cp.id as current_plan_id, cp.name as current_plan_name,
-              cp.on_sale as current_on_sale, cp.data_mb as current_data_mb, cp.minutes as current_minutes, cp.texts as current_texts,
-              cp.overage_per_gb_minor as gb_rate, cp.overage_per_minute_minor as minute_rate, cp.overage_per_text_minor as text_rate
-            from (
-              select u.holding_id, min(h.customer_id) as customer_id, min(h.plan_id) as plan_id, min(h.price_minor) as paid,
-                min(h.currency) as currency, ${sql.join(pivot, sql`, `)}
-              from usage_records u
-              join holdings h on h.workspace_id = u.workspace_id and h.id = u.holding_id
-              where u.workspace_id = ${scope.workspaceId} and u.period_start in (${inMonths})
-                and h.product_id = ${scope.productId} and h.status = 'active' ${chunk}
-              group by u.holding_id
-              having count(*) = ${n}
-            ) u
-            join plans cp on cp.workspace_id = ${scope.workspaceId} and cp.id = u.plan_id and cp.billing_period = 'month'
-            where not exists (select 1 from gifts g where g.workspace_id = ${scope.workspaceId} and g.rule_id = ${scope.ruleId}
-              and g.holding_id = u.holding_id and (g.status = 'offered' or (g.status in ('declined', 'expired') and g.decided_at > ${cooldown})))
-            offset 0
-          ) x
+          from ${current} x
           offset 0
         ) current
         offset 0
@@ -238,30 +240,4 @@ export function toAdvice(row: Record<string, unknown>, plans: Plan[]): TariffAdv
     minutes,
     texts,
   };
-}
-
-/** Subscription products of the workspace with a plan on sale, billed monthly, that has an allowance. */
-export async function tariffProducts(db: Kysely<DB>, workspaceId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('products')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', 'subscription')
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('plans')
-          .select('plans.id')
-          .whereRef('plans.workspace_id', '=', 'products.workspace_id')
-          .whereRef('plans.product_id', '=', 'products.id')
-          .where('plans.on_sale', '=', true)
-          .where('plans.billing_period', '=', 'month')
-          // Usage can only choose between plans that differ in allowances; plans that are all
-          // unlimited (broadband) differ in what usage does not measure, such as speed.
-          .where((w) => w.or([w('plans.data_mb', 'is not', null), w('plans.minutes', 'is not', null), w('plans.texts', 'is not', null)])),
-      ),
-    )
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => r.id);
 }

@@ -1,12 +1,19 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { JsonObject } from '../db/columns.js';
 import { NPS_DETRACTOR_MAX, npsClassSql } from '../metrics/nps.js';
+import { inPartition, type Partition } from '../db/partition.js';
+import { responsesQuery } from '../feedback/responses.js';
+import { holdingsQuery } from '../holdings/service.js';
+import { transactionsQuery } from '../holdings/transactions.js';
+import { breachesQuery, casesQuery } from '../service/cases.js';
+import { gesturesQuery } from '../service/goodwill.js';
 import { toIso } from '../time.js';
 import type { FeeWaiverConfig, GivingRule, ServiceRecoveryConfig, ThankYouConfig } from './rules.js';
 
 // The finders of the rules other than best tariff: each is one query over the workspace
-// (or one chunk of its customers) returning what the customer is owed or would welcome.
+// (or one chunk of its customers) returning what the customer is owed or would welcome,
+// composed of the subqueries the owners of the tables export (holdings, service, feedback).
 // Finds already made are skipped by the gifts' unique key, not here, so a finder stays a
 // plain read and running it twice is harmless.
 
@@ -24,14 +31,8 @@ export interface Find {
   currency: string;
 }
 
-export interface Chunk {
-  index: number;
-  count: number;
-}
-
-export function chunkFilter(column: RawBuilder<unknown>, chunk: Chunk | undefined): RawBuilder<unknown> {
-  return chunk ? sql`and mod(abs(hashtext(${column})::bigint), ${chunk.count}) = ${chunk.index}` : sql``;
-}
+/** Every correlated subquery here only asks whether a row exists. */
+const one = sql.lit(1).as('one');
 
 const DAY = 86_400_000;
 
@@ -44,31 +45,64 @@ export async function findFeesToWaive(
   db: Kysely<DB>,
   workspaceId: string,
   rule: GivingRule<'fee_waiver'>,
-  options: { now: Date; chunk?: Chunk | undefined },
+  options: { now: Date; chunk?: Partition | undefined },
 ): Promise<Find[]> {
   const config: FeeWaiverConfig = rule.config;
   const since = new Date(options.now.getTime() - config.lookbackDays * DAY);
   const finds: Find[] = [];
   for (const fee of config.fees) {
-    const { rows } = await sql<{
-      id: string;
-      customer_id: string;
-      holding_id: string | null;
-      amount_minor: number;
-      currency: string;
-      description: string;
-      occurred_at: Date;
-    }>`
-      select t.id, t.customer_id, t.holding_id, t.amount_minor, t.currency, t.description, t.occurred_at
-      from transactions t
-      where t.workspace_id = ${workspaceId} and t.kind = 'fee' and t.amount_minor > 0 and t.description ilike ${fee.pattern}
-        and t.occurred_at >= ${since} and t.occurred_at <= ${options.now} ${chunkFilter(sql`t.customer_id`, options.chunk)}
-        and not exists (select 1 from transactions e where e.workspace_id = t.workspace_id and e.customer_id = t.customer_id
-          and e.kind = 'fee' and e.description ilike ${fee.pattern} and (e.occurred_at, e.id) < (t.occurred_at, t.id))
-        and not exists (select 1 from transactions r where r.workspace_id = t.workspace_id and r.customer_id = t.customer_id
-          and r.kind in ('refund', 'credit') and r.amount_minor = t.amount_minor and r.occurred_at >= t.occurred_at)
-        and not exists (select 1 from goodwill_gestures w where w.workspace_id = t.workspace_id and w.customer_id = t.customer_id
-          and w.kind = 'waived_fee' and w.status = 'granted' and w.requested_at >= t.occurred_at)`.execute(db);
+    const rows = await db
+      .selectFrom(transactionsQuery(db, workspaceId).as('t'))
+      .select(['t.id', 't.customer_id', 't.holding_id', 't.amount_minor', 't.currency', 't.description', 't.occurred_at'])
+      .where('t.kind', '=', 'fee')
+      .where('t.amount_minor', '>', 0)
+      .where('t.description', 'ilike', fee.pattern)
+      .where('t.occurred_at', '>=', since)
+      .where('t.occurred_at', '<=', options.now)
+      .where(inPartition(sql.ref('t.customer_id'), options.chunk))
+      // The first fee of its kind the customer was charged…
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom(transactionsQuery(db, workspaceId).as('e'))
+              .select(one)
+              .whereRef('e.customer_id', '=', 't.customer_id')
+              .where('e.kind', '=', 'fee')
+              .where('e.description', 'ilike', fee.pattern)
+              .where((earlier) => earlier(earlier.refTuple('e.occurred_at', 'e.id'), '<', earlier.refTuple('t.occurred_at', 't.id'))),
+          ),
+        ),
+      )
+      // …not refunded or credited back since…
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom(transactionsQuery(db, workspaceId).as('r'))
+              .select(one)
+              .whereRef('r.customer_id', '=', 't.customer_id')
+              .where('r.kind', 'in', ['refund', 'credit'])
+              .whereRef('r.amount_minor', '=', 't.amount_minor')
+              .whereRef('r.occurred_at', '>=', 't.occurred_at'),
+          ),
+        ),
+      )
+      // …nor waived by an agent's goodwill since.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom(gesturesQuery(db, workspaceId).as('w'))
+              .select(one)
+              .whereRef('w.customer_id', '=', 't.customer_id')
+              .where('w.kind', '=', 'waived_fee')
+              .where('w.status', '=', 'granted')
+              .whereRef('w.requested_at', '>=', 't.occurred_at'),
+          ),
+        ),
+      )
+      .execute();
     for (const row of rows) {
       const amount = Number(row.amount_minor);
       finds.push({
@@ -99,26 +133,38 @@ export async function findServiceRecovery(
   db: Kysely<DB>,
   workspaceId: string,
   rule: GivingRule<'service_recovery'>,
-  options: { now: Date; currency: string; chunk?: Chunk | undefined },
+  options: { now: Date; currency: string; chunk?: Partition | undefined },
 ): Promise<Find[]> {
   const config: ServiceRecoveryConfig = rule.config;
   const since = new Date(options.now.getTime() - config.lookbackDays * DAY);
-  const breaches = await sql<{
-    case_id: string;
-    customer_id: string;
-    subject: string;
-    priority: keyof ServiceRecoveryConfig['priorityFactors'];
-    targets: string[];
-    first_at: Date;
-  }>`
-    select c.id as case_id, c.customer_id, c.subject, c.priority, array_agg(e.data ->> 'target' order by e.occurred_at) as targets,
-      min(e.occurred_at) as first_at
-    from case_events e join cases c on c.workspace_id = e.workspace_id and c.id = e.case_id
-    where e.workspace_id = ${workspaceId} and e.kind = 'breached' and e.occurred_at >= ${since} and e.occurred_at <= ${options.now}
-      ${chunkFilter(sql`c.customer_id`, options.chunk)}
-      and not exists (select 1 from goodwill_gestures w where w.workspace_id = c.workspace_id and w.case_id = c.id and w.status = 'granted')
-    group by c.id, c.customer_id, c.subject, c.priority`.execute(db);
-  const finds: Find[] = breaches.rows.map((row) => {
+  const breaches = await db
+    .selectFrom(breachesQuery(db, workspaceId).as('b'))
+    .innerJoin(casesQuery(db, workspaceId).as('c'), 'c.id', 'b.case_id')
+    .select((eb) => [
+      'c.id as case_id',
+      'c.customer_id',
+      'c.subject',
+      'c.priority',
+      sql<string[]>`array_agg(${eb.ref('b.target')} order by ${eb.ref('b.occurred_at')})`.as('targets'),
+      eb.fn.min('b.occurred_at').as('first_at'),
+    ])
+    .where('b.occurred_at', '>=', since)
+    .where('b.occurred_at', '<=', options.now)
+    .where(inPartition(sql.ref('c.customer_id'), options.chunk))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom(gesturesQuery(db, workspaceId).as('w'))
+            .select(one)
+            .whereRef('w.case_id', '=', 'c.id')
+            .where('w.status', '=', 'granted'),
+        ),
+      ),
+    )
+    .groupBy(['c.id', 'c.customer_id', 'c.subject', 'c.priority'])
+    .execute();
+  const finds: Find[] = breaches.map((row) => {
     const factor = config.priorityFactors[row.priority] ?? 1;
     const value = Math.min(config.maxCreditMinor, Math.round(config.creditPerBreachMinor * row.targets.length * factor));
     return {
@@ -141,22 +187,34 @@ export async function findServiceRecovery(
     };
   });
   // A detractor answer about a case already found above is covered by that case's gift.
-  const detractors = await sql<{
-    id: string;
-    customer_id: string;
-    nps: number;
-    case_id: string | null;
-    comment: string | null;
-    answered_at: Date;
-  }>`
-    select r.id, r.customer_id, r.nps, r.case_id, r.comment, r.answered_at
-    from survey_responses r
-    where r.workspace_id = ${workspaceId} and ${npsClassSql.detractor(sql.ref('r.nps'))} and r.answered_at >= ${since} and r.answered_at <= ${options.now}
-      ${chunkFilter(sql`r.customer_id`, options.chunk)}
-      and (r.case_id is null or not exists (select 1 from case_events e where e.workspace_id = r.workspace_id and e.case_id = r.case_id and e.kind = 'breached'))
-      and not exists (select 1 from goodwill_gestures w where w.workspace_id = r.workspace_id and w.customer_id = r.customer_id
-        and w.status = 'granted' and w.requested_at >= r.answered_at)`.execute(db);
-  for (const row of detractors.rows) {
+  const detractors = await db
+    .selectFrom(responsesQuery(db, workspaceId).as('r'))
+    .select(['r.id', 'r.customer_id', 'r.nps', 'r.case_id', 'r.comment', 'r.answered_at'])
+    .where(npsClassSql.detractor(sql.ref('r.nps')))
+    .where('r.answered_at', '>=', since)
+    .where('r.answered_at', '<=', options.now)
+    .where(inPartition(sql.ref('r.customer_id'), options.chunk))
+    .where((eb) =>
+      eb.or([
+        eb('r.case_id', 'is', null),
+        eb.not(eb.exists(eb.selectFrom(breachesQuery(db, workspaceId).as('b')).select(one).whereRef('b.case_id', '=', 'r.case_id'))),
+      ]),
+    )
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom(gesturesQuery(db, workspaceId).as('w'))
+            .select(one)
+            .whereRef('w.customer_id', '=', 'r.customer_id')
+            .where('w.status', '=', 'granted')
+            .whereRef('w.requested_at', '>=', 'r.answered_at'),
+        ),
+      ),
+    )
+    .$narrowType<{ nps: number }>()
+    .execute();
+  for (const row of detractors) {
     const apology = row.nps >= config.apologyFromNps;
     // the credit falls from its full amount at 0 to a seventh of it at the highest detractor score
     const steps = NPS_DETRACTOR_MAX + 1;
@@ -181,25 +239,60 @@ export async function findThankYous(
   db: Kysely<DB>,
   workspaceId: string,
   rule: GivingRule<'thank_you'>,
-  options: { now: Date; currency: string; chunk?: Chunk | undefined },
+  options: { now: Date; currency: string; chunk?: Partition | undefined },
 ): Promise<Find[]> {
   const config: ThankYouConfig = rule.config;
   const windowStart = new Date(options.now.getTime() - config.anniversaryWindowDays * DAY);
-  const { rows } = await sql<{ customer_id: string; since: Date; years: number; anniversary: Date; never_asked: boolean }>`
-    with tenure as (
-      select h.customer_id, min(h.started_at) as since
-      from holdings h
-      where h.workspace_id = ${workspaceId} ${chunkFilter(sql`h.customer_id`, options.chunk)}
-        and exists (select 1 from holdings a where a.workspace_id = h.workspace_id and a.customer_id = h.customer_id and a.status = 'active')
-      group by h.customer_id
+  // Tenure: since the first holding of a customer who still holds something active.
+  const tenure = db
+    .selectFrom(holdingsQuery(db, workspaceId).as('h'))
+    .select((eb) => ['h.customer_id', eb.fn.min('h.started_at').as('since')])
+    .where(inPartition(sql.ref('h.customer_id'), options.chunk))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom(holdingsQuery(db, workspaceId).as('a'))
+          .select(one)
+          .whereRef('a.customer_id', '=', 'h.customer_id')
+          .where('a.status', '=', 'active'),
+      ),
     )
-    select t.customer_id, t.since, y.years, t.since + make_interval(years => y.years) as anniversary,
-      not exists (select 1 from cases c where c.workspace_id = ${workspaceId} and c.customer_id = t.customer_id)
-        and not exists (select 1 from goodwill_gestures w where w.workspace_id = ${workspaceId} and w.customer_id = t.customer_id)
-        and not exists (select 1 from transactions x where x.workspace_id = ${workspaceId} and x.customer_id = t.customer_id and x.kind in ('refund', 'credit'))
-        as never_asked
-    from tenure t cross join lateral (select extract(year from age(${options.now}, t.since))::int as years) y
-    where y.years >= 1`.execute(db);
+    .groupBy('h.customer_id');
+  const aged = db
+    .selectFrom(tenure.as('t'))
+    .select((eb) => [
+      't.customer_id',
+      't.since',
+      sql<number>`extract(year from age(${options.now}, ${eb.ref('t.since')}))::int`.as('years'),
+    ]);
+  const rows = await db
+    .selectFrom(aged.as('t'))
+    .select((eb) => [
+      't.customer_id',
+      't.since',
+      't.years',
+      sql<Date>`${eb.ref('t.since')} + make_interval(years => ${eb.ref('t.years')})`.as('anniversary'),
+      // Never asked for anything: no case, no goodwill, no refund or credit.
+      eb
+        .and([
+          eb.not(eb.exists(eb.selectFrom(casesQuery(db, workspaceId).as('c')).select(one).whereRef('c.customer_id', '=', 't.customer_id'))),
+          eb.not(
+            eb.exists(eb.selectFrom(gesturesQuery(db, workspaceId).as('w')).select(one).whereRef('w.customer_id', '=', 't.customer_id')),
+          ),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom(transactionsQuery(db, workspaceId).as('x'))
+                .select(one)
+                .whereRef('x.customer_id', '=', 't.customer_id')
+                .where('x.kind', 'in', ['refund', 'credit']),
+            ),
+          ),
+        ])
+        .as('never_asked'),
+    ])
+    .where('t.years', '>=', 1)
+    .execute();
   const year = String(options.now.getUTCFullYear());
   const finds: Find[] = [];
   for (const row of rows) {

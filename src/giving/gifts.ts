@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { actorColumns, systemActor, type Actor } from '../auth/actor.js';
 import { resolveCustomer } from '../customers/lookup.js';
+import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
 import type { DB } from '../db/schema.js';
 import type { GiftsTable, GiftStatus, GivingRuleKind } from './tables.js';
 import type { JsonObject, JsonValue } from '../db/columns.js';
@@ -11,9 +12,10 @@ import { updateHolding } from '../holdings/service.js';
 import { newId } from '../ids.js';
 import { postEntry } from '../loyalty/ledger.js';
 import { enqueueMessage } from '../messages/enqueue.js';
-import { toIso, toIsoOrNull } from '../time.js';
+import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
 import type { Find } from './finders.js';
+import { toGift, toGiftEvent } from './mappers.js';
 import type { Gift, GiftQuery } from './schemas.js';
 import { GIFT_TEMPLATE_KEYS } from './templates.js';
 
@@ -23,28 +25,6 @@ import { GIFT_TEMPLATE_KEYS } from './templates.js';
 // offer without its gift.
 
 type GiftRow = Selectable<GiftsTable>;
-
-export function toGift(row: GiftRow): Gift {
-  return {
-    id: row.id,
-    ruleId: row.rule_id,
-    ruleKind: row.rule_kind,
-    customerId: row.customer_id,
-    holdingId: row.holding_id,
-    subjectKey: row.subject_key,
-    period: row.period,
-    title: row.title,
-    status: row.status,
-    evidence: row.evidence,
-    action: row.action,
-    value: { amountMinor: Number(row.value_minor), currency: row.currency },
-    messageId: row.message_id,
-    runId: row.run_id,
-    offeredAt: toIso(row.offered_at),
-    expiresAt: toIso(row.expires_at),
-    decidedAt: toIsoOrNull(row.decided_at),
-  };
-}
 
 async function appendEvent(db: Kysely<DB>, actor: Actor, giftId: string, kind: GiftStatus, now: Date, note?: string | null) {
   await db
@@ -278,31 +258,38 @@ export async function getGift(db: Kysely<DB>, workspaceId: string, id: string): 
     .where('gift_id', '=', id)
     .orderBy('seq')
     .execute();
-  return {
-    ...toGift(row),
-    events: events.map((e) => ({
-      kind: e.kind,
-      actorKind: e.actor_kind,
-      actorId: e.actor_id,
-      note: e.note,
-      occurredAt: toIso(e.occurred_at),
-    })),
-  };
+  return { ...toGift(row), events: events.map(toGiftEvent) };
 }
 
-export async function listGifts(db: Kysely<DB>, workspaceId: string, query: GiftQuery): Promise<Gift[]> {
-  let q = db.selectFrom('gifts').selectAll().where('workspace_id', '=', workspaceId);
+/** Gifts newest first, by customer, status and rule, paged by cursor: `before` is the `nextCursor` of the previous page. */
+export async function listGifts(
+  db: Kysely<DB>,
+  workspaceId: string,
+  query: GiftQuery,
+): Promise<{ data: Gift[]; nextCursor: string | null }> {
+  let q = db
+    .selectFrom('gifts')
+    .selectAll()
+    .select(exactTime(sql`offered_at`).as('cursor_at'))
+    .where('workspace_id', '=', workspaceId);
   if (query.customerId) q = q.where('customer_id', '=', (await resolveCustomer(db, workspaceId, query.customerId)).id);
   if (query.status) q = q.where('status', '=', query.status);
   if (query.ruleKind) q = q.where('rule_kind', '=', query.ruleKind);
+  if (query.before) q = q.where(olderThan(sql`offered_at`, sql`id`, decodeCursor(query.before, '/before')));
   const rows = await q.orderBy('offered_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
-  return rows.map(toGift);
+  return {
+    data: rows.map(toGift),
+    nextCursor: nextCursor(
+      rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
+      query.limit,
+    ),
+  };
 }
 
 /** What a customer was offered and given, per currency. */
 export async function customerGiving(db: Kysely<DB>, workspaceId: string, customerId: string) {
   const customer = await resolveCustomer(db, workspaceId, customerId);
-  const gifts = await listGifts(db, workspaceId, { customerId: customer.id, limit: 100 });
+  const { data: gifts } = await listGifts(db, workspaceId, { customerId: customer.id, limit: 100 });
   const { rows } = await sql<{ currency: string; offered: number; given: number }>`
     select currency, sum(value_minor) as offered, coalesce(sum(value_minor) filter (where status = 'accepted'), 0) as given
     from gifts where workspace_id = ${workspaceId} and customer_id = ${customer.id} group by currency order by currency`.execute(db);

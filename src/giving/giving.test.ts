@@ -255,6 +255,35 @@ describe('the job', () => {
   });
 });
 
+describe('the gift list', () => {
+  it('pages by cursor through gifts offered at the same instant, each once and in order, and names a bad cursor', async () => {
+    const tenant = await createTenant(ctx.app);
+    const ws = tenant.workspace.id;
+    const catalog = await insertSimCatalog(db(), ws);
+    for (let i = 0; i < 7; i++) {
+      await insertSubscriber(db(), ws, catalog, { name: `Paige Pager ${i}`, plan: 'unlimited', dataMb: [800, 900, 700] });
+    }
+    expect((await runGivingForWorkspace(db(), ws, { now: NOW })).giftsCreated).toBe(7);
+    const all = (await gifts(tenant)).map((g) => g.id);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await tenant.api({ url: `/api/v1/gifts?limit=2${cursor ? `&before=${cursor}` : ''}` });
+      expect(response.statusCode, response.body).toBe(200);
+      const page: { data: Gift[]; nextCursor: string | null } = response.json();
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      paged.push(...page.data.map((g) => g.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(all).toHaveLength(7);
+    expect(paged).toEqual(all);
+
+    const bad = await tenant.api({ url: '/api/v1/gifts?before=not-a-cursor' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.issues[0].path).toBe('/before');
+  });
+});
+
 describe('the giving ledger', () => {
   it('adds up value given per rule and month, and compares the NPS of recipients with everyone else', async () => {
     const tenant = await createTenant(ctx.app);

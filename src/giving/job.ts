@@ -5,10 +5,14 @@ import { retryWhileUnavailable } from '../db/outage.js';
 import type { DB } from '../db/schema.js';
 import type { JsonObject } from '../db/columns.js';
 import { newId } from '../ids.js';
+import type { Partition } from '../db/partition.js';
+import { monthlyPlansOnSale, productsWithMonthlyAllowances } from '../catalog/plan-queries.js';
+import { countCustomers } from '../customers/lookup.js';
 import { applyEarningRules } from '../loyalty/earning.js';
 import { expirePoints } from '../loyalty/ledger.js';
-import { bestTariffQuery, plansOnSale, tariffProducts, toAdvice, usageMonths, type TariffAdvice } from './best-tariff.js';
-import { findFeesToWaive, findServiceRecovery, findThankYous, type Chunk, type Find } from './finders.js';
+import { getWorkspace, listWorkspaceIds } from '../workspaces/service.js';
+import { bestTariffQuery, toAdvice, usageMonths, type TariffAdvice } from './best-tariff.js';
+import { findFeesToWaive, findServiceRecovery, findThankYous, type Find } from './finders.js';
 import { expireGifts, offerGifts } from './gifts.js';
 import { findRule, listGivingRules, type GivingRule } from './rules.js';
 import { ensureGiftTemplates } from './templates.js';
@@ -111,7 +115,7 @@ export async function giveToChunk(
   db: Kysely<DB>,
   workspaceId: string,
   rules: GivingRule[],
-  options: { now: Date; runId: string | null; chunk?: Chunk; currency: string; pacing?: Pacing | undefined },
+  options: { now: Date; runId: string | null; chunk?: Partition; currency: string; pacing?: Pacing | undefined },
 ): Promise<Record<string, number>> {
   const created: Record<string, number> = {};
   const offer = async (rule: GivingRule, offerDays: number, finds: Find[]) => {
@@ -122,10 +126,10 @@ export async function giveToChunk(
   const tariff = await findRule(rules, 'best_tariff');
   if (tariff) {
     const months = usageMonths(options.now, tariff.config.months);
-    for (const productId of await tariffProducts(db, workspaceId)) {
-      const plans = await plansOnSale(db, workspaceId, productId);
+    for (const productId of await productsWithMonthlyAllowances(db, workspaceId)) {
+      const plans = await monthlyPlansOnSale(db, workspaceId, productId);
       const scope = { workspaceId, productId, months, config: tariff.config, ruleId: tariff.id, now: options.now, chunk: options.chunk };
-      const { rows } = await bestTariffQuery(scope, plans).execute(db);
+      const { rows } = await bestTariffQuery(db, scope, plans).execute(db);
       await offer(
         tariff,
         tariff.config.offerDays,
@@ -155,14 +159,6 @@ async function claimChunk(db: Kysely<DB>, workspaceId: string, workerId: string,
   return rows[0]?.chunk;
 }
 
-async function countCustomers(db: Kysely<DB>, workspaceId: string, chunk: Chunk): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*) as n from customers
-    where workspace_id = ${workspaceId} and merged_into is null and mod(abs(hashtext(id)::bigint), ${chunk.count}) = ${chunk.index}`.execute(
-    db,
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
 /** One workspace's sweep by this worker (see the top of this file). */
 export async function runGivingForWorkspace(
   db: Kysely<DB>,
@@ -173,9 +169,7 @@ export async function runGivingForWorkspace(
   const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
   // Every step is a transaction that is safe to run again, so a database restart costs a pause, not the run.
   const again = <T>(work: () => Promise<T>) => retryWhileUnavailable(work, options.signal ? { signal: options.signal } : {});
-  const workspace = await again(() =>
-    db.selectFrom('workspaces').select('default_currency').where('id', '=', workspaceId).executeTakeFirstOrThrow(),
-  );
+  const workspace = await again(() => getWorkspace(db, workspaceId));
   const sweepStart = new Date();
   const runId = newId('grun');
   const setup = await again(() =>
@@ -188,9 +182,7 @@ export async function runGivingForWorkspace(
           0,
       );
       if (chunks === 0) {
-        const customers = Number(
-          (await sql<{ n: number }>`select count(*) as n from customers where workspace_id = ${workspaceId}`.execute(trx)).rows[0]?.n ?? 0,
-        );
+        const customers = await countCustomers(trx, workspaceId);
         const [perChunk, maxChunks] = options.pacing ? [PGLITE_CUSTOMERS_PER_CHUNK, PGLITE_MAX_CHUNKS] : [CUSTOMERS_PER_CHUNK, 64];
         chunks = options.chunks ?? Math.min(maxChunks, Math.max(1, Math.ceil(customers / perChunk)));
         await trx
@@ -235,9 +227,9 @@ export async function runGivingForWorkspace(
         .where('workspace_id', '=', workspaceId)
         .where('chunk', '=', index)
         .execute();
-      return countCustomers(trx, workspaceId, chunk);
+      return countCustomers(trx, workspaceId, { live: true, part: chunk });
     };
-    const scope = { now, runId, chunk, currency: workspace.default_currency };
+    const scope = { now, runId, chunk, currency: workspace.defaultCurrency };
     // On PostgreSQL a chunk is one transaction. On PGlite that would hold the one connection
     // for the whole chunk, so the rules' reads run on their own and gifts are offered a few
     // per transaction (see offerGifts); a chunk cut short by a crash is leased again and the
@@ -288,9 +280,7 @@ export async function runGivingForWorkspace(
 
 /** The giving job over every workspace (or one): earning and expiry of points, expiry of offers, then every rule over every customer. */
 export async function runGiving(db: Kysely<DB>, options: GivingOptions = {}): Promise<GivingResult> {
-  const workspaces = options.workspaceId
-    ? [options.workspaceId]
-    : (await retryWhileUnavailable(() => db.selectFrom('workspaces').select('id').orderBy('id').execute())).map((w) => w.id);
+  const workspaces = options.workspaceId ? [options.workspaceId] : await retryWhileUnavailable(() => listWorkspaceIds(db));
   const runs: GivingResult['runs'] = [];
   for (const workspaceId of workspaces) runs.push(await runGivingForWorkspace(db, workspaceId, options));
   return { runs };

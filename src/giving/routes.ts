@@ -4,11 +4,11 @@ import { canManageLoyalty, canReadLoyalty, canWorkPoints } from '../auth/permiss
 import type { JsonObject } from '../db/columns.js';
 import { actorOf, requires } from '../http/authenticate.js';
 import { errorResponses, IdParams } from '../http/schemas.js';
-import { toIso, toIsoOrNull } from '../time.js';
 import { acceptGift, customerGiving, declineGift, getGift, listGifts } from './gifts.js';
 import { runGivingForWorkspace } from './job.js';
 import { givingLedger } from '../metrics/giving-ledger.js';
 import { listGivingRules, updateGivingRule } from './rules.js';
+import { getRun, listRuns } from './runs.js';
 import {
   CustomerGiving,
   GiftDecision,
@@ -33,12 +33,12 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: requires(canReadLoyalty),
       schema: {
         tags,
-        summary: 'Gifts found by the giving engine, newest first',
+        summary: 'Gifts found by the giving engine, newest first; page back with `before`',
         querystring: GiftQuery,
         response: { 200: GiftList, ...errorResponses },
       },
     },
-    async (request) => ({ data: await listGifts(db(), actorOf(request).workspaceId, request.query) }),
+    async (request) => listGifts(db(), actorOf(request).workspaceId, request.query),
   );
 
   app.get(
@@ -138,8 +138,9 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'Run the giving engine over every customer now', response: { 200: RunSchema, ...errorResponses } },
     },
     async (request) => {
-      const run = await runGivingForWorkspace(db(), actorOf(request).workspaceId, { workerId: `api:${request.id}` });
-      return getRun(run.runId, actorOf(request).workspaceId);
+      const workspaceId = actorOf(request).workspaceId;
+      const run = await runGivingForWorkspace(db(), workspaceId, { workerId: `api:${request.id}` });
+      return getRun(db(), workspaceId, run.runId);
     },
   );
 
@@ -153,16 +154,7 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ data: Type.Array(RunSchema) }), ...errorResponses },
       },
     },
-    async (request) => {
-      const rows = await db()
-        .selectFrom('giving_runs')
-        .selectAll()
-        .where('workspace_id', '=', actorOf(request).workspaceId)
-        .orderBy('started_at', 'desc')
-        .limit(20)
-        .execute();
-      return { data: rows.map(toRun) };
-    },
+    async (request) => ({ data: await listRuns(db(), actorOf(request).workspaceId) }),
   );
 
   app.get(
@@ -178,38 +170,4 @@ export const givingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => givingLedger(db(), actorOf(request).workspaceId, request.query),
   );
-
-  async function getRun(id: string, workspaceId: string) {
-    const row = await db()
-      .selectFrom('giving_runs')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    return toRun(row);
-  }
 };
-
-function toRun(row: {
-  id: string;
-  worker: string;
-  started_at: Date;
-  finished_at: Date | null;
-  chunks_done: number;
-  customers_scanned: number;
-  gifts_created: number;
-  gifts_expired: number;
-  by_rule: JsonObject;
-}) {
-  return {
-    id: row.id,
-    worker: row.worker,
-    startedAt: toIso(row.started_at),
-    finishedAt: toIsoOrNull(row.finished_at),
-    chunksDone: row.chunks_done,
-    customersScanned: row.customers_scanned,
-    giftsCreated: row.gifts_created,
-    giftsExpired: row.gifts_expired,
-    byRule: Object.fromEntries(Object.entries(row.by_rule).map(([k, v]) => [k, Number(v)])),
-  };
-}

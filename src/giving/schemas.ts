@@ -40,11 +40,12 @@ export const GiftSchema = Type.Object({
 });
 export type Gift = Static<typeof GiftSchema>;
 
-export const GiftList = Type.Object({ data: Type.Array(GiftSchema) });
+export const GiftList = Type.Object({ data: Type.Array(GiftSchema), nextCursor: Nullable(Type.String()) });
 export const GiftQuery = Type.Object({
   customerId: Type.Optional(Type.String({ minLength: 3, maxLength: 64 })),
   status: Type.Optional(GiftStatusSchema),
   ruleKind: Type.Optional(RuleKindSchema),
+  before: Type.Optional(Type.String({ maxLength: 200, description: 'Cursor from nextCursor' })),
   limit: Limit(500, 50),
 });
 export type GiftQuery = Static<typeof GiftQuery>;

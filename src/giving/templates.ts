@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { ensureTemplates } from '../messages/templates.js';
 import type { GivingRuleKind } from './tables.js';
-import { newId } from '../ids.js';
 
 // The offer each rule sends, in English. A workspace edits them in the Templates page;
 // the engine only adds a missing one, never overwrites an edited one.
@@ -56,19 +56,9 @@ We did not look after you as well as we should have{% if data.value_minor > 0 %}
 
 /** Adds the English offer templates a workspace does not have yet. */
 export async function ensureGiftTemplates(db: Kysely<DB>, workspaceId: string): Promise<void> {
-  await db
-    .insertInto('message_templates')
-    .values(
-      TEMPLATES.map((t) => ({
-        workspace_id: workspaceId,
-        id: newId('tpl'),
-        key: t.key,
-        purpose: 'gift' as const,
-        language: 'en',
-        subject: t.subject,
-        body: t.body,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['workspace_id', 'key', 'language']).doNothing())
-    .execute();
+  await ensureTemplates(
+    db,
+    workspaceId,
+    TEMPLATES.map((t) => ({ ...t, purpose: 'gift', language: 'en' })),
+  );
 }

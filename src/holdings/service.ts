@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { planNamesQuery, productNamesQuery, requirePlanRow, requireProductRow } from '../catalog/service.js';
+import { requireHousehold } from '../customers/households.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import { normalizeCurrency } from '../customers/normalize.js';
 import type { DB } from '../db/schema.js';
@@ -18,14 +19,26 @@ export async function requireHoldingRow(db: Kysely<DB>, workspaceId: string, id:
   return row;
 }
 
-async function requireHousehold(db: Kysely<DB>, workspaceId: string, id: string): Promise<void> {
+/** The id of the holding with an external reference (from the system it was imported from), if there is one. */
+export async function findHoldingIdByExternalRef(db: Kysely<DB>, workspaceId: string, externalRef: string): Promise<string | undefined> {
   const row = await db
-    .selectFrom('households')
+    .selectFrom('holdings')
     .select('id')
     .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
+    .where('external_ref', '=', externalRef)
     .executeTakeFirst();
-  if (!row) throw notFound('Household', id);
+  return row?.id;
+}
+
+/**
+ * A workspace's holdings as a subquery other capabilities compose (`.as('h')`): who holds
+ * which product on which plan, its status, since when and at what price.
+ */
+export function holdingsQuery(db: Kysely<DB>, workspaceId: string) {
+  return db
+    .selectFrom('holdings')
+    .select(['id', 'customer_id', 'product_id', 'plan_id', 'status', 'started_at', 'price_minor', 'currency'])
+    .where('workspace_id', '=', workspaceId);
 }
 
 /** A plan for a holding must be one of the holding's product's plans. */

@@ -23,6 +23,17 @@ async function findByExternalId(db: Kysely<DB>, workspaceId: string, source: str
 }
 
 /**
+ * A workspace's transactions as a subquery other capabilities compose (`.as('t')`): the
+ * giving engine's fee and thank-you finders and loyalty's purchase points read it.
+ */
+export function transactionsQuery(db: Kysely<DB>, workspaceId: string) {
+  return db
+    .selectFrom('transactions')
+    .select(['id', 'customer_id', 'holding_id', 'kind', 'amount_minor', 'currency', 'description', 'occurred_at'])
+    .where('workspace_id', '=', workspaceId);
+}
+
+/**
  * Records a transaction. One with a (source, externalId) already recorded is not
  * recorded again: the first is returned with `created: false`, so imports can be re-run.
  */

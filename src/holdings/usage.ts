@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
+import { inPartition, type Partition } from '../db/partition.js';
 import type { DB } from '../db/schema.js';
 import { AppError, type FieldIssue } from '../errors.js';
 import { recordAudit } from '../workspaces/audit.js';
@@ -137,6 +138,57 @@ export async function recordUsage(
     .orderBy('period_start', 'desc')
     .execute();
   return { changed: changed.length, data: rows.map(toUsagePeriod) };
+}
+
+/** One row of `monthlyUsageQuery`; its usage columns are named by month: d1…dN, m1…mN, t1…tN. */
+export interface MonthlyUsageRow {
+  holding_id: string;
+  customer_id: string;
+  plan_id: string | null;
+  price_minor: number;
+  currency: string;
+}
+
+/**
+ * The active subscriptions of a product with usage stored for every one of `months`
+ * ('YYYY-MM-DD' period starts), one row each: who holds it, on which plan, at what price,
+ * and its usage pivoted into columns, d{i} data MB, m{i} minutes and t{i} texts of months[i-1].
+ * One hash aggregate over usage_records, as a subquery to select from (`.as('u')`), so that
+ * a costing of every plan (giving's best tariff) is one pass with no per-row round trip.
+ */
+export function monthlyUsageQuery(scope: {
+  workspaceId: string;
+  productId: string;
+  months: string[];
+  /** Only customers in this part. */
+  part?: Partition | undefined;
+}): RawBuilder<MonthlyUsageRow> {
+  const pivot = scope.months.map(
+    (month, k) => sql`max(u.data_mb) filter (where u.period_start = ${month}::date) as ${sql.ref(`d${k + 1}`)},
+      max(u.minutes) filter (where u.period_start = ${month}::date) as ${sql.ref(`m${k + 1}`)},
+      max(u.texts) filter (where u.period_start = ${month}::date) as ${sql.ref(`t${k + 1}`)}`,
+  );
+  return sql<MonthlyUsageRow>`(
+    select u.holding_id, min(h.customer_id) as customer_id, min(h.plan_id) as plan_id, min(h.price_minor) as price_minor,
+      min(h.currency) as currency, ${sql.join(pivot, sql`, `)}
+    from usage_records u
+    join holdings h on h.workspace_id = u.workspace_id and h.id = u.holding_id
+    where u.workspace_id = ${scope.workspaceId} and u.period_start in (${sql.join(scope.months.map((m) => sql`${m}::date`))})
+      and h.product_id = ${scope.productId} and h.status = 'active' and ${inPartition(sql`h.customer_id`, scope.part)}
+    group by u.holding_id
+    having count(*) = ${scope.months.length})`;
+}
+
+/** Whether usage is stored for the holding's period starting on a date ('YYYY-MM-DD'). */
+export async function usagePeriodStored(db: Kysely<DB>, workspaceId: string, holdingId: string, periodStart: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('usage_records')
+    .select('period_start')
+    .where('workspace_id', '=', workspaceId)
+    .where('holding_id', '=', holdingId)
+    .where('period_start', '=', periodStart)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Usage periods starting between `from` and `to` (both inclusive), newest first. */

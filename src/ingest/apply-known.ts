@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { findIdentityOwnersInBulk } from '../customers/identities.js';
 import type { DB } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { IngestRow } from './apply.js';
@@ -24,13 +25,9 @@ export async function applyKnownTimelineEvents(db: Kysely<DB>, rows: IngestRow[]
     (row) => TIMELINE_TYPES.has(row.type) && !(row.type === 'track' && row.name && trackHandlersFor(row.name).length),
   );
   if (candidates.length === 0) return new Set();
-  const keys = candidates.flatMap((row) => idsOf(row).map((id) => ({ w: row.workspace_id, k: id.kind, v: id.value })));
-  const owners = await sql<{ w: string; k: string; v: string; customer_id: string }>`
-    select k.w, k.k, k.v, coalesce(c.merged_into, c.id) as customer_id
-    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(w text, k text, v text)
-    join customer_identities i on i.workspace_id = k.w and i.kind = k.k and i.namespace = '' and i.value = k.v
-    join customers c on c.workspace_id = i.workspace_id and c.id = i.customer_id`.execute(db);
-  const ownerOf = new Map(owners.rows.map((o) => [`${o.w}\u0000${o.k}\u0000${o.v}`, o.customer_id]));
+  const keys = candidates.flatMap((row) => idsOf(row).map((id) => ({ workspaceId: row.workspace_id, kind: id.kind, value: id.value })));
+  const owners = await findIdentityOwnersInBulk(db, keys);
+  const ownerOf = new Map(owners.map((o) => [`${o.workspaceId}\u0000${o.kind}\u0000${o.value}`, o.customerId]));
   const applied = new Set<IngestRow>();
   const inserts: Array<{ w: string; m: string; c: string; id: string }> = [];
   for (const row of candidates) {

@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.js';
 import type { HouseholdKind, IdentityKind } from '../customers/tables.js';
 import type { IngestEventsTable } from './tables.js';
 import type { JsonObject } from '../db/columns.js';
-import { setHouseholdMember } from '../customers/households.js';
+import { addGroupHousehold, joinHousehold, renameGroupHousehold } from '../customers/households.js';
 import { findIdentityOwner, workspaceCountry } from '../customers/identities.js';
 import { resolveCustomer } from '../customers/lookup.js';
 import { normalizeEmail, normalizePhone } from '../customers/normalize.js';
@@ -153,31 +153,18 @@ async function applyGroup(db: Kysely<DB>, actor: Actor, row: IngestRow): Promise
     .executeTakeFirst();
   let householdId = known?.household_id;
   if (!householdId) {
-    householdId = newId('hh');
-    await db.insertInto('households').values({ workspace_id: actor.workspaceId, id: householdId, name, kind }).execute();
+    householdId = await addGroupHousehold(db, actor.workspaceId, { name, kind });
     await db
       .insertInto('ingest_groups')
       .values({ workspace_id: actor.workspaceId, group_id: groupId, household_id: householdId })
       .execute();
   } else if (stringTrait(traits, 'name')) {
-    await db
-      .updateTable('households')
-      .set({ name, updated_at: new Date() })
-      .where('workspace_id', '=', actor.workspaceId)
-      .where('id', '=', householdId)
-      .execute();
+    await renameGroupHousehold(db, actor.workspaceId, householdId, name);
   }
   if (!row.user_id && !row.anonymous_id) return null;
   const customerId = await profileOf(db, actor, await identitiesOf(db, row, {}));
-  const member = await db
-    .selectFrom('household_members')
-    .select('role')
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('household_id', '=', householdId)
-    .where('customer_id', '=', customerId)
-    .executeTakeFirst();
   // A role set by someone else (owner, payer) is kept: a group call only says they belong.
-  if (!member) await setHouseholdMember(db, actor, householdId, customerId, 'member');
+  await joinHousehold(db, actor, householdId, customerId);
   return customerId;
 }
 

@@ -1,11 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { normalizeIdentity, workspaceCountry } from '../customers/identities.js';
+import { findIdentityOwners, normalizeIdentity, workspaceCountry } from '../customers/identities.js';
 import type { IdentityInput } from '../customers/schemas.js';
+import { updateKnownProfile } from '../customers/service.js';
 import type { DB } from '../db/schema.js';
 import type { JsonObject } from '../db/columns.js';
-import { patchTraits } from '../customers/traits.js';
-import { recordAudit } from '../workspaces/audit.js';
 
 /**
  * The common identify in two statements: every identity it names already belongs to one
@@ -22,28 +21,10 @@ export async function identifyKnownCustomer(
   const country = input.identities.some((i) => i.kind === 'phone') ? await workspaceCountry(db, actor.workspaceId) : '';
   const keys = input.identities.map((identity) => normalizeIdentity(identity, '', country));
   if (keys.length === 0) return undefined;
-  const owners = await sql<{ customer_id: string }>`
-    select coalesce(c.merged_into, c.id) as customer_id
-    from customer_identities i join customers c on c.workspace_id = i.workspace_id and c.id = i.customer_id
-    where i.workspace_id = ${actor.workspaceId}
-      and (i.kind, i.namespace, i.value) in (${sql.join(keys.map((k) => sql`(${k.kind}, ${k.namespace}, ${k.value})`))})`.execute(db);
-  const distinct = new Set(owners.rows.map((row) => row.customer_id));
+  const owners = await findIdentityOwners(db, actor.workspaceId, keys);
+  const distinct = new Set(owners.map((row) => row.customerId));
   const [customerId] = distinct;
-  if (owners.rows.length !== keys.length || distinct.size !== 1 || !customerId) return undefined;
-  const traits = patchTraits(input.traits);
-  const name = input.displayName ?? null;
-  const changed = await sql`
-    update customers set traits = ${traits}, display_name = coalesce(${name}::text, display_name), updated_at = now()
-    where workspace_id = ${actor.workspaceId} and id = ${customerId}
-      and (${traits} is distinct from traits or (${name}::text is not null and display_name is distinct from ${name}::text))
-    returning id`.execute(db);
-  if (changed.rows.length) {
-    await recordAudit(db, actor, {
-      action: 'customer.updated',
-      entityType: 'customer',
-      entityId: customerId,
-      changes: { traits: input.traits, ...(name ? { displayName: name } : {}) },
-    });
-  }
+  if (owners.length !== keys.length || distinct.size !== 1 || !customerId) return undefined;
+  await updateKnownProfile(db, actor, customerId, { traits: input.traits, displayName: input.displayName ?? null });
   return customerId;
 }

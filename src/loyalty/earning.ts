@@ -2,6 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { DB } from '../db/schema.js';
 import type { EarningRuleKind } from './tables.js';
+import { referralsQuery } from '../customers/referrals.js';
+import { responsesQuery } from '../feedback/responses.js';
+import { holdingsQuery } from '../holdings/service.js';
+import { transactionsQuery } from '../holdings/transactions.js';
 import { newId } from '../ids.js';
 import { recordAudit } from '../workspaces/audit.js';
 import { toEarningRule } from './mappers.js';
@@ -57,33 +61,69 @@ export async function putEarningRule(db: Kysely<DB>, actor: Actor, input: Earnin
 
 const ENTRY_ID = sql`'lpe_' || replace(gen_random_uuid()::text, '-', '')`;
 
-/** The SELECT of new earn entries for one kind: (customer_id, points, source_key, reason, occurred_at). */
-function qualifying(kind: EarningRuleKind, workspaceId: string, rule: { points: number; perUnit: number }, now: Date) {
+/**
+ * The SELECT of new earn entries for one kind: (customer_id, points, source_key, reason,
+ * occurred_at), over the subqueries the owners of the sources export.
+ */
+function qualifying(db: Kysely<DB>, kind: EarningRuleKind, workspaceId: string, rule: { points: number; perUnit: number }, now: Date) {
+  const points = sql<number>`${rule.points}::int`;
   switch (kind) {
     case 'purchase':
       // Points per whole unit spent (amounts are minor units: 100 per unit), plus any flat points.
-      return sql`select customer_id, ${rule.points}::int + (amount_minor / 100) * ${rule.perUnit}::int as points,
-          'purchase:' || id as source_key, coalesce(description, 'Purchase') as reason, occurred_at
-        from transactions where workspace_id = ${workspaceId} and kind = 'purchase' and amount_minor > 0 and occurred_at <= ${now}`;
-    case 'tenure':
+      return db
+        .selectFrom(transactionsQuery(db, workspaceId).as('t'))
+        .select((eb) => [
+          't.customer_id',
+          sql<number>`${points} + (${eb.ref('t.amount_minor')} / 100) * ${rule.perUnit}::int`.as('points'),
+          sql<string>`'purchase:' || ${eb.ref('t.id')}`.as('source_key'),
+          sql<string>`coalesce(${eb.ref('t.description')}, 'Purchase')`.as('reason'),
+          't.occurred_at',
+        ])
+        .where('t.kind', '=', 'purchase')
+        .where('t.amount_minor', '>', 0)
+        .where('t.occurred_at', '<=', now);
+    case 'tenure': {
       // One entry per whole year since the customer's first holding began.
-      return sql`select t.customer_id, ${rule.points}::int as points,
-          'tenure:' || t.customer_id || ':' || y as source_key, y || ' year' || case when y = 1 then '' else 's' end || ' with us' as reason,
-          t.since + make_interval(years => y) as occurred_at
-        from (select customer_id, min(started_at) as since from holdings where workspace_id = ${workspaceId} group by customer_id) t
-        cross join lateral generate_series(1, extract(year from age(${now}, t.since))::int) as y`;
+      const tenure = db
+        .selectFrom(holdingsQuery(db, workspaceId).as('h'))
+        .select((eb) => ['h.customer_id', eb.fn.min('h.started_at').as('since')])
+        .groupBy('h.customer_id');
+      return db
+        .selectFrom(tenure.as('t'))
+        .crossJoinLateral(sql<{ y: number }>`generate_series(1, extract(year from age(${now}, t.since))::int)`.as('y'))
+        .select((eb) => [
+          't.customer_id',
+          points.as('points'),
+          sql<string>`'tenure:' || ${eb.ref('t.customer_id')} || ':' || ${eb.ref('y.y')}`.as('source_key'),
+          sql<string>`${eb.ref('y.y')} || ' year' || case when ${eb.ref('y.y')} = 1 then '' else 's' end || ' with us'`.as('reason'),
+          sql<Date>`${eb.ref('t.since')} + make_interval(years => ${eb.ref('y.y')})`.as('occurred_at'),
+        ]);
+    }
     case 'survey':
-      return sql`select customer_id, ${rule.points}::int as points, 'survey:' || id as source_key, 'Answered a survey' as reason, answered_at as occurred_at
-        from survey_responses where workspace_id = ${workspaceId} and status = 'complete' and answered_at <= ${now}`;
+      return db
+        .selectFrom(responsesQuery(db, workspaceId).as('r'))
+        .select((eb) => [
+          'r.customer_id',
+          points.as('points'),
+          sql<string>`'survey:' || ${eb.ref('r.id')}`.as('source_key'),
+          sql.lit('Answered a survey').as('reason'),
+          'r.answered_at as occurred_at',
+        ])
+        .where('r.status', '=', 'complete')
+        .where('r.answered_at', '<=', now);
     case 'referral':
-      // A referred customer names their referrer in the `referredBy` trait; it counts once they hold something.
-      return sql`select r.id as customer_id, ${rule.points}::int as points, 'referral:' || c.id as source_key,
-          'Referred ' || coalesce(c.display_name, 'a friend') as reason, min(h.started_at) as occurred_at
-        from customers c
-        join customers r on r.workspace_id = c.workspace_id and r.id = c.traits ->> 'referredBy' and r.merged_into is null
-        join holdings h on h.workspace_id = c.workspace_id and h.customer_id = c.id
-        where c.workspace_id = ${workspaceId} and c.traits ? 'referredBy' and c.id <> r.id
-        group by r.id, c.id, c.display_name`;
+      // It counts once the referred customer holds something.
+      return db
+        .selectFrom(referralsQuery(db, workspaceId).as('f'))
+        .innerJoin(holdingsQuery(db, workspaceId).as('h'), 'h.customer_id', 'f.customer_id')
+        .select((eb) => [
+          'f.referrer_id as customer_id',
+          points.as('points'),
+          sql<string>`'referral:' || ${eb.ref('f.customer_id')}`.as('source_key'),
+          sql<string>`'Referred ' || coalesce(${eb.ref('f.display_name')}, 'a friend')`.as('reason'),
+          eb.fn.min('h.started_at').as('occurred_at'),
+        ])
+        .groupBy(['f.referrer_id', 'f.customer_id', 'f.display_name']);
   }
 }
 
@@ -102,12 +142,12 @@ export async function applyEarningRules(db: Kysely<DB>, workspaceId: string, opt
     .execute();
   let written = 0;
   for (const rule of rules) {
-    const select = qualifying(rule.kind, workspaceId, { points: rule.points, perUnit: rule.points_per_unit }, now);
+    const select = qualifying(db, rule.kind, workspaceId, { points: rule.points, perUnit: rule.points_per_unit }, now);
     const result = await sql`
       insert into loyalty_entries (workspace_id, id, customer_id, kind, points, source_key, rule_id, reason, occurred_at, expires_at)
       select ${workspaceId}, ${ENTRY_ID}, q.customer_id, 'earn', q.points, q.source_key, ${rule.id}, q.reason, q.occurred_at,
         q.occurred_at + make_interval(days => ${settings.pointsExpiryDays})
-      from (${select}) q
+      from ${select} q
       where q.points > 0
       on conflict (workspace_id, source_key) do nothing`.execute(db);
     written += Number(result.numAffectedRows ?? 0);

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { LoyaltyEntryKind } from './tables.js';
-import { AppError, notFound } from '../errors.js';
+import { lockCustomer, lockCustomers } from '../customers/lookup.js';
+import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { toEntry } from './mappers.js';
 import type { Entry } from './schemas.js';
@@ -10,7 +11,8 @@ import type { Entry } from './schemas.js';
 // customer's entries. Every entry carries a source key, unique per workspace, so the same
 // purchase, survey answer or redemption never counts twice however often it is replayed.
 // Debits (redeem, expire, negative adjust) take the customer's profile row lock first, so
-// two concurrent redemptions see each other's entries and can never overdraw.
+// two concurrent redemptions see each other's entries and can never overdraw (customers'
+// lockCustomer: `for no key update` does not block foreign keys pointing at the row).
 
 export interface EntryInput {
   customerId: string;
@@ -21,21 +23,6 @@ export interface EntryInput {
   reason?: string | null;
   occurredAt?: Date;
   expiresAt?: Date | null;
-}
-
-/**
- * Locks the customer's profile row until the transaction ends: the per-customer lock that
- * serialises debits. `for no key update` does not block foreign keys pointing at the row.
- */
-export async function lockCustomerPoints(db: Kysely<DB>, workspaceId: string, customerId: string): Promise<void> {
-  const row = await db
-    .selectFrom('customers')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', customerId)
-    .forNoKeyUpdate()
-    .executeTakeFirst();
-  if (!row) throw notFound('Customer', customerId);
 }
 
 /** The spendable balance: the sum of every entry. */
@@ -67,7 +54,7 @@ export async function postEntry(db: Kysely<DB>, workspaceId: string, input: Entr
   const existing = await findBySource(db, workspaceId, input.sourceKey);
   if (existing) return { entry: toEntry(existing), created: false };
   if (input.points < 0) {
-    await lockCustomerPoints(db, workspaceId, input.customerId);
+    await lockCustomer(db, workspaceId, input.customerId);
     // A concurrent call with the same key may have committed while this one waited.
     const replay = await findBySource(db, workspaceId, input.sourceKey);
     if (replay) return { entry: toEntry(replay), created: false };
@@ -117,10 +104,14 @@ export async function expirePoints(
   const now = options.now ?? new Date();
   const only = options.customerId ? sql`and customer_id = ${options.customerId}` : sql``;
   // Lock the customers with expired lots, so a redemption cannot slip between the sum and the write.
-  await sql`select id from customers where workspace_id = ${workspaceId} and id in (
-      select customer_id from loyalty_entries
-      where workspace_id = ${workspaceId} and kind = 'earn' and expires_at <= ${now} ${only})
-    order by id for no key update`.execute(db);
+  let expiredLots = db
+    .selectFrom('loyalty_entries')
+    .select('customer_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'earn')
+    .where('expires_at', '<=', now);
+  if (options.customerId) expiredLots = expiredLots.where('customer_id', '=', options.customerId);
+  await lockCustomers(db, workspaceId, expiredLots);
   const result = await sql`
     insert into loyalty_entries (workspace_id, id, customer_id, kind, points, source_key, reason, occurred_at)
     select ${workspaceId}, 'lpe_' || replace(gen_random_uuid()::text, '-', ''), customer_id, 'expire', -(expired - debits),

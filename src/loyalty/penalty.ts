@@ -1,5 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { plansQuery, productsQuery } from '../catalog/plan-queries.js';
+import { customersQuery } from '../customers/lookup.js';
 import type { DB } from '../db/schema.js';
+import { holdingsQuery } from '../holdings/service.js';
 import { toIso } from '../time.js';
 import type { PenaltyReport } from './schemas.js';
 
@@ -10,42 +13,64 @@ import type { PenaltyReport } from './schemas.js';
  * way, whose every allowance is at least as large (null is unlimited).
  */
 export async function loyaltyPenaltyReport(db: Kysely<DB>, workspaceId: string, options: { limit: number }): Promise<PenaltyReport> {
-  const { rows } = await sql<{
-    customer_id: string;
-    display_name: string | null;
-    holding_id: string;
-    product_name: string;
-    plan_name: string;
-    on_sale: boolean;
-    paying: number;
-    currency: string;
-    today: number;
-    today_name: string;
-    started_at: Date;
-    customers: number;
-    total: number;
-  }>`
-    with penalties as (
-      select h.customer_id, c.display_name, h.id as holding_id, pr.name as product_name, p.name as plan_name, p.on_sale,
-        h.price_minor as paying, h.currency, t.price_minor as today, t.name as today_name, h.started_at
-      from holdings h
-      join plans p on p.workspace_id = h.workspace_id and p.id = h.plan_id
-      join products pr on pr.workspace_id = h.workspace_id and pr.id = h.product_id
-      join customers c on c.workspace_id = h.workspace_id and c.id = h.customer_id
-      cross join lateral (
-        select n.price_minor, n.name from plans n
-        where n.workspace_id = h.workspace_id and n.product_id = h.product_id and n.on_sale and n.currency = h.currency
-          and n.billing_period = p.billing_period
-          and (n.id = p.id or (not p.on_sale
-            and (n.data_mb is null or (p.data_mb is not null and n.data_mb >= p.data_mb))
-            and (n.minutes is null or (p.minutes is not null and n.minutes >= p.minutes))
-            and (n.texts is null or (p.texts is not null and n.texts >= p.texts))))
-        order by n.price_minor, n.id limit 1
-      ) t
-      where h.workspace_id = ${workspaceId} and h.status = 'active' and h.price_minor > t.price_minor
+  const plans = () => plansQuery(db, workspaceId);
+  const penalties = db
+    .selectFrom(holdingsQuery(db, workspaceId).as('h'))
+    .innerJoin(plans().as('p'), 'p.id', 'h.plan_id')
+    .innerJoin(productsQuery(db, workspaceId).as('pr'), 'pr.id', 'h.product_id')
+    .innerJoin(customersQuery(db, workspaceId).as('c'), 'c.id', 'h.customer_id')
+    // What a new customer pays today: the plan itself when on sale, else the cheapest on-sale plan at least as large.
+    .crossJoinLateral((eb) =>
+      eb
+        .selectFrom(plans().as('n'))
+        .select(['n.price_minor', 'n.name'])
+        .whereRef('n.product_id', '=', 'h.product_id')
+        .where('n.on_sale', '=', true)
+        .whereRef('n.currency', '=', 'h.currency')
+        .whereRef('n.billing_period', '=', 'p.billing_period')
+        .where((n) =>
+          n.or([
+            n('n.id', '=', n.ref('p.id')),
+            n.and([
+              n('p.on_sale', '=', false),
+              n.or([n('n.data_mb', 'is', null), n.and([n('p.data_mb', 'is not', null), n('n.data_mb', '>=', n.ref('p.data_mb'))])]),
+              n.or([n('n.minutes', 'is', null), n.and([n('p.minutes', 'is not', null), n('n.minutes', '>=', n.ref('p.minutes'))])]),
+              n.or([n('n.texts', 'is', null), n.and([n('p.texts', 'is not', null), n('n.texts', '>=', n.ref('p.texts'))])]),
+            ]),
+          ]),
+        )
+        .orderBy('n.price_minor')
+        .orderBy('n.id')
+        .limit(1)
+        .as('t'),
     )
-    select *, (select count(distinct customer_id) from penalties) as customers, sum(paying - today) over (partition by currency) * 12 as total
-    from penalties order by paying - today desc, holding_id limit ${options.limit}`.execute(db);
+    .select([
+      'h.customer_id',
+      'c.display_name',
+      'h.id as holding_id',
+      'pr.name as product_name',
+      'p.name as plan_name',
+      'p.on_sale',
+      'h.price_minor as paying',
+      'h.currency',
+      't.price_minor as today',
+      't.name as today_name',
+      'h.started_at',
+    ])
+    .where('h.status', '=', 'active')
+    .whereRef('h.price_minor', '>', 't.price_minor');
+  const rows = await db
+    .with('penalties', () => penalties)
+    .selectFrom('penalties')
+    .selectAll()
+    .select([
+      sql<number>`(select count(distinct customer_id) from penalties)`.as('customers'),
+      sql<number>`sum(paying - today) over (partition by currency) * 12`.as('total'),
+    ])
+    .orderBy(sql`paying - today`, 'desc')
+    .orderBy('holding_id')
+    .limit(options.limit)
+    .execute();
   const totals = new Map<string, number>();
   for (const row of rows) totals.set(row.currency, Number(row.total));
   return {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { MessageTemplatesTable } from './tables.js';
+import type { MessagePurpose, MessageTemplatesTable } from './tables.js';
 import type { Selectable } from 'kysely';
 import { AppError, collectIssue, invalid, notFound, throwIssues, type FieldIssue } from '../errors.js';
 import { newId } from '../ids.js';
@@ -40,6 +40,23 @@ export async function createTemplate(db: Kysely<DB>, workspaceId: string, input:
     .executeTakeFirst();
   if (!row) throw new AppError('conflict', `Template ${input.key} already exists in ${input.language}; change it instead`);
   return toTemplate(row);
+}
+
+/**
+ * Adds the templates a workspace does not have yet (by key and language) and leaves the ones
+ * it has alone, edited or not: how a capability ships its default wording (giving's offers).
+ */
+export async function ensureTemplates(
+  db: Kysely<DB>,
+  workspaceId: string,
+  templates: Array<{ key: string; purpose: MessagePurpose; language: string; subject: string; body: string }>,
+): Promise<void> {
+  if (templates.length === 0) return;
+  await db
+    .insertInto('message_templates')
+    .values(templates.map((t) => ({ workspace_id: workspaceId, id: newId('tpl'), ...t })))
+    .onConflict((oc) => oc.columns(['workspace_id', 'key', 'language']).doNothing())
+    .execute();
 }
 
 export async function updateTemplate(db: Kysely<DB>, workspaceId: string, id: string, changes: TemplateChanges): Promise<Template> {

@@ -100,6 +100,26 @@ export function casesResolvedBetween(
   return q;
 }
 
+/**
+ * A workspace's cases as a subquery other capabilities compose (`.as('c')`): whose, about
+ * what and how urgent. The giving engine's service recovery and thank-you finders read it.
+ */
+export function casesQuery(db: Kysely<DB>, workspaceId: string) {
+  return db.selectFrom('cases').select(['id', 'customer_id', 'subject', 'priority']).where('workspace_id', '=', workspaceId);
+}
+
+/**
+ * The SLA breaches of a workspace's cases as a subquery (`.as('b')`): the case, the target
+ * missed (first_response or resolution) and when it was missed.
+ */
+export function breachesQuery(db: Kysely<DB>, workspaceId: string) {
+  return db
+    .selectFrom('case_events')
+    .select(['case_id', sql<string>`data ->> 'target'`.as('target'), 'occurred_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'breached');
+}
+
 /** A case with its interactions (oldest first) and its full event history. */
 export async function getCaseDetail(db: Kysely<DB>, workspaceId: string, id: string) {
   const row = await requireCaseRow(db, workspaceId, id);

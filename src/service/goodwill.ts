@@ -183,6 +183,18 @@ export async function listGestures(
 }
 
 /**
+ * A workspace's goodwill gestures as a subquery other capabilities compose (`.as('w')`): for
+ * whom, about which case, of what kind, whether granted and when asked for. The giving
+ * engine's finders read it so as not to give twice what an agent already gave.
+ */
+export function gesturesQuery(db: Kysely<DB>, workspaceId: string) {
+  return db
+    .selectFrom('goodwill_gestures')
+    .select(['customer_id', 'case_id', 'kind', 'status', 'requested_at'])
+    .where('workspace_id', '=', workspaceId);
+}
+
+/**
  * What was given back to customers as goodwill (granted gestures only), for the giving
  * engine: per customer, optionally since a time, newest first.
  */

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../auth/actor.js';
+import { findProductLineId } from '../catalog/service.js';
 import type { DB } from '../db/schema.js';
 import { invalid } from '../errors.js';
 import { newId } from '../ids.js';
 import { toIso } from '../time.js';
 import { recordAudit } from '../workspaces/audit.js';
+import { isMember } from '../workspaces/service.js';
 import type { Job, Team, TeamInput } from './settings-schemas.js';
 
 // Teams, jobs and the references an interaction or case names (agent, team, job,
@@ -12,14 +14,8 @@ import type { Job, Team, TeamInput } from './settings-schemas.js';
 
 /** The user id when it is a member of the workspace. */
 export async function requireAgent(db: Kysely<DB>, workspaceId: string, userId: string, path: string): Promise<string> {
-  const row = await db
-    .selectFrom('memberships')
-    .select('user_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  if (!row) throw invalid(path, `${userId} is not a user of this workspace`);
-  return row.user_id;
+  if (!(await isMember(db, workspaceId, userId))) throw invalid(path, `${userId} is not a user of this workspace`);
+  return userId;
 }
 
 export async function requireTeam(db: Kysely<DB>, workspaceId: string, teamId: string, path: string): Promise<string> {
@@ -47,14 +43,9 @@ export async function requireJob(db: Kysely<DB>, workspaceId: string, idOrCode: 
 
 /** A product line named by id (pl_…) or by code. */
 export async function requireProductLine(db: Kysely<DB>, workspaceId: string, idOrCode: string, path: string): Promise<string> {
-  const row = await db
-    .selectFrom('product_lines')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)]))
-    .executeTakeFirst();
-  if (!row) throw invalid(path, `product line ${idOrCode} does not exist (give an id or code)`);
-  return row.id;
+  const id = await findProductLineId(db, workspaceId, idOrCode);
+  if (!id) throw invalid(path, `product line ${idOrCode} does not exist (give an id or code)`);
+  return id;
 }
 
 export async function createTeam(db: Kysely<DB>, actor: Actor, input: TeamInput): Promise<Team> {

@@ -83,6 +83,12 @@ export async function getWorkspace(db: Kysely<DB>, workspaceId: string): Promise
   return toWorkspace(row);
 }
 
+/** Every workspace's id, in id order (for jobs that sweep them all). */
+export async function listWorkspaceIds(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db.selectFrom('workspaces').select('id').orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
 /** Finds a workspace by id or slug (the CLI accepts either). */
 export async function findWorkspace(db: Kysely<DB>, idOrSlug: string): Promise<Workspace> {
   const row = await db
@@ -200,6 +206,17 @@ export async function hasMemberWithEmail(db: Kysely<DB>, workspaceId: string, em
     .limit(1)
     .executeTakeFirst();
   return Boolean(row);
+}
+
+/** Whether a user is a member of the workspace. */
+export async function isMember(db: Kysely<DB>, workspaceId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function changeMemberRole(db: Kysely<DB>, actor: Actor, userId: string, role: Role): Promise<Member> {

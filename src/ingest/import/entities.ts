@@ -9,9 +9,10 @@ import { attachIdentity, findIdentityOwner, type IdentityKey } from '../../custo
 import { resolveCustomer } from '../../customers/lookup.js';
 import type { IdentityInput } from '../../customers/schemas.js';
 import { identifyCustomer } from '../../customers/service.js';
-import { createHolding } from '../../holdings/service.js';
+import { findPlanIdByCode, findProductIdByCode } from '../../catalog/service.js';
+import { createHolding, findHoldingIdByExternalRef } from '../../holdings/service.js';
 import { recordTransaction } from '../../holdings/transactions.js';
-import { recordUsage } from '../../holdings/usage.js';
+import { recordUsage, usagePeriodStored } from '../../holdings/usage.js';
 import {
   identityFromColumn,
   jsonObject,
@@ -97,52 +98,29 @@ const importIdentity: RowImporter = async (db, actor, country, row) => {
 };
 
 async function holdingByRef(db: Kysely<DB>, workspaceId: string, ref: string, field: string) {
-  const row = await db
-    .selectFrom('holdings')
-    .select(['id'])
-    .where('workspace_id', '=', workspaceId)
-    .where('external_ref', '=', ref)
-    .executeTakeFirst();
-  if (!row) throw invalid(`/${field}`, `no holding has external_ref ${ref}`);
-  return row.id;
+  const id = await findHoldingIdByExternalRef(db, workspaceId, ref);
+  if (!id) throw invalid(`/${field}`, `no holding has external_ref ${ref}`);
+  return id;
 }
 
 /** holdings: the customer, product (code), plan (code), status, started_at, ended_at, price_minor + currency, acquisition_channel, external_ref. */
 const importHolding: RowImporter = async (db, actor, country, row) => {
   const externalRef = requiredText(row, 'external_ref', 200);
-  const existing = await db
-    .selectFrom('holdings')
-    .select('id')
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('external_ref', '=', externalRef)
-    .executeTakeFirst();
-  if (existing) return 'unchanged';
+  if (await findHoldingIdByExternalRef(db, actor.workspaceId, externalRef)) return 'unchanged';
   const customerId = await locateCustomer(db, actor.workspaceId, country, row);
   const productCode = requiredText(row, 'product', 100);
-  const product = await db
-    .selectFrom('products')
-    .select('id')
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('code', '=', productCode)
-    .executeTakeFirst();
-  if (!product) throw invalid('/product', `no product has code ${productCode}`);
+  const productId = await findProductIdByCode(db, actor.workspaceId, productCode);
+  if (!productId) throw invalid('/product', `no product has code ${productCode}`);
   const planCode = optionalText(row, 'plan', 100);
-  const plan = planCode
-    ? await db
-        .selectFrom('plans')
-        .select('id')
-        .where('workspace_id', '=', actor.workspaceId)
-        .where('code', '=', planCode)
-        .executeTakeFirst()
-    : undefined;
-  if (planCode && !plan) throw invalid('/plan', `no plan has code ${planCode}`);
+  const planId = planCode ? await findPlanIdByCode(db, actor.workspaceId, planCode) : undefined;
+  if (planCode && !planId) throw invalid('/plan', `no plan has code ${planCode}`);
   const priceMinor = optionalInteger(row, 'price_minor');
   const endedAt = optionalTime(row, 'ended_at');
   const channel = optionalText(row, 'acquisition_channel', 100);
   await createHolding(db, actor, {
     customerId,
-    productId: product.id,
-    ...(plan ? { planId: plan.id } : {}),
+    productId,
+    ...(planId ? { planId } : {}),
     status: oneOf<HoldingStatus>(row, 'status', ['pending', 'active', 'suspended', 'cancelled'], 'active'),
     startedAt: requiredTime(row, 'started_at'),
     ...(endedAt ? { endedAt } : {}),
@@ -157,13 +135,7 @@ const importHolding: RowImporter = async (db, actor, country, row) => {
 const importUsage: RowImporter = async (db, actor, _country, row) => {
   const holdingId = await holdingByRef(db, actor.workspaceId, requiredText(row, 'holding_ref', 200), 'holding_ref');
   const periodStart = requiredDate(row, 'period_start');
-  const existed = await db
-    .selectFrom('usage_records')
-    .select('period_start')
-    .where('workspace_id', '=', actor.workspaceId)
-    .where('holding_id', '=', holdingId)
-    .where('period_start', '=', periodStart)
-    .executeTakeFirst();
+  const existed = await usagePeriodStored(db, actor.workspaceId, holdingId, periodStart);
   const result = await recordUsage(db, actor, holdingId, [
     {
       periodStart,

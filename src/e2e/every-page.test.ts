@@ -36,13 +36,6 @@ function appRoutes(): string[] {
   return [...registry.matchAll(/\bpath: '([^']+)'/g)].map((m) => m[1] as string);
 }
 
-/**
- * Tables that still show ids because their API carries no name yet, by route and the table's
- * caption. The list only shrinks: the test fails when an entry shows no id any more.
- * - The gifts list (GET /gifts) has customerId only; it needs customerName (src/giving is being reworked).
- */
-const AWAITING_NAMES: Array<{ route: string; table: string }> = [{ route: '/giving', table: 'Latest gifts' }];
-
 /** A public id as src/ids.ts makes them: a prefix, ten characters of time and sixteen random. */
 const PUBLIC_ID = /\b[a-z]{2,4}_[0-9a-hjkmnp-tv-z]{26}\b/;
 
@@ -176,7 +169,6 @@ async function checkPage(page: Page, seen: ReturnType<typeof watch>, role: Role,
   await resize(page, WIDTHS[0]);
   await page.goto(`${server.baseUrl}${path}`);
   await settle(page);
-  const awaiting = AWAITING_NAMES.filter((a) => a.route === route);
   for (const width of WIDTHS) {
     await resize(page, width);
     const where = `${role} ${route} at ${width} px`;
@@ -187,11 +179,8 @@ async function checkPage(page: Page, seen: ReturnType<typeof watch>, role: Role,
     const forbidden = [...new Set(found.permissions.filter((name) => !allows(role, name)))];
     if (forbidden.length) problems.push(`${where}: offers controls that need ${forbidden.join(', ')}`);
     if (found.unmarkedForms.length) problems.push(`${where}: forms without data-permission: ${found.unmarkedForms.join(', ')}`);
-    const ids = found.ids.filter((id) => !awaiting.some((a) => a.table === id.table)).slice(0, 5);
+    const ids = found.ids.slice(0, 5);
     if (ids.length) problems.push(`${where}: shows ids: ${ids.map((id) => `${id.id} in ${id.where}`).join('; ')}`);
-    for (const entry of awaiting.filter((a) => !found.ids.some((id) => id.table === a.table))) {
-      problems.push(`${where}: “${entry.table}” shows names now; take it off AWAITING_NAMES`);
-    }
     if (found.highlighted > 1) problems.push(`${where}: ${found.highlighted} menu entries highlighted`);
     await screenshot(page, fileName(role, route, width));
   }

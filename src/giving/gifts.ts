@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { actorColumns, systemActor, type Actor } from '../auth/actor.js';
-import { resolveCustomer } from '../customers/lookup.js';
+import { customerDisplayNames, resolveCustomer } from '../customers/lookup.js';
 import { decodeCursor, exactTime, nextCursor, olderThan } from '../db/cursor.js';
 import type { DB } from '../db/schema.js';
 import type { GiftsTable, GiftStatus, GivingRuleKind } from './tables.js';
@@ -223,7 +223,8 @@ async function decide(db: Kysely<DB>, actor: Actor, gift: GiftRow, status: GiftS
     .executeTakeFirstOrThrow();
   await appendEvent(db, actor, gift.id, status, now, note);
   await recordAudit(db, actor, { action: `gift.${status}`, entityType: 'gift', entityId: gift.id, changes: { ruleKind: gift.rule_kind } });
-  return toGift(row);
+  const [shown] = await giftsWithNames(db, actor.workspaceId, [row]);
+  return shown as Gift;
 }
 
 /** Offers past their date become expired, each with its event. Returns how many. */
@@ -248,6 +249,16 @@ export async function expireGifts(db: Kysely<DB>, workspaceId: string, now: Date
   return rows.length;
 }
 
+/** Gifts as the API shows them, each with its customer's name, read in one query from customers. */
+async function giftsWithNames(db: Kysely<DB>, workspaceId: string, rows: Selectable<GiftsTable>[]): Promise<Gift[]> {
+  const names = await customerDisplayNames(
+    db,
+    workspaceId,
+    rows.map((row) => row.customer_id),
+  );
+  return rows.map((row) => toGift(row, names.get(row.customer_id) ?? null));
+}
+
 export async function getGift(db: Kysely<DB>, workspaceId: string, id: string): Promise<Gift> {
   const row = await db.selectFrom('gifts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('Gift', id);
@@ -258,7 +269,8 @@ export async function getGift(db: Kysely<DB>, workspaceId: string, id: string): 
     .where('gift_id', '=', id)
     .orderBy('seq')
     .execute();
-  return { ...toGift(row), events: events.map(toGiftEvent) };
+  const [shown] = await giftsWithNames(db, workspaceId, [row]);
+  return { ...(shown as Gift), events: events.map(toGiftEvent) };
 }
 
 /** Gifts newest first, by customer, status and rule, paged by cursor: `before` is the `nextCursor` of the previous page. */
@@ -278,7 +290,7 @@ export async function listGifts(
   if (query.before) q = q.where(olderThan(sql`offered_at`, sql`id`, decodeCursor(query.before, '/before')));
   const rows = await q.orderBy('offered_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
   return {
-    data: rows.map(toGift),
+    data: await giftsWithNames(db, workspaceId, rows),
     nextCursor: nextCursor(
       rows.map((row) => ({ id: row.id, cursorAt: row.cursor_at })),
       query.limit,

@@ -5,12 +5,14 @@ import type { Gift, Run } from './schemas.js';
 
 // Rows → API objects: gifts, the history of their state, and runs of the engine.
 
-export function toGift(row: Selectable<GiftsTable>): Gift {
+/** A gift as the API shows it; `customerName` is the customer's display name (null when none or erased). */
+export function toGift(row: Selectable<GiftsTable>, customerName: string | null): Gift {
   return {
     id: row.id,
     ruleId: row.rule_id,
     ruleKind: row.rule_kind,
     customerId: row.customer_id,
+    customerName,
     holdingId: row.holding_id,
     subjectKey: row.subject_key,
     period: row.period,

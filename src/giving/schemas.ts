@@ -23,6 +23,7 @@ export const GiftSchema = Type.Object({
   ruleId: Type.String(),
   ruleKind: RuleKindSchema,
   customerId: Type.String(),
+  customerName: Nullable(Type.String({ description: 'The customer’s display name; null when none or erased' })),
   holdingId: Nullable(Type.String()),
   subjectKey: Type.String(),
   period: Type.String(),

@@ -140,7 +140,7 @@ function Ledger({ data }: { data: Awaited<ReturnType<typeof getGiving>> }) {
           empty="The engine has found nothing yet."
           columns={[
             { header: 'Offered', cell: (g) => formatDate(g.offeredAt) },
-            { header: 'Customer', cell: (g) => <Link to={`/customers/${g.customerId}`}>{g.customerId}</Link> },
+            { header: 'Customer', cell: (g) => <Link to={`/customers/${g.customerId}`}>{customerLabel(g.customerName)}</Link> },
             { header: 'Gift', cell: (g) => g.title },
             { header: 'Value', numeric: true, cell: (g) => (g.value.amountMinor > 0 ? formatMoney(g.value) : 'apology') },
             { header: 'Status', cell: (g) => <Badge tone={GIFT_TONE[g.status] ?? 'neutral'}>{g.status}</Badge> },
